@@ -1,0 +1,88 @@
+// Package harness is a fake Twilio for testing voice applications: the Calls
+// REST API that the official clients talk to unchanged, a call engine on a
+// virtual clock that runs the application's TwiML, signed webhooks, and a
+// record of everything that happened.
+//
+// A test makes a server, points its Twilio client at it and drives the
+// engine:
+//
+//	srv := harness.NewServer(t, harness.WithApp("https://app.example.com", myApp))
+//	c := &client.Client{Credentials: client.NewCredentials(srv.AccountSID(), srv.AuthToken()),
+//		HTTPClient: srv.HTTPClient()}
+//	c.SetAccountSid(srv.AccountSID())
+//	tw := twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
+//	call, _ := tw.Api.CreateCall(params) // the app's own code, unchanged
+//	info := srv.Call(*call.Sid).Wait()   // a 60-second ring costs microseconds
+//
+// # Time
+//
+// Nothing happens behind the test's back: calls move when the test runs the
+// engine with [Server.Run], [Server.Advance] or [Call.Wait], and virtual time
+// jumps straight to the next thing due. Events due at the same instant run in
+// the order they were scheduled, and SIDs come from a seeded generator, so a
+// test prints the same transcript on every run. [WithAutoRun] runs the engine
+// on a goroutine of the server instead, as the standalone server does.
+//
+// Webhook handlers run on the goroutine that drives the engine, without any
+// lock held: they may call the REST API (to redirect or hang up a call), but
+// must not drive the engine themselves.
+//
+// # Webhooks
+//
+// Requests to origins registered with [WithApp] call the handler in-process;
+// any other URL is requested over real HTTP with Twilio's 15-second timeout.
+// Every request is form-encoded (a GET carries the parameters in its query),
+// signed with X-Twilio-Signature as twilio-go's RequestValidator checks it
+// (see [Signature]), and carries User-Agent TwilioProxy/1.1 and an
+// I-Twilio-Idempotency-Token header.
+//
+// # Fidelity
+//
+// Where Twilio's behaviour is undocumented, the harness chooses as follows.
+//
+//   - The far end answers at once and stays on the line unless a party says
+//     otherwise ([WithParty], [Server.SetParty], [Call.SetParty]).
+//   - Ringing lasts exactly the party's delay; Twilio's extra five seconds
+//     of Timeout buffer are not added. Initiated and ringing happen at the
+//     instant the call leaves the queue; the queue time is 0 unless
+//     [WithQueueTime] sets one.
+//   - start_time is when dialing began; duration (and CallDuration) is the
+//     time from answer to end, in whole seconds; it is "0" for calls that
+//     ended without being answered and null while the call is live.
+//     end_time is set for every call that ended once dialed.
+//   - Duration in the completed callback is in started minutes: at least 1
+//     for an answered call, 0 for one never answered. The price is that many
+//     minutes at [WithPrice]'s rate, negative, with five decimals
+//     ("-0.01400"); "0.00000" for unanswered calls.
+//   - SipResponseCode is sent in the completed callback of failed and
+//     no-answer calls only, as Twilio's Call resource page says.
+//   - <Say> lasts 0.4 seconds a word (150 words a minute), at least one
+//     second; loop="0" repeats 1,000 times.
+//   - The status callback of the answered event is sent before the request to
+//     the call's Url.
+//   - Errors whose code or message Twilio does not document: an invalid
+//     TimeLimit, Record, RecordingChannels, RecordingTrack, Trim, list filter
+//     or Status is 20001; Twiml over 4,000 characters is 32018; both Url and
+//     Twiml on an update is 20001; deleting a live call is 20009 with HTTP 400;
+//     StatusCallback on an update without Url or Twiml is 21205; an unknown
+//     StatusCallbackEvent is 21626.
+//   - A request with the credentials of one account to another account's
+//     path is answered 404, as for a resource that does not exist.
+//   - PageSize above 1,000 is read as 1,000. StartTime< and EndTime< keep
+//     calls on or before the bound, StartTime> and EndTime> on or after it; a
+//     date alone means its midnight, UTC. StartTime= keeps calls of that day.
+//   - The CSV representation has a header row named as the JSON fields, and
+//     no subresource_uris.
+//   - A status callback that fails is logged as notification 15003 (HTTP
+//     error) or 11205 (no connection), at warning level.
+//   - A TwiML element that is not a Twilio verb is skipped with warning 12200.
+//     A Twilio verb that the harness does not execute yet ends the call with
+//     notification [CodeNotSimulated], never silently.
+//   - Phone numbers may be given in E.164 or, for North America, with spaces,
+//     dashes, dots and parentheses; letters are not mapped to digits.
+//   - Geographic webhook parameters carry the country from the number's
+//     calling code (+1 is US); city, state and zip are empty.
+//   - The twilio-go client removes every "." followed by digits from list
+//     queries (a To filter of sip:alice@10.0.0.1 arrives as sip:alice@10);
+//     nothing on the server side can undo that.
+package harness

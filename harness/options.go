@@ -1,0 +1,178 @@
+package harness
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/twimlharness/twimlharness/scenario"
+)
+
+// Defaults of a new [Server].
+const (
+	// DefaultAccountSID is the SID of the account every server starts with.
+	DefaultAccountSID = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	// DefaultAuthToken is that account's auth token.
+	DefaultAuthToken = "0123456789abcdef0123456789abcdef"
+	// DefaultSeed seeds the generator of SIDs and idempotency tokens.
+	DefaultSeed uint64 = 1
+	// DefaultPricePerMinute is what an answered call costs per started
+	// minute, in DefaultPriceUnit (Twilio's US outbound rate).
+	DefaultPricePerMinute = 0.014
+	// DefaultPriceUnit is the currency of call prices.
+	DefaultPriceUnit = "USD"
+	// DefaultWebhookTimeout is how long a webhook over real HTTP may take
+	// before it fails with 11205, as Twilio's 15-second total timeout.
+	DefaultWebhookTimeout = 15 * time.Second
+)
+
+// DefaultStartTime is the instant the virtual clock of a new server shows.
+var DefaultStartTime = time.Date(2025, time.January, 6, 9, 0, 0, 0, time.UTC)
+
+// Option configures a [Server]. Options are applied in order by [NewServer].
+type Option func(*config)
+
+type config struct {
+	accountSID     string
+	authToken      string
+	seed           uint64
+	start          time.Time
+	apps           map[string]http.Handler
+	autoRun        bool
+	pricePerMinute float64
+	priceUnit      string
+	queueTime      time.Duration
+	parties        map[string]scenario.Party
+	webhookTimeout time.Duration
+	webhookClient  *http.Client
+	listenAddr     string
+}
+
+func defaultConfig() config {
+	return config{
+		accountSID:     DefaultAccountSID,
+		authToken:      DefaultAuthToken,
+		seed:           DefaultSeed,
+		start:          DefaultStartTime,
+		apps:           map[string]http.Handler{},
+		pricePerMinute: DefaultPricePerMinute,
+		priceUnit:      DefaultPriceUnit,
+		parties:        map[string]scenario.Party{},
+		webhookTimeout: DefaultWebhookTimeout,
+		listenAddr:     "127.0.0.1:0",
+	}
+}
+
+// WithAccount sets the SID and auth token of the server's first account
+// (by default [DefaultAccountSID] and [DefaultAuthToken]). Both must be
+// alphanumeric, as the official clients require; the SID must be "AC"
+// followed by 32 hex digits. NewServer panics otherwise.
+func WithAccount(sid, authToken string) Option {
+	return func(c *config) {
+		mustAccount(sid, authToken)
+		c.accountSID, c.authToken = sid, authToken
+	}
+}
+
+// WithSeed seeds the generator of SIDs and idempotency tokens (default
+// [DefaultSeed]). The same seed and the same requests give the same SIDs.
+func WithSeed(seed uint64) Option {
+	return func(c *config) { c.seed = seed }
+}
+
+// WithStartTime sets the instant the virtual clock starts at (default
+// [DefaultStartTime]). It is converted to UTC.
+func WithStartTime(t time.Time) Option {
+	return func(c *config) { c.start = t.UTC() }
+}
+
+// WithApp routes every webhook whose URL has the given origin
+// ("https://app.example.com", scheme and host with an optional port) to h,
+// in-process and without sockets. Requests to other origins go over real
+// HTTP. It panics if origin is not an absolute http or https URL with no
+// path.
+func WithApp(origin string, h http.Handler) Option {
+	key, err := originKey(origin)
+	if err != nil || h == nil {
+		panic("harness: WithApp(" + origin + "): want an origin such as https://app.example.com and a non-nil handler")
+	}
+	return func(c *config) { c.apps[key] = h }
+}
+
+// WithAutoRun makes the engine run by itself in a goroutine of the server,
+// as the standalone server does: calls progress as soon as something is due,
+// virtual time jumping to the next event whenever nothing else is. Without
+// it, nothing happens until the test calls [Server.Run], [Server.Advance] or
+// [Call.Wait].
+func WithAutoRun() Option {
+	return func(c *config) { c.autoRun = true }
+}
+
+// WithPrice sets what an answered call costs per started minute and the
+// currency (default [DefaultPricePerMinute] [DefaultPriceUnit]). Prices on
+// the Call resource are negative, as Twilio shows charges.
+func WithPrice(perMinute float64, unit string) Option {
+	return func(c *config) { c.pricePerMinute, c.priceUnit = perMinute, strings.ToUpper(unit) }
+}
+
+// WithQueueTime sets how long an API-created call stays queued before it is
+// dialed (default 0), which the Call resource reports as queue_time.
+func WithQueueTime(d time.Duration) Option {
+	return func(c *config) { c.queueTime = d }
+}
+
+// WithParty sets the behaviour of whoever is at address (an E.164 number,
+// "client:name" or "sip:user@host"). Addresses nobody described answer at
+// once and stay on the line; see [Server.SetParty] to change one later.
+func WithParty(address string, p scenario.Party) Option {
+	return func(c *config) { c.parties[address] = p }
+}
+
+// WithWebhookTimeout sets the real-time limit of a webhook sent over real
+// HTTP (default [DefaultWebhookTimeout]). In-process apps have no limit.
+func WithWebhookTimeout(d time.Duration) Option {
+	return func(c *config) { c.webhookTimeout = d }
+}
+
+// WithWebhookClient sets the HTTP client for webhooks to origins that no
+// [WithApp] handler serves. Its timeout and redirect policy are used as
+// given; by default the server makes its own client with Twilio's timeout
+// and at most 10 redirects.
+func WithWebhookClient(hc *http.Client) Option {
+	return func(c *config) { c.webhookClient = hc }
+}
+
+// WithListenAddr sets the address [Server.URL] listens on (default
+// "127.0.0.1:0", a free loopback port).
+func WithListenAddr(addr string) Option {
+	return func(c *config) { c.listenAddr = addr }
+}
+
+// originKey normalises an origin or a URL to "scheme://host[:port]" with the
+// default port removed and the host in lower case.
+func originKey(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" {
+		return "", errBadOrigin
+	}
+	return urlOrigin(u), nil
+}
+
+func urlOrigin(u *url.URL) string {
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return u.Scheme + "://" + host
+}

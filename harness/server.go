@@ -1,0 +1,251 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/twimlharness/twimlharness/scenario"
+)
+
+// TB is what a [Server] needs from the test that owns it. Both *testing.T
+// and Ginkgo's GinkgoT() satisfy it.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Logf(format string, args ...any)
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// Server is one fake Twilio: accounts, the Calls REST API, the call engine on
+// a virtual clock, the webhook client and the record of everything that
+// happened. Make one per test with [NewServer].
+//
+// All methods are safe for concurrent use. The engine runs on whichever
+// goroutine drives it ([Server.Run], [Server.Advance], [Call.Wait], or the
+// server's own goroutine with [WithAutoRun]); webhook handlers run on that
+// goroutine and may call the REST API, but must not drive the engine
+// themselves.
+type Server struct {
+	cfg     config
+	api     http.Handler
+	client  *http.Client
+	hooks   *http.Client
+	ctx     context.Context
+	cancel  context.CancelFunc
+	t       TB
+	wg      sync.WaitGroup
+	drive   sync.Mutex // held by whoever runs the engine's next event
+	closing sync.Once
+
+	mu sync.Mutex
+	// guards the fields below, and every Call's mutable fields
+	clock    clock
+	ids      *ids
+	accounts map[string]*account
+	calls    map[string]*Call
+	order    []*Call // every call ever created, in creation order
+	apps     map[string]*Application
+	parties  map[string]scenario.Party
+	hooksLog []*webhook
+	apiLog   []*apiRecord
+	notes    []*notification
+	seq      uint64 // orders everything recorded
+	closed   bool
+	wake     *sync.Cond // signalled when an event is scheduled or the server closes
+	listener net.Listener
+	httpSrv  *http.Server
+}
+
+type account struct {
+	sid   string
+	token string
+	calls []*Call // the account's calls that the API still shows, oldest first
+}
+
+// NewServer returns a started server configured by opts. When t is not nil
+// the server closes itself in t.Cleanup; with a nil t the caller must call
+// [Server.Close].
+func NewServer(t TB, opts ...Option) *Server {
+	if t != nil {
+		t.Helper()
+	}
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		cfg:      cfg,
+		ctx:      ctx,
+		cancel:   cancel,
+		t:        t,
+		ids:      newIDs(cfg.seed),
+		accounts: map[string]*account{},
+		calls:    map[string]*Call{},
+		apps:     map[string]*Application{},
+		parties:  map[string]scenario.Party{},
+	}
+	s.clock.now = cfg.start
+	s.wake = sync.NewCond(&s.mu)
+	for addr, p := range cfg.parties {
+		s.parties[addr] = p
+	}
+	s.accounts[cfg.accountSID] = &account{sid: cfg.accountSID, token: cfg.authToken}
+	s.api = http.HandlerFunc(s.serveAPI)
+	s.client = &http.Client{
+		Transport: inProcess{s.api},
+		Timeout:   10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+	s.hooks = cfg.webhookClient
+	if s.hooks == nil {
+		s.hooks = newWebhookClient(cfg.webhookTimeout)
+	}
+	if cfg.autoRun {
+		s.wg.Add(1)
+		go s.autoRun()
+	}
+	if t != nil {
+		t.Cleanup(s.Close)
+	}
+	return s
+}
+
+// Close stops the server: the engine stops taking events, the listener of
+// [Server.URL] closes, webhooks in flight over real HTTP are canceled, and
+// Close waits for every goroutine the server started. Calls still live stay
+// as they are. It is safe to call Close more than once.
+func (s *Server) Close() {
+	s.closing.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		s.wake.Broadcast()
+		hs := s.httpSrv
+		s.mu.Unlock()
+		s.cancel()
+		if hs != nil {
+			hs.Close()
+		}
+		s.wg.Wait()
+		s.hooks.CloseIdleConnections()
+	})
+}
+
+// Handler returns the REST API as an http.Handler, for mounting in a server
+// of the test's own.
+func (s *Server) Handler() http.Handler { return s.api }
+
+// HTTPClient returns an HTTP client whose transport serves every request
+// in-process with [Server.Handler], whatever the host: a client aimed at
+// https://api.twilio.com reaches the fake without a socket. Like twilio-go's
+// own client it has a 10-second timeout and does not follow redirects.
+func (s *Server) HTTPClient() *http.Client { return s.client }
+
+// URL returns the base URL of a real loopback listener serving the REST API
+// ("http://127.0.0.1:40123"), starting it on first use. It panics if the
+// address cannot be listened on.
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.listener == nil {
+		if s.closed {
+			panic(ErrClosed)
+		}
+		ln, err := net.Listen("tcp", s.cfg.listenAddr)
+		if err != nil {
+			panic(fmt.Sprintf("harness: listen on %s: %v", s.cfg.listenAddr, err))
+		}
+		s.listener = ln
+		s.httpSrv = &http.Server{Handler: s.api, ReadHeaderTimeout: 10 * time.Second}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.httpSrv.Serve(ln)
+		}()
+	}
+	return "http://" + s.listener.Addr().String()
+}
+
+// AccountSID returns the SID of the server's first account.
+func (s *Server) AccountSID() string { return s.cfg.accountSID }
+
+// AuthToken returns the auth token of the server's first account.
+func (s *Server) AuthToken() string { return s.cfg.authToken }
+
+var (
+	accountSIDPattern = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+	alphanumeric      = regexp.MustCompile(`^[a-zA-Z0-9]+$`)
+	errBadOrigin      = errors.New("harness: not an origin")
+)
+
+func mustAccount(sid, token string) {
+	if !accountSIDPattern.MatchString(sid) || !alphanumeric.MatchString(token) {
+		panic(fmt.Sprintf("harness: account %q with token %q: want AC followed by 32 hex digits, and an alphanumeric token", sid, token))
+	}
+}
+
+// AddAccount adds an account with its own calls, invisible to every other
+// account, and returns its SID and auth token. Empty arguments are generated
+// from the server's seed. It returns an error if the SID is taken or either
+// value is malformed.
+func (s *Server) AddAccount(sid, authToken string) (string, string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sid == "" {
+		sid = s.ids.sid("AC")
+	}
+	if authToken == "" {
+		authToken = s.ids.sid("")
+	}
+	if !accountSIDPattern.MatchString(sid) || !alphanumeric.MatchString(authToken) {
+		return "", "", fmt.Errorf("harness: add account %q: want AC followed by 32 hex digits and an alphanumeric token", sid)
+	}
+	if _, ok := s.accounts[sid]; ok {
+		return "", "", fmt.Errorf("harness: add account %s: the server already has it", sid)
+	}
+	s.accounts[sid] = &account{sid: sid, token: authToken}
+	return sid, authToken, nil
+}
+
+// AuthTokenOf returns the auth token of the account sid, and whether the
+// server has that account.
+func (s *Server) AuthTokenOf(sid string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.accounts[sid]
+	if !ok {
+		return "", false
+	}
+	return a.token, true
+}
+
+// SetParty sets the behaviour of whoever is at address for calls that start
+// ringing from now on. See [WithParty].
+func (s *Server) SetParty(address string, p scenario.Party) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.parties[address] = p
+}
+
+// Now returns the current instant of the virtual clock.
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clock.now
+}
+
+// logf logs through the owning test, if any.
+func (s *Server) logf(format string, args ...any) {
+	if s.t != nil {
+		s.t.Logf(format, args...)
+	}
+}

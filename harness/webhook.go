@@ -1,0 +1,345 @@
+package harness
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Headers and limits of the webhooks the fake sends.
+const (
+	// UserAgent is the User-Agent of every webhook, as Twilio's proxy sends it.
+	UserAgent = "TwilioProxy/1.1"
+	// HeaderSignature carries the request's signature.
+	HeaderSignature = "X-Twilio-Signature"
+	// HeaderIdempotencyToken carries a token unique to each request.
+	HeaderIdempotencyToken = "I-Twilio-Idempotency-Token"
+	// maxReply is the largest TwiML reply Twilio accepts (64 kB); larger is
+	// error 11750.
+	maxReply   = 64 * 1024
+	formType   = "application/x-www-form-urlencoded"
+	homeRegion = "us1"
+	maxHops    = 10 // redirects Twilio follows before 11215
+)
+
+// param is one webhook parameter.
+type param struct{ name, value string }
+
+// params is a webhook's parameter list. Names are unique.
+type params []param
+
+func (p *params) add(name, value string) { *p = append(*p, param{name, value}) }
+
+// webhook is one request the fake makes, kept compactly in the record: the
+// parameters are kept encoded, the headers as the values the fake chose.
+// The reply fields are written under Server.mu once the reply is in.
+type webhook struct {
+	seq     uint64
+	kind    RequestKind
+	callSID string
+	method  string
+	url     string // as requested; for GET with the parameters in the query
+	body    string // the encoded parameters, sorted by name
+	sig     string
+	token   string
+	at      time.Time
+
+	status      int
+	replyHeader http.Header
+	reply       string
+	err         error
+	done        bool
+}
+
+// newWebhook builds a signed request for target (the URL as configured; a
+// fragment is dropped) with the parameters p, records it and returns it.
+// Call with s.mu held.
+func (s *Server) newWebhook(kind RequestKind, c *Call, method, target string, p params) *webhook {
+	if i := strings.IndexByte(target, '#'); i >= 0 {
+		target = target[:i]
+	}
+	sort.Slice(p, func(i, j int) bool { return p[i].name < p[j].name })
+	body := encodeParams(p)
+	w := &webhook{seq: s.nextSeq(), kind: kind, callSID: c.sid, method: method, url: target,
+		body: body, token: s.ids.token(), at: s.clock.now}
+	token := s.accounts[c.account].token
+	if method == http.MethodGet {
+		if body != "" {
+			if strings.Contains(target, "?") {
+				w.url = target + "&" + body
+			} else {
+				w.url = target + "?" + body
+			}
+		}
+		w.sig = Signature(token, w.url, nil)
+	} else {
+		w.sig = signParams(token, target, p)
+	}
+	s.hooksLog = append(s.hooksLog, w)
+	c.hooks = append(c.hooks, w)
+	c.record(callEvent{kind: EventRequest, hook: w})
+	return w
+}
+
+func encodeParams(p params) string {
+	var b strings.Builder
+	for i, kv := range p {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(kv.name))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(kv.value))
+	}
+	return b.String()
+}
+
+// Signature computes X-Twilio-Signature for a request to fullURL with the
+// POST parameters form, keyed with authToken: the base64 of HMAC-SHA1 over
+// the URL followed by each parameter's name and value, names sorted. For a GET
+// request pass a nil form: the URL with its query is signed alone.
+func Signature(authToken, fullURL string, form url.Values) string {
+	p := make(params, 0, len(form))
+	for k, vs := range form {
+		if len(vs) > 0 {
+			p = append(p, param{k, vs[0]})
+		}
+	}
+	sort.Slice(p, func(i, j int) bool { return p[i].name < p[j].name })
+	return signParams(authToken, fullURL, p)
+}
+
+// signParams signs fullURL followed by the sorted parameters p.
+func signParams(authToken, fullURL string, p params) string {
+	mac := hmac.New(sha1.New, []byte(authToken))
+	io.WriteString(mac, fullURL)
+	for _, kv := range p {
+		io.WriteString(mac, kv.name)
+		io.WriteString(mac, kv.value)
+	}
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// header returns the request headers of w.
+func (w *webhook) header() http.Header {
+	h := http.Header{
+		"User-Agent":           {UserAgent},
+		HeaderSignature:        {w.sig},
+		HeaderIdempotencyToken: {w.token},
+		"X-Home-Region":        {homeRegion},
+		"Accept":               {"*/*"},
+	}
+	if w.method != http.MethodGet {
+		h["Content-Type"] = []string{formType}
+	}
+	return h
+}
+
+func (w *webhook) export() Request {
+	form, _ := url.ParseQuery(w.body)
+	return Request{Seq: w.seq, Kind: w.kind, CallSID: w.callSID, Method: w.method, URL: w.url, Form: form,
+		Header: w.header(), Time: w.at, Status: w.status, ReplyHeader: w.replyHeader.Clone(),
+		ReplyBody: w.reply, Err: w.err}
+}
+
+// failed reports whether w got no reply or an HTTP error status.
+func (w *webhook) failed() bool { return w.err != nil || w.status >= 400 }
+
+// send makes the request w, in-process when a [WithApp] handler serves its
+// origin and over real HTTP otherwise, and records the reply. Call without
+// s.mu: the application's handler runs here.
+func (s *Server) send(w *webhook) {
+	u, err := url.Parse(w.url)
+	var status int
+	var hdr http.Header
+	var body string
+	switch {
+	case err != nil:
+		err = fmt.Errorf("harness: bad webhook URL %q: %w", w.url, err)
+	case s.cfg.apps[urlOrigin(u)] != nil:
+		status, hdr, body, err = s.sendInProcess(s.cfg.apps[urlOrigin(u)], w, u)
+	default:
+		status, hdr, body, err = s.sendHTTP(w)
+	}
+	s.mu.Lock()
+	w.status, w.replyHeader, w.reply, w.err, w.done = status, hdr, body, err, true
+	s.mu.Unlock()
+}
+
+// sendInProcess calls h as a server would, with the request Twilio would send.
+// A panic in h is reported as a failed connection, as a crashing server looks
+// to Twilio, and logged with its stack.
+func (s *Server) sendInProcess(h http.Handler, w *webhook, u *url.URL) (status int, hdr http.Header, body string, err error) {
+	var rd io.Reader = http.NoBody
+	length := int64(0)
+	if w.method != http.MethodGet {
+		rd, length = strings.NewReader(w.body), int64(len(w.body))
+	}
+	req := &http.Request{
+		Method: w.method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: w.header(), Body: io.NopCloser(rd), ContentLength: length, Host: u.Host,
+		RemoteAddr: "54.172.60.0:443", RequestURI: u.RequestURI(),
+	}
+	if u.Scheme == "https" {
+		req.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: u.Hostname()}
+	}
+	req = req.WithContext(s.ctx)
+	rec := &recorder{header: http.Header{}}
+	defer func() {
+		if p := recover(); p != nil {
+			s.logf("harness: the application's handler panicked on %s %s: %v\n%s", w.method, w.url, p, debug.Stack())
+			status, hdr, body, err = 0, nil, "", fmt.Errorf("%w: %v", errHandlerPanic, p)
+		}
+	}()
+	h.ServeHTTP(rec, req)
+	return rec.result()
+}
+
+// sendHTTP makes w over real HTTP with the webhook client.
+func (s *Server) sendHTTP(w *webhook) (int, http.Header, string, error) {
+	var rd io.Reader
+	if w.method != http.MethodGet {
+		rd = strings.NewReader(w.body)
+	}
+	req, err := http.NewRequestWithContext(s.ctx, w.method, w.url, rd)
+	if err != nil {
+		return 0, nil, "", err
+	}
+	req.Header = w.header()
+	resp, err := s.hooks.Do(req)
+	if err != nil {
+		return 0, nil, "", err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxReply+1))
+	if err != nil {
+		return resp.StatusCode, resp.Header, string(data), err
+	}
+	return resp.StatusCode, resp.Header, string(data), nil
+}
+
+var (
+	errHandlerPanic    = errors.New("harness: the application's handler panicked")
+	errTooManyRedirect = errors.New("harness: more than 10 redirects")
+)
+
+// newWebhookClient returns the client for webhooks over real HTTP: Twilio's
+// total timeout and at most 10 redirects.
+func newWebhookClient(timeout time.Duration) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	return &http.Client{
+		Transport: tr,
+		Timeout:   timeout,
+		CheckRedirect: func(_ *http.Request, via []*http.Request) error {
+			if len(via) > maxHops {
+				return errTooManyRedirect
+			}
+			return nil
+		},
+	}
+}
+
+// recorder is the http.ResponseWriter an in-process application writes to.
+// It keeps at most maxReply+1 bytes of the body.
+type recorder struct {
+	header http.Header
+	status int
+	body   strings.Builder
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	if room := maxReply + 1 - r.body.Len(); room > 0 {
+		if len(b) > room {
+			r.body.Write(b[:room])
+		} else {
+			r.body.Write(b)
+		}
+	}
+	return len(b), nil
+}
+
+// Flush lets handlers that flush work in-process.
+func (r *recorder) Flush() { r.WriteHeader(http.StatusOK) }
+
+func (r *recorder) result() (int, http.Header, string, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	if r.header.Get("Content-Type") == "" && r.body.Len() > 0 {
+		r.header.Set("Content-Type", http.DetectContentType([]byte(r.body.String())))
+	}
+	return r.status, r.header, r.body.String(), nil
+}
+
+// inProcess is the RoundTripper of [Server.HTTPClient]: it serves every
+// request with the REST handler, whatever its host.
+type inProcess struct{ h http.Handler }
+
+func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.RequestURI = req.URL.RequestURI()
+	r.RemoteAddr = "127.0.0.1:1"
+	if r.Body == nil {
+		r.Body = http.NoBody
+	}
+	rec := &restRecorder{header: http.Header{}}
+	t.h.ServeHTTP(rec, r)
+	if req.Body != nil {
+		req.Body.Close()
+	}
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return &http.Response{
+		Status:        strconv.Itoa(rec.status) + " " + http.StatusText(rec.status),
+		StatusCode:    rec.status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        rec.header,
+		Body:          io.NopCloser(strings.NewReader(string(rec.body))),
+		ContentLength: int64(len(rec.body)),
+		Request:       req,
+	}, nil
+}
+
+// restRecorder collects a REST reply for [inProcess].
+type restRecorder struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (r *restRecorder) Header() http.Header { return r.header }
+
+func (r *restRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+}
+
+func (r *restRecorder) Write(b []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	r.body = append(r.body, b...)
+	return len(b), nil
+}

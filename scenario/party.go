@@ -1,0 +1,127 @@
+package scenario
+
+import (
+	"fmt"
+	"time"
+)
+
+// Outcome is how a line responds when it is dialed.
+type Outcome int
+
+const (
+	// OutcomeAnswer: the line rings for the party's delay, then picks up.
+	OutcomeAnswer Outcome = iota
+	// OutcomeBusy: the line gives a busy signal after the delay (SIP 486).
+	OutcomeBusy
+	// OutcomeNoAnswer: the line rings until the caller gives up.
+	OutcomeNoAnswer
+	// OutcomeFail: the call cannot be completed (SIP 404 unless the party
+	// says otherwise).
+	OutcomeFail
+)
+
+// String returns the outcome's name: "answer", "busy", "no-answer" or "fail".
+func (o Outcome) String() string {
+	switch o {
+	case OutcomeAnswer:
+		return "answer"
+	case OutcomeBusy:
+		return "busy"
+	case OutcomeNoAnswer:
+		return "no-answer"
+	case OutcomeFail:
+		return "fail"
+	}
+	return fmt.Sprintf("Outcome(%d)", int(o))
+}
+
+// Party is the behaviour of the far end of a call. The zero value answers at
+// once and stays on the line until the application hangs up; it is the
+// harness's default for addresses nobody described.
+type Party struct {
+	// Outcome is how the line responds to the call.
+	Outcome Outcome
+	// After is how long the line rings before the outcome (answer, busy or
+	// fail). It is ignored for OutcomeNoAnswer. If it reaches the call's ring
+	// timeout, the call ends no-answer instead.
+	After time.Duration
+	// SIPCode is the SIP response code for busy and failed outcomes; 0 means
+	// the usual one (486 for busy, 404 for fail).
+	SIPCode int
+	// HangUpAfter, if positive, hangs up that long after answering.
+	HangUpAfter time.Duration
+}
+
+// AnswersAfter returns a party that rings for d, then answers.
+func AnswersAfter(d time.Duration) Party { return Party{Outcome: OutcomeAnswer, After: d} }
+
+// AnswersAfterRings returns a party that answers after n rings of six seconds
+// each (the North American ring cadence).
+func AnswersAfterRings(n int) Party { return AnswersAfter(time.Duration(n) * RingCycle) }
+
+// RingCycle is the length of one ring: two seconds on, four off.
+const RingCycle = 6 * time.Second
+
+// Busy returns a party whose line is busy.
+func Busy() Party { return Party{Outcome: OutcomeBusy} }
+
+// NoAnswer returns a party that lets the line ring until the caller gives up.
+func NoAnswer() Party { return Party{Outcome: OutcomeNoAnswer} }
+
+// Fails returns a party whose call cannot be completed, with the SIP response
+// code sipCode (0 for 404).
+func Fails(sipCode int) Party { return Party{Outcome: OutcomeFail, SIPCode: sipCode} }
+
+// HangsUpAfter returns a copy of p that hangs up d after answering.
+func (p Party) HangsUpAfter(d time.Duration) Party {
+	p.HangUpAfter = d
+	return p
+}
+
+// RingsFor returns a copy of p whose line rings for d before its outcome.
+func (p Party) RingsFor(d time.Duration) Party {
+	p.After = d
+	return p
+}
+
+// String describes the party in words, for transcripts and messages.
+func (p Party) String() string {
+	var s string
+	switch p.Outcome {
+	case OutcomeAnswer:
+		s = fmt.Sprintf("answers after %v", p.After)
+	case OutcomeBusy:
+		s = "busy"
+	case OutcomeNoAnswer:
+		s = "does not answer"
+	case OutcomeFail:
+		s = fmt.Sprintf("fails (SIP %d)", p.SIPResponse())
+	default:
+		s = p.Outcome.String()
+	}
+	if p.HangUpAfter > 0 {
+		s += fmt.Sprintf(", hangs up after %v", p.HangUpAfter)
+	}
+	return s
+}
+
+// SIPResponse returns the SIP code the line answers with for its outcome:
+// 200 for an answer, 486 for busy, 487 for no answer, SIPCode or 404 for a
+// failure.
+func (p Party) SIPResponse() int {
+	switch p.Outcome {
+	case OutcomeBusy:
+		if p.SIPCode != 0 {
+			return p.SIPCode
+		}
+		return 486
+	case OutcomeNoAnswer:
+		return 487
+	case OutcomeFail:
+		if p.SIPCode != 0 {
+			return p.SIPCode
+		}
+		return 404
+	}
+	return 200
+}
