@@ -152,17 +152,27 @@ func (s *Server) HTTPClient() *http.Client { return s.client }
 
 // URL returns the base URL of a real loopback listener serving the REST API
 // ("http://127.0.0.1:40123"), starting it on first use. It panics if the
-// address cannot be listened on.
+// address cannot be listened on; see [Server.Listen] for the error instead.
 func (s *Server) URL() string {
+	u, err := s.Listen()
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
+// Listen starts the listener of [Server.URL] on the address of
+// [WithListenAddr] if it is not running yet, and returns its base URL.
+func (s *Server) Listen() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.listener == nil {
 		if s.closed {
-			panic(ErrClosed)
+			return "", ErrClosed
 		}
 		ln, err := net.Listen("tcp", s.cfg.listenAddr)
 		if err != nil {
-			panic(fmt.Sprintf("harness: listen on %s: %v", s.cfg.listenAddr, err))
+			return "", fmt.Errorf("harness: listen on %s: %w", s.cfg.listenAddr, err)
 		}
 		s.listener = ln
 		s.httpSrv = &http.Server{Handler: s.api, ReadHeaderTimeout: 10 * time.Second}
@@ -172,7 +182,7 @@ func (s *Server) URL() string {
 			s.httpSrv.Serve(ln)
 		}()
 	}
-	return "http://" + s.listener.Addr().String()
+	return "http://" + s.listener.Addr().String(), nil
 }
 
 // AccountSID returns the SID of the server's first account.
@@ -187,9 +197,21 @@ var (
 	errBadOrigin      = errors.New("harness: not an origin")
 )
 
+// CheckAccount returns an error unless sid is "AC" followed by 32 hex
+// digits and authToken is alphanumeric, as the official clients require.
+func CheckAccount(sid, authToken string) error {
+	if !accountSIDPattern.MatchString(sid) {
+		return fmt.Errorf("harness: account SID %q: want AC followed by 32 hex digits", sid)
+	}
+	if !alphanumeric.MatchString(authToken) {
+		return fmt.Errorf("harness: auth token %q: want letters and digits only", authToken)
+	}
+	return nil
+}
+
 func mustAccount(sid, token string) {
-	if !accountSIDPattern.MatchString(sid) || !alphanumeric.MatchString(token) {
-		panic(fmt.Sprintf("harness: account %q with token %q: want AC followed by 32 hex digits, and an alphanumeric token", sid, token))
+	if err := CheckAccount(sid, token); err != nil {
+		panic(err.Error())
 	}
 }
 
@@ -206,8 +228,8 @@ func (s *Server) AddAccount(sid, authToken string) (string, string, error) {
 	if authToken == "" {
 		authToken = s.ids.sid("")
 	}
-	if !accountSIDPattern.MatchString(sid) || !alphanumeric.MatchString(authToken) {
-		return "", "", fmt.Errorf("harness: add account %q: want AC followed by 32 hex digits and an alphanumeric token", sid)
+	if err := CheckAccount(sid, authToken); err != nil {
+		return "", "", err
 	}
 	if _, ok := s.accounts[sid]; ok {
 		return "", "", fmt.Errorf("harness: add account %s: the server already has it", sid)
