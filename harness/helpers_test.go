@@ -3,6 +3,7 @@ package harness_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"sync"
 	"testing"
 
@@ -40,7 +41,7 @@ type app struct {
 	mu       sync.Mutex
 	twiml    string
 	requests []*http.Request
-	forms    []map[string][]string
+	forms    []url.Values
 }
 
 func newApp(twiml string) *app { return &app{twiml: twiml} }

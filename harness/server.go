@@ -166,10 +166,10 @@ func (s *Server) URL() string {
 func (s *Server) Listen() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return "", ErrClosed
+	}
 	if s.listener == nil {
-		if s.closed {
-			return "", ErrClosed
-		}
 		ln, err := net.Listen("tcp", s.cfg.listenAddr)
 		if err != nil {
 			return "", fmt.Errorf("harness: listen on %s: %w", s.cfg.listenAddr, err)
