@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/twimlharness/twimlharness/harness"
+)
+
+func TestDemo(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"demo"}, &out, &errOut, nil); code != 0 {
+		t.Fatalf("demo exited %d: %s", code, errOut.String())
+	}
+	for _, want := range []string{
+		"1. answered after two rings: completed",
+		"2. busy line: busy",
+		"3. nobody answers within 20 seconds: no-answer after 20s",
+		"4. the callee hangs up during the pause: completed",
+		"hangup       the far end hung up",
+		"5. the app fails and its fallback answers: completed",
+		"notification 11200",
+		"request      fallback POST https://reminders.example.com/fallback",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "no command given"},
+		{"unknown command", []string{"dance"}, `unknown command "dance"`},
+		{"unknown serve flag", []string{"serve", "-port", "1"}, "flag provided but not defined: -port"},
+		{"bad seed", []string{"serve", "-seed", "x"}, `invalid value "x" for flag -seed`},
+		{"serve argument", []string{"serve", "extra"}, `unexpected argument "extra"`},
+		{"demo argument", []string{"demo", "extra"}, `unexpected argument "extra"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if code := run(tt.args, &out, &errOut, nil); code != 2 {
+				t.Errorf("exit status %d, want 2", code)
+			}
+			if !strings.Contains(errOut.String(), tt.want) || !strings.Contains(errOut.String(), "usage:") {
+				t.Errorf("stderr = %q, want %q and the usage", errOut.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestServeRejectsBadCredentials(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"serve", "-account-sid", "AC1"}, &out, &errOut, nil); code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	if !strings.Contains(errOut.String(), "AC followed by 32 hex digits") {
+		t.Errorf("stderr = %q", errOut.String())
+	}
+}
+
+// TestServeProcess builds the command, starts "serve", reads the base URL
+// from its first line, places and completes a call through the REST API,
+// and stops it with SIGTERM.
+func TestServeProcess(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "twimlharness")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	const sid, token = "AC0123456789abcdef0123456789abcdef", "s3cr3t"
+	cmd := exec.Command(bin, "serve", "-account-sid", sid, "-auth-token", token)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the first line: %v (stderr: %s)", err, stderr.String())
+	}
+	base := strings.TrimSpace(line)
+	if !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Fatalf("first line = %q, want the base URL alone", line)
+	}
+
+	// The engine runs on its own: the completed status callback arrives
+	// without anyone driving it.
+	completed := make(chan *http.Request, 1)
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		if r.Form.Get("CallStatus") == "completed" {
+			completed <- r
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer app.Close()
+
+	form := url.Values{"To": {"+14155550100"}, "From": {"+15005550006"},
+		"Twiml": {"<Response><Say>Hi</Say></Response>"}, "StatusCallback": {app.URL + "/status"}}
+	req, _ := http.NewRequest("POST", base+"/2010-04-01/Accounts/"+sid+"/Calls.json", strings.NewReader(form.Encode()))
+	req.SetBasicAuth(sid, token)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct{ Sid, Status string }
+	json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if resp.StatusCode != 201 || created.Status != "queued" {
+		t.Fatalf("create: %d %+v", resp.StatusCode, created)
+	}
+	got := <-completed
+	if got.Form.Get("CallSid") != created.Sid || got.Form.Get("CallDuration") != "1" {
+		t.Errorf("completed callback = %v, want call %s after 1 s", got.Form, created.Sid)
+	}
+	if want := harness.Signature(token, app.URL+"/status", got.PostForm); got.Header.Get("X-Twilio-Signature") != want {
+		t.Errorf("X-Twilio-Signature = %q, want %q", got.Header.Get("X-Twilio-Signature"), want)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, stdout)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve did not stop cleanly on SIGTERM: %v (stderr: %s)", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "stopping") {
+		t.Errorf("stderr = %q, want it to say it is stopping", stderr.String())
+	}
+}
