@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -651,5 +652,27 @@ func TestAccounts(t *testing.T) {
 	}
 	if _, _, err := srv.AddAccount("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "not-alphanumeric"); err == nil {
 		t.Error("a token with a dash was accepted")
+	}
+}
+
+func TestCloseStopsEveryGoroutine(t *testing.T) {
+	srv := harness.NewServer(nil, harness.WithAutoRun())
+	base := srv.URL()
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	for i := 0; i < 3; i++ {
+		resp, err := (&http.Client{Transport: tr}).Get(base + "/2010-04-01/Accounts/x/Calls.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	srv.Close()
+	buf := make([]byte, 1<<20)
+	stacks := string(buf[:runtime.Stack(buf, true)])
+	for _, fn := range []string{"harness.(*Server).autoRun", "net/http.(*conn).serve", "net/http.(*Server).Serve"} {
+		if strings.Contains(stacks, fn) {
+			t.Errorf("a goroutine in %s outlived Close:\n%s", fn, stacks)
+		}
 	}
 }

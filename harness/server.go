@@ -41,7 +41,8 @@ type Server struct {
 	cancel  context.CancelFunc
 	t       TB
 	wg      sync.WaitGroup
-	drive   sync.Mutex // held by whoever runs the engine's next event
+	conns   sync.WaitGroup // connections of the listener of URL
+	drive   sync.Mutex     // held by whoever runs the engine's next event
 	closing sync.Once
 
 	mu sync.Mutex
@@ -136,6 +137,7 @@ func (s *Server) Close() {
 			hs.Close()
 		}
 		s.wg.Wait()
+		s.conns.Wait()
 		s.hooks.CloseIdleConnections()
 	})
 }
@@ -175,7 +177,7 @@ func (s *Server) Listen() (string, error) {
 			return "", fmt.Errorf("harness: listen on %s: %w", s.cfg.listenAddr, err)
 		}
 		s.listener = ln
-		s.httpSrv = &http.Server{Handler: s.api, ReadHeaderTimeout: 10 * time.Second}
+		s.httpSrv = &http.Server{Handler: s.api, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn}
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
@@ -183,6 +185,18 @@ func (s *Server) Listen() (string, error) {
 		}()
 	}
 	return "http://" + s.listener.Addr().String(), nil
+}
+
+// trackConn counts the listener's connections, so that Close can wait for
+// the goroutines that serve them. New connections are counted by the serving
+// goroutine, before Close waits for it.
+func (s *Server) trackConn(_ net.Conn, st http.ConnState) {
+	switch st {
+	case http.StateNew:
+		s.conns.Add(1)
+	case http.StateClosed, http.StateHijacked:
+		s.conns.Done()
+	}
 }
 
 // AccountSID returns the SID of the server's first account.
