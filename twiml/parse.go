@@ -20,7 +20,10 @@ type Document struct {
 // after the root element, and the root must be <Response>; otherwise Parse
 // returns a [*ParseError] with Twilio's code (12100 or 12102).
 func Parse(data []byte) (*Document, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
+	// Whitespace around the document is allowed; etree's validation would
+	// count a trailing newline as content after the root.
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
 		return nil, &ParseError{Code: CodeParseFailure, Err: ErrEmpty}
 	}
 	doc := etree.NewDocument()
