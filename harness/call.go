@@ -1,8 +1,10 @@
 package harness
 
 import (
+	"cmp"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -310,4 +312,18 @@ func (s *Server) Call(sid string) *Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[sid]
+}
+
+// Events returns the history of every call, in the order it happened.
+func (s *Server) Events() []Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Event
+	for _, c := range s.order {
+		for _, e := range c.events {
+			out = append(out, e.export(c.sid))
+		}
+	}
+	slices.SortFunc(out, func(a, b Event) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out
 }

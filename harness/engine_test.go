@@ -676,3 +676,26 @@ func TestCloseStopsEveryGoroutine(t *testing.T) {
 		}
 	}
 }
+
+func TestServerEventsInterleaveCalls(t *testing.T) {
+	srv := newServer(t)
+	a := place(t, srv, func(p *api.CreateCallParams) { p.SetUrl("").SetTwiml(`<Response><Pause length="5"/></Response>`) })
+	b := place(t, srv, func(p *api.CreateCallParams) { p.SetUrl("").SetTwiml(`<Response><Pause length="2"/></Response>`) })
+	srv.Run()
+	events := srv.Events()
+	if len(events) != len(a.Events())+len(b.Events()) {
+		t.Fatalf("server has %d events, calls have %d and %d", len(events), len(a.Events()), len(b.Events()))
+	}
+	var order []string
+	for i, e := range events {
+		if i > 0 && (e.Seq <= events[i-1].Seq || e.Time.Before(events[i-1].Time)) {
+			t.Errorf("event %d (%d at %v) is not after event %d (%d at %v)", i, e.Seq, e.Time, i-1, events[i-1].Seq, events[i-1].Time)
+		}
+		if e.Kind == harness.EventStatus && e.Status == harness.StatusCompleted {
+			order = append(order, e.CallSID)
+		}
+	}
+	if diff := cmp.Diff([]string{b.SID(), a.SID()}, order); diff != "" {
+		t.Errorf("completion order mismatch (-want +got):\n%s", diff)
+	}
+}
