@@ -181,7 +181,10 @@ func (s *Server) listCalls(acct *account, r *http.Request) apiReply {
 			matched = append(matched, c)
 		}
 	}
-	offset := q.page * q.pageSize
+	offset := len(matched) // a page past the end, without overflowing page*size
+	if q.page <= len(matched)/q.pageSize {
+		offset = q.page * q.pageSize
+	}
 	if sid, ok := strings.CutPrefix(q.token, "PA"); ok {
 		for i, c := range matched {
 			if c.sid == sid {
@@ -190,7 +193,6 @@ func (s *Server) listCalls(acct *account, r *http.Request) apiReply {
 			}
 		}
 	}
-	offset = min(offset, len(matched))
 	end := min(offset+q.pageSize, len(matched))
 	page := &callList{
 		Calls:        make([]*callResource, 0, end-offset),
