@@ -10,7 +10,7 @@ import (
 // createCall answers POST /Calls.json: a new outbound-api call, queued.
 func (s *Server) createCall(acct *account, r *http.Request) apiReply {
 	if err := r.ParseForm(); err != nil {
-		return apiReply{err: badRequest(codeBadRequest, "The request body could not be read as a form: %v", err)}
+		return apiReply{err: badRequest(codeBadRequest, "The request parameters could not be read: %v", err)}
 	}
 	p, aerr := parseCreate(r.PostForm)
 	if aerr != nil {
@@ -111,7 +111,7 @@ func (s *Server) deleteCall(acct *account, sid, path string) apiReply {
 // its time limit.
 func (s *Server) updateCall(acct *account, sid, path string, r *http.Request) apiReply {
 	if err := r.ParseForm(); err != nil {
-		return apiReply{err: badRequest(codeBadRequest, "The request body could not be read as a form: %v", err)}
+		return apiReply{err: badRequest(codeBadRequest, "The request parameters could not be read: %v", err)}
 	}
 	u, aerr := parseUpdate(r.PostForm)
 	s.mu.Lock()
