@@ -19,6 +19,7 @@ import (
 type Call struct {
 	srv       *Server
 	sid       string
+	uri       string // the resource's path, …/Calls/CA….json
 	account   string
 	direction Direction
 	parent    string

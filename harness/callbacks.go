@@ -14,48 +14,39 @@ const apiVersion = "2010-04-01"
 func rfc2822(t time.Time) string { return t.UTC().Format(time.RFC1123Z) }
 
 // standardParams returns the parameters of every request Twilio makes about
-// a call, with CallStatus st. Call with srv.mu held.
+// a call, with CallStatus st, sorted by name. Call with srv.mu held.
 func (c *Call) standardParams(st Status) params {
-	p := make(params, 0, 40)
-	p = append(p,
-		param{"AccountSid", c.account},
-		param{"ApiVersion", apiVersion},
-		param{"CallSid", c.sid},
-		param{"CallStatus", string(st)},
-		param{"Called", c.to},
-		param{"Caller", c.from},
-		param{"Direction", string(c.direction)},
-		param{"From", c.from},
-		param{"To", c.to},
-	)
-	p = geoParams(p, c.to, "To", "Called")
-	p = geoParams(p, c.from, "From", "Caller")
+	p := make(params, 0, 36)
+	p = append(p, param{"AccountSid", c.account}, param{"ApiVersion", apiVersion})
 	if c.appSID != "" {
-		p.add("ApplicationSid", c.appSID)
+		p = append(p, param{"ApplicationSid", c.appSID})
 	}
+	p = append(p, param{"CallSid", c.sid}, param{"CallStatus", string(st)}, param{"Called", c.to})
+	p = geoParams(p, "Called", c.to)
+	p = append(p, param{"Caller", c.from})
+	p = geoParams(p, "Caller", c.from)
+	p = append(p, param{"Direction", string(c.direction)}, param{"From", c.from})
+	p = geoParams(p, "From", c.from)
 	if c.parent != "" {
-		p.add("ParentCallSid", c.parent)
+		p = append(p, param{"ParentCallSid", c.parent})
 	}
-	return p
+	p = append(p, param{"To", c.to})
+	return geoParams(p, "To", c.to)
 }
 
-// geoParams adds the geographic parameters of a phone number under both of
-// its names (To and Called, From and Caller). The harness knows countries
-// from calling codes; city, state and zip are sent empty.
-func geoParams(p params, number, name, alias string) params {
+// geoParams adds the geographic parameters of a phone number under the
+// prefix name (To, Called, From, Caller). The harness knows countries from
+// calling codes; city, state and zip are sent empty.
+func geoParams(p params, name, number string) params {
 	if !strings.HasPrefix(number, "+") {
 		return p
 	}
-	country := countryOf(number)
-	for _, prefix := range []string{name, alias} {
-		p = append(p,
-			param{prefix + "City", ""},
-			param{prefix + "Country", country},
-			param{prefix + "State", ""},
-			param{prefix + "Zip", ""},
-		)
-	}
-	return p
+	return append(p,
+		param{name + "City", ""},
+		param{name + "Country", countryOf(number)},
+		param{name + "State", ""},
+		param{name + "Zip", ""},
+	)
 }
 
 // progress builds the status callback for ev if the call subscribed to it.
@@ -65,26 +56,20 @@ func (c *Call) progress(ev eventSet) *webhook {
 		return nil
 	}
 	p := c.standardParams(c.status)
-	p = append(p,
-		param{"CallbackSource", "call-progress-events"},
-		param{"SequenceNumber", strconv.Itoa(c.cbSeq)},
-		param{"Timestamp", rfc2822(c.srv.clock.now)},
-	)
+	p.add("CallbackSource", "call-progress-events")
+	p.add("SequenceNumber", strconv.Itoa(c.cbSeq))
+	p.add("Timestamp", rfc2822(c.srv.clock.now))
 	c.cbSeq++
 	if ev == evCompleted {
-		p = append(p,
-			param{"CallDuration", strconv.Itoa(c.seconds())},
-			param{"Duration", strconv.Itoa(c.billedMinutes())},
-		)
+		p.add("CallDuration", strconv.Itoa(c.seconds()))
+		p.add("Duration", strconv.Itoa(c.billedMinutes()))
 		if c.status == StatusFailed || c.status == StatusNoAnswer {
 			p.add("SipResponseCode", strconv.Itoa(c.sipCode))
 		}
 		if r := c.recording; r != nil && r.Status == "completed" {
-			p = append(p,
-				param{"RecordingUrl", r.URL},
-				param{"RecordingSid", r.SID},
-				param{"RecordingDuration", strconv.Itoa(int(r.Duration / time.Second))},
-			)
+			p.add("RecordingUrl", r.URL)
+			p.add("RecordingSid", r.SID)
+			p.add("RecordingDuration", strconv.Itoa(int(r.Duration/time.Second)))
 		}
 	}
 	method := c.cb.method

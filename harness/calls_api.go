@@ -35,8 +35,10 @@ func (s *Server) createCall(acct *account, r *http.Request) apiReply {
 // newCall creates a queued outbound-api call. Call with s.mu held.
 func (s *Server) newCall(acct *account, p *callParams, app *Application) *Call {
 	now := s.clock.now
+	sid := s.ids.sid("CA")
 	c := &Call{
-		srv: s, sid: s.ids.sid("CA"), account: acct.sid, direction: DirectionOutboundAPI,
+		srv: s, sid: sid, uri: apiPrefix + acct.sid + "/Calls/" + sid + ".json", account: acct.sid,
+		direction: DirectionOutboundAPI, events: make([]callEvent, 0, 16),
 		to: p.to, from: p.from, created: now, params: p, timeLimit: p.timeLimit,
 		done: make(chan struct{}),
 		src: source{url: p.url, method: p.method, fallbackURL: p.fallbackURL,

@@ -41,7 +41,7 @@ func (c *Call) runSource(epoch uint64) {
 		return
 	}
 	if c.src.url == "" {
-		doc, err := twiml.Parse([]byte(c.src.twiml))
+		doc, err := s.parse(c.src.twiml)
 		if err != nil {
 			c.failTwiML(codeOf(err), "inline Twiml: "+err.Error(), "", "")
 		} else {
@@ -65,7 +65,7 @@ func (c *Call) fetched(epoch uint64, hook *webhook) {
 		s.mu.Unlock()
 		return
 	}
-	doc, code, msg := readTwiML(hook)
+	doc, code, msg := s.readTwiML(hook)
 	if code == 0 {
 		c.start(doc, hook.url)
 		s.mu.Unlock()
@@ -78,7 +78,8 @@ func (c *Call) fetched(epoch uint64, hook *webhook) {
 		return
 	}
 	p := c.standardParams(c.status)
-	p = append(p, param{"ErrorCode", strconv.Itoa(code)}, param{"ErrorUrl", hook.url})
+	p.add("ErrorCode", strconv.Itoa(code))
+	p.add("ErrorUrl", hook.url)
 	fb := s.newWebhook(KindFallback, c, c.src.fallbackMethod, c.src.fallbackURL, p)
 	s.mu.Unlock()
 	s.send(fb)
@@ -87,7 +88,7 @@ func (c *Call) fetched(epoch uint64, hook *webhook) {
 
 // readTwiML checks a TwiML reply as Twilio does and parses it. It returns
 // the document, or Twilio's error code and a message.
-func readTwiML(w *webhook) (*twiml.Document, int, string) {
+func (s *Server) readTwiML(w *webhook) (*twiml.Document, int, string) {
 	switch {
 	case errors.Is(w.err, errTooManyRedirect):
 		return nil, codeTooManyRedirect, "HTTP too many redirects"
@@ -107,11 +108,32 @@ func readTwiML(w *webhook) (*twiml.Document, int, string) {
 	default:
 		return nil, codeContentType, fmt.Sprintf("Invalid Content-Type %q: TwiML must be text/xml or application/xml", ctype)
 	}
-	doc, err := twiml.Parse([]byte(w.reply))
+	doc, err := s.parse(w.reply)
 	if err != nil {
 		return nil, codeOf(err), "Document parse failure: " + err.Error()
 	}
 	return doc, 0, ""
+}
+
+// maxParsed bounds the cache of parsed documents.
+const maxParsed = 256
+
+// parse parses a TwiML document, from the server's cache when the same text
+// was parsed before: apps answer the same documents again and again, and a
+// parsed document is never modified. Call with s.mu held.
+func (s *Server) parse(text string) (*twiml.Document, error) {
+	if doc, ok := s.parsed[text]; ok {
+		return doc, nil
+	}
+	doc, err := twiml.Parse([]byte(text))
+	if err != nil {
+		return nil, err
+	}
+	if len(s.parsed) >= maxParsed {
+		clear(s.parsed)
+	}
+	s.parsed[text] = doc
+	return doc, nil
 }
 
 // codeOf returns the Twilio code of a parse error.

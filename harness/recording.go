@@ -73,14 +73,14 @@ func (c *Call) recordingCallback(ev recEventSet) *webhook {
 	p := params{
 		{"AccountSid", c.account},
 		{"CallSid", c.sid},
-		{"RecordingSid", r.SID},
-		{"RecordingUrl", r.URL},
-		{"RecordingStatus", r.Status},
-		{"RecordingChannels", strconv.Itoa(r.Channels)},
-		{"RecordingSource", r.Source},
-		{"RecordingTrack", r.Track},
-		{"RecordingStartTime", rfc2822(r.Start)},
 		{"ErrorCode", "0"},
+		{"RecordingChannels", strconv.Itoa(r.Channels)},
+		{"RecordingSid", r.SID},
+		{"RecordingSource", r.Source},
+		{"RecordingStartTime", rfc2822(r.Start)},
+		{"RecordingStatus", r.Status},
+		{"RecordingTrack", r.Track},
+		{"RecordingUrl", r.URL},
 	}
 	if r.Status != "in-progress" {
 		p.add("RecordingDuration", strconv.Itoa(int(r.Duration/time.Second)))

@@ -9,44 +9,47 @@ import (
 // callResource is the Call resource as Twilio's REST API renders it: every
 // field a string or null except subresource_uris.
 type callResource struct {
-	AccountSid      string       `json:"account_sid"`
-	AnsweredBy      *string      `json:"answered_by"`
-	APIVersion      string       `json:"api_version"`
-	CallerName      *string      `json:"caller_name"`
-	DateCreated     string       `json:"date_created"`
-	DateUpdated     string       `json:"date_updated"`
-	Direction       string       `json:"direction"`
-	Duration        *string      `json:"duration"`
-	EndTime         *string      `json:"end_time"`
-	ForwardedFrom   *string      `json:"forwarded_from"`
-	From            string       `json:"from"`
-	FromFormatted   string       `json:"from_formatted"`
-	GroupSid        *string      `json:"group_sid"`
-	ParentCallSid   *string      `json:"parent_call_sid"`
-	PhoneNumberSid  *string      `json:"phone_number_sid"`
-	Price           *string      `json:"price"`
-	PriceUnit       string       `json:"price_unit"`
-	Sid             string       `json:"sid"`
-	StartTime       *string      `json:"start_time"`
-	Status          string       `json:"status"`
-	SubresourceURIs subresources `json:"subresource_uris"`
-	To              string       `json:"to"`
-	ToFormatted     string       `json:"to_formatted"`
-	TrunkSid        *string      `json:"trunk_sid"`
-	URI             string       `json:"uri"`
-	QueueTime       *string      `json:"queue_time"`
+	AccountSid     string  `json:"account_sid"`
+	AnsweredBy     *string `json:"answered_by"`
+	APIVersion     string  `json:"api_version"`
+	CallerName     *string `json:"caller_name"`
+	DateCreated    string  `json:"date_created"`
+	DateUpdated    string  `json:"date_updated"`
+	Direction      string  `json:"direction"`
+	Duration       *string `json:"duration"`
+	EndTime        *string `json:"end_time"`
+	ForwardedFrom  *string `json:"forwarded_from"`
+	From           string  `json:"from"`
+	FromFormatted  string  `json:"from_formatted"`
+	GroupSid       *string `json:"group_sid"`
+	ParentCallSid  *string `json:"parent_call_sid"`
+	PhoneNumberSid *string `json:"phone_number_sid"`
+	Price          *string `json:"price"`
+	PriceUnit      string  `json:"price_unit"`
+	Sid            string  `json:"sid"`
+	StartTime      *string `json:"start_time"`
+	Status         string  `json:"status"`
+	To             string  `json:"to"`
+	ToFormatted    string  `json:"to_formatted"`
+	TrunkSid       *string `json:"trunk_sid"`
+	URI            string  `json:"uri"`
+	QueueTime      *string `json:"queue_time"`
+
+	base string // the call's URI without ".json", for the subresource URIs
 }
 
-type subresources struct {
-	Notifications                   string `json:"notifications"`
-	Recordings                      string `json:"recordings"`
-	Payments                        string `json:"payments"`
-	Events                          string `json:"events"`
-	Siprec                          string `json:"siprec"`
-	Streams                         string `json:"streams"`
-	Transcriptions                  string `json:"transcriptions"`
-	UserDefinedMessageSubscriptions string `json:"user_defined_message_subscriptions"`
-	UserDefinedMessages             string `json:"user_defined_messages"`
+// subresourceNames are the keys and paths of a call's subresource URIs, in
+// the order Twilio lists them.
+var subresourceNames = [...]struct{ key, path string }{
+	{"notifications", "Notifications"},
+	{"recordings", "Recordings"},
+	{"payments", "Payments"},
+	{"events", "Events"},
+	{"siprec", "Siprec"},
+	{"streams", "Streams"},
+	{"transcriptions", "Transcriptions"},
+	{"user_defined_message_subscriptions", "UserDefinedMessageSubscriptions"},
+	{"user_defined_messages", "UserDefinedMessages"},
 }
 
 // callList is a page of the Calls list.
@@ -66,7 +69,6 @@ func strPtr(s string) *string { return &s }
 
 // resource renders the call as the REST API shows it. Call with srv.mu held.
 func (c *Call) resource() *callResource {
-	base := apiPrefix + c.account + "/Calls/" + c.sid
 	r := &callResource{
 		AccountSid:    c.account,
 		APIVersion:    apiVersion,
@@ -80,18 +82,8 @@ func (c *Call) resource() *callResource {
 		Status:        string(c.status.resource()),
 		To:            c.to,
 		ToFormatted:   formatAddress(c.to),
-		URI:           base + ".json",
-		SubresourceURIs: subresources{
-			Notifications:                   base + "/Notifications.json",
-			Recordings:                      base + "/Recordings.json",
-			Payments:                        base + "/Payments.json",
-			Events:                          base + "/Events.json",
-			Siprec:                          base + "/Siprec.json",
-			Streams:                         base + "/Streams.json",
-			Transcriptions:                  base + "/Transcriptions.json",
-			UserDefinedMessageSubscriptions: base + "/UserDefinedMessageSubscriptions.json",
-			UserDefinedMessages:             base + "/UserDefinedMessages.json",
-		},
+		URI:           c.uri,
+		base:          c.uri[:len(c.uri)-len(".json")],
 	}
 	if c.parent != "" {
 		r.ParentCallSid = strPtr(c.parent)

@@ -3,6 +3,7 @@ package harness
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -121,11 +122,13 @@ func render(reply apiReply, csv bool) (int, string, []byte) {
 	if csv {
 		return reply.status, csvType, renderCSV(reply.value)
 	}
-	body, err := json.Marshal(reply.value)
-	if err != nil {
-		panic("harness: cannot render a REST reply: " + err.Error())
+	switch v := reply.value.(type) {
+	case *callResource:
+		return reply.status, jsonType, v.appendJSON(make([]byte, 0, 2048))
+	case *callList:
+		return reply.status, jsonType, v.appendJSON(make([]byte, 0, 512+2048*len(v.Calls)))
 	}
-	return reply.status, jsonType, body
+	panic(fmt.Sprintf("harness: no JSON rendering for %T", reply.value))
 }
 
 // errorBody is Twilio's REST error body.

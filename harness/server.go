@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/twimlharness/twimlharness/scenario"
+	"github.com/twimlharness/twimlharness/twiml"
 )
 
 // TB is what a [Server] needs from the test that owns it. Both *testing.T
@@ -54,6 +55,7 @@ type Server struct {
 	order    []*Call // every call ever created, in creation order
 	apps     map[string]*Application
 	parties  map[string]scenario.Party
+	parsed   map[string]*twiml.Document // cache of parsed TwiML, by text
 	hooksLog []*webhook
 	apiLog   []*apiRecord
 	notes    []*notification
@@ -65,9 +67,10 @@ type Server struct {
 }
 
 type account struct {
-	sid   string
-	token string
-	calls []*Call // the account's calls that the API still shows, oldest first
+	sid    string
+	token  string
+	signer *signer
+	calls  []*Call // the account's calls that the API still shows, oldest first
 }
 
 // NewServer returns a started server configured by opts. When t is not nil
@@ -92,13 +95,14 @@ func NewServer(t TB, opts ...Option) *Server {
 		calls:    map[string]*Call{},
 		apps:     map[string]*Application{},
 		parties:  map[string]scenario.Party{},
+		parsed:   map[string]*twiml.Document{},
 	}
 	s.clock.now = cfg.start
 	s.wake = sync.NewCond(&s.mu)
 	for addr, p := range cfg.parties {
 		s.parties[addr] = p
 	}
-	s.accounts[cfg.accountSID] = &account{sid: cfg.accountSID, token: cfg.authToken}
+	s.accounts[cfg.accountSID] = &account{sid: cfg.accountSID, token: cfg.authToken, signer: newSigner(cfg.authToken)}
 	s.api = http.HandlerFunc(s.serveAPI)
 	s.client = &http.Client{
 		Transport: inProcess{s.api},
@@ -248,7 +252,7 @@ func (s *Server) AddAccount(sid, authToken string) (string, string, error) {
 	if _, ok := s.accounts[sid]; ok {
 		return "", "", fmt.Errorf("harness: add account %s: the server already has it", sid)
 	}
-	s.accounts[sid] = &account{sid: sid, token: authToken}
+	s.accounts[sid] = &account{sid: sid, token: authToken, signer: newSigner(authToken)}
 	return sid, authToken, nil
 }
 

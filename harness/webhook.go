@@ -1,17 +1,19 @@
 package harness
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"net/url"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,10 +38,17 @@ const (
 // param is one webhook parameter.
 type param struct{ name, value string }
 
-// params is a webhook's parameter list. Names are unique.
+// params is a webhook's parameter list, sorted by name (in byte order, as
+// signatures need them). Names are unique.
 type params []param
 
-func (p *params) add(name, value string) { *p = append(*p, param{name, value}) }
+// add inserts a parameter at its place in the order.
+func (p *params) add(name, value string) {
+	i, _ := slices.BinarySearchFunc(*p, name, func(kv param, name string) int { return strings.Compare(kv.name, name) })
+	*p = slices.Insert(*p, i, param{name, value})
+}
+
+func byName(a, b param) int { return strings.Compare(a.name, b.name) }
 
 // webhook is one request the fake makes, kept compactly in the record: the
 // parameters are kept encoded, the headers as the values the fake chose.
@@ -69,11 +78,13 @@ func (s *Server) newWebhook(kind RequestKind, c *Call, method, target string, p 
 	if i := strings.IndexByte(target, '#'); i >= 0 {
 		target = target[:i]
 	}
-	sort.Slice(p, func(i, j int) bool { return p[i].name < p[j].name })
+	if !slices.IsSortedFunc(p, byName) {
+		slices.SortFunc(p, byName)
+	}
 	body := encodeParams(p)
 	w := &webhook{seq: s.nextSeq(), kind: kind, callSID: c.sid, method: method, url: target,
 		body: body, token: s.ids.token(), at: s.clock.now}
-	token := s.accounts[c.account].token
+	sg := s.accounts[c.account].signer
 	if method == http.MethodGet {
 		if body != "" {
 			if strings.Contains(target, "?") {
@@ -82,9 +93,9 @@ func (s *Server) newWebhook(kind RequestKind, c *Call, method, target string, p 
 				w.url = target + "?" + body
 			}
 		}
-		w.sig = Signature(token, w.url, nil)
+		w.sig = sg.sign(w.url, nil)
 	} else {
-		w.sig = signParams(token, target, p)
+		w.sig = sg.sign(target, p)
 	}
 	s.hooksLog = append(s.hooksLog, w)
 	c.hooks = append(c.hooks, w)
@@ -92,17 +103,42 @@ func (s *Server) newWebhook(kind RequestKind, c *Call, method, target string, p 
 	return w
 }
 
+// encodeParams form-encodes p in its order.
 func encodeParams(p params) string {
-	var b strings.Builder
+	n := 0
+	for _, kv := range p {
+		n += len(kv.name) + len(kv.value) + 2
+	}
+	b := make([]byte, 0, n+n/8)
 	for i, kv := range p {
 		if i > 0 {
-			b.WriteByte('&')
+			b = append(b, '&')
 		}
-		b.WriteString(url.QueryEscape(kv.name))
-		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(kv.value))
+		b = appendEscaped(b, kv.name)
+		b = append(b, '=')
+		b = appendEscaped(b, kv.value)
 	}
-	return b.String()
+	return string(b)
+}
+
+// appendEscaped appends s escaped as url.QueryEscape does.
+func appendEscaped(b []byte, s string) []byte {
+	const hexDigits = "0123456789ABCDEF"
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		if c == ' ' {
+			b = append(b, '+')
+		} else {
+			b = append(b, '%', hexDigits[c>>4], hexDigits[c&15])
+		}
+		start = i + 1
+	}
+	return append(b, s[start:]...)
 }
 
 // Signature computes X-Twilio-Signature for a request to fullURL with the
@@ -116,19 +152,33 @@ func Signature(authToken, fullURL string, form url.Values) string {
 			p = append(p, param{k, vs[0]})
 		}
 	}
-	sort.Slice(p, func(i, j int) bool { return p[i].name < p[j].name })
-	return signParams(authToken, fullURL, p)
+	slices.SortFunc(p, byName)
+	return newSigner(authToken).sign(fullURL, p)
 }
 
-// signParams signs fullURL followed by the sorted parameters p.
-func signParams(authToken, fullURL string, p params) string {
-	mac := hmac.New(sha1.New, []byte(authToken))
-	io.WriteString(mac, fullURL)
+// signer signs requests with one account's auth token. It is not safe for
+// concurrent use: the server's signers are guarded by Server.mu.
+type signer struct {
+	mac hash.Hash
+	buf []byte
+	sum []byte
+}
+
+func newSigner(authToken string) *signer {
+	return &signer{mac: hmac.New(sha1.New, []byte(authToken))}
+}
+
+// sign returns the signature of fullURL followed by the sorted parameters p.
+func (g *signer) sign(fullURL string, p params) string {
+	g.buf = append(g.buf[:0], fullURL...)
 	for _, kv := range p {
-		io.WriteString(mac, kv.name)
-		io.WriteString(mac, kv.value)
+		g.buf = append(g.buf, kv.name...)
+		g.buf = append(g.buf, kv.value...)
 	}
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	g.mac.Reset()
+	g.mac.Write(g.buf)
+	g.sum = g.mac.Sum(g.sum[:0])
+	return base64.StdEncoding.EncodeToString(g.sum)
 }
 
 // header returns the request headers of w.
@@ -164,11 +214,15 @@ func (s *Server) send(w *webhook) {
 	var status int
 	var hdr http.Header
 	var body string
+	var app http.Handler
+	if err == nil {
+		app = s.cfg.apps[urlOrigin(u)]
+	}
 	switch {
 	case err != nil:
 		err = fmt.Errorf("harness: bad webhook URL %q: %w", w.url, err)
-	case s.cfg.apps[urlOrigin(u)] != nil:
-		status, hdr, body, err = s.sendInProcess(s.cfg.apps[urlOrigin(u)], w, u)
+	case app != nil:
+		status, hdr, body, err = s.sendInProcess(app, w, u)
 	default:
 		status, hdr, body, err = s.sendHTTP(w)
 	}
@@ -317,7 +371,7 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        rec.header,
-		Body:          io.NopCloser(strings.NewReader(string(rec.body))),
+		Body:          io.NopCloser(bytes.NewReader(rec.body)),
 		ContentLength: int64(len(rec.body)),
 		Request:       req,
 	}, nil
