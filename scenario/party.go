@@ -50,6 +50,16 @@ type Party struct {
 	SIPCode int
 	// HangUpAfter, if positive, hangs up that long after answering.
 	HangUpAfter time.Duration
+	// Steps are what the party does during the call, tried in order at
+	// each verb: the first step that matches the verb applies (and is used
+	// up unless it repeats). A verb no step matches gets silence.
+	Steps []Step
+}
+
+// Then returns a copy of p with the steps appended.
+func (p Party) Then(steps ...Step) Party {
+	p.Steps = append(append([]Step(nil), p.Steps...), steps...)
+	return p
 }
 
 // AnswersAfter returns a party that rings for d, then answers.

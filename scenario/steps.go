@@ -1,0 +1,173 @@
+package scenario
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ActionKind is what the far end does at a step.
+type ActionKind int
+
+// The things the far end can do during a call.
+const (
+	// Press presses Digits on the keypad, KeyGap apart.
+	Press ActionKind = iota + 1
+	// Speak says Text, which speech recognition hears with Confidence.
+	Speak
+	// Silent does nothing, so that the verb times out.
+	Silent
+	// HangUp hangs up.
+	HangUp
+	// Talk speaks into a <Record> for Duration, then presses Digits (a
+	// finish key), hangs up (HangUpAfterTalk) or falls silent.
+	Talk
+)
+
+// String returns the kind's name.
+func (k ActionKind) String() string {
+	switch k {
+	case Press:
+		return "press"
+	case Speak:
+		return "speak"
+	case Silent:
+		return "silent"
+	case HangUp:
+		return "hang up"
+	case Talk:
+		return "talk"
+	}
+	return fmt.Sprintf("ActionKind(%d)", int(k))
+}
+
+// DefaultKeyGap is the time between two key presses when a step does not
+// say otherwise.
+const DefaultKeyGap = 200 * time.Millisecond
+
+// Action is something the far end does.
+type Action struct {
+	Kind ActionKind
+	// Digits are the keys of Press, or the key Talk ends with.
+	Digits string
+	// KeyGap is the time between keys; zero means DefaultKeyGap.
+	KeyGap time.Duration
+	// Text and Confidence are what Speak says and how sure recognition is
+	// (zero means 0.9).
+	Text       string
+	Confidence float64
+	// Duration is how long Talk speaks.
+	Duration time.Duration
+	// HangUpAfterTalk hangs up when Talk has spoken.
+	HangUpAfterTalk bool
+	// Delay is the wait before acting, counted from the end of the verb's
+	// prompt (a Gather's nested verbs, a Record's beep), from when a Dial
+	// starts, or from the start of any other verb. With BargeIn it is
+	// counted from the start of the Gather, so that keys interrupt the
+	// prompt.
+	Delay   time.Duration
+	BargeIn bool
+}
+
+// Trigger says where in the call a step applies. The zero value applies at
+// the next verb that waits for the far end (a Gather, a Record or a Dial).
+type Trigger struct {
+	// Verb is the verb the step applies to ("Gather", "Record", "Dial", or,
+	// for HangUp, any verb such as "Play"); empty means any verb that waits
+	// for input.
+	Verb string
+	// Nth, if positive, applies the step at the nth such verb of the call
+	// (1-based), counting only verbs named Verb when Verb is set.
+	Nth int
+	// PromptContains, if set, applies the step only when what the call said
+	// in the verb's prompt (a Gather's nested <Say>s, or the last <Say>
+	// before the verb) contains it, ignoring case.
+	PromptContains string
+}
+
+// Step is one thing the far end does, and where.
+type Step struct {
+	When Trigger
+	Do   Action
+	// Repeat keeps the step for every verb it matches, instead of using it
+	// once.
+	Repeat bool
+}
+
+// String describes the step in words, for transcripts and failure messages.
+func (s Step) String() string {
+	var b strings.Builder
+	switch s.Do.Kind {
+	case Press:
+		fmt.Fprintf(&b, "press %q", s.Do.Digits)
+	case Speak:
+		fmt.Fprintf(&b, "say %q", s.Do.Text)
+	case Talk:
+		fmt.Fprintf(&b, "talk for %v", s.Do.Duration)
+		switch {
+		case s.Do.Digits != "":
+			fmt.Fprintf(&b, " then press %q", s.Do.Digits)
+		case s.Do.HangUpAfterTalk:
+			b.WriteString(" then hang up")
+		}
+	default:
+		b.WriteString(s.Do.Kind.String())
+	}
+	if s.Do.Delay > 0 {
+		fmt.Fprintf(&b, " after %v", s.Do.Delay)
+	}
+	switch {
+	case s.When.Nth > 0 && s.When.Verb != "":
+		fmt.Fprintf(&b, " at <%s> #%d", s.When.Verb, s.When.Nth)
+	case s.When.Nth > 0:
+		fmt.Fprintf(&b, " at input #%d", s.When.Nth)
+	case s.When.Verb != "":
+		fmt.Fprintf(&b, " at the next <%s>", s.When.Verb)
+	}
+	if s.When.PromptContains != "" {
+		fmt.Fprintf(&b, " when the prompt contains %q", s.When.PromptContains)
+	}
+	if s.Repeat {
+		b.WriteString(" (every time)")
+	}
+	return b.String()
+}
+
+// Fits reports whether the step's action makes sense at verb: keys and
+// speech at a Gather, talk and keys at a Record, the star key at a Dial,
+// hanging up and silence anywhere.
+func (s Step) Fits(verb string) bool {
+	switch s.Do.Kind {
+	case HangUp, Silent:
+		return true
+	case Press:
+		return verb == "Gather" || verb == "Record" || verb == "Dial"
+	case Speak:
+		return verb == "Gather"
+	case Talk:
+		return verb == "Record"
+	}
+	return false
+}
+
+// Matches reports whether the step applies at verb, the nth of its name
+// (nth) and the nth verb waiting for input (input, 0 when the verb does not
+// wait for input), whose prompt is prompt.
+func (s Step) Matches(verb string, nth, input int, prompt string) bool {
+	w := s.When
+	if w.Verb != "" && w.Verb != verb {
+		return false
+	}
+	if w.Verb == "" && input == 0 {
+		return false
+	}
+	if w.Nth > 0 {
+		if w.Verb != "" && w.Nth != nth || w.Verb == "" && w.Nth != input {
+			return false
+		}
+	}
+	if w.PromptContains != "" && !strings.Contains(strings.ToLower(prompt), strings.ToLower(w.PromptContains)) {
+		return false
+	}
+	return s.Fits(verb)
+}
