@@ -260,7 +260,12 @@ func responseProblems(spec *contractSpec, r harness.APIRequest) []string {
 	}
 	req, err := http.NewRequest(method, contractHost+r.Path, nil)
 	if err != nil {
-		return append(out, fmt.Sprintf("cannot rebuild the request: %v", err))
+		// A query the server read but net/url refuses to parse again (a
+		// control character, from the fuzzer): route on the path alone.
+		path, _, _ := strings.Cut(r.Path, "?")
+		if req, err = http.NewRequest(method, contractHost+path, nil); err != nil {
+			return append(out, fmt.Sprintf("cannot rebuild the request: %v", err))
+		}
 	}
 	route, params, err := spec.router.FindRoute(req)
 	if err != nil {

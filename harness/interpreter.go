@@ -22,7 +22,6 @@ const (
 	codeTooManyRedirect = 11215
 	codeReplyTooLarge   = 11750
 	codeEmptyReply      = 11770
-	codeSchema          = 12200
 	codeContentType     = 12300
 )
 
@@ -171,6 +170,9 @@ func (c *Call) applicationError() {
 // srv.mu held.
 func (c *Call) start(doc *twiml.Document, url string) {
 	c.doc, c.docURL, c.pc = doc, url, 0
+	for _, p := range doc.Problems {
+		c.notify(p.Code, Level(p.Level), p.Path+": "+p.Message, url, "")
+	}
 	c.exec()
 }
 
@@ -202,9 +204,9 @@ func (c *Call) verb(v twiml.Verb) bool {
 		c.hangUp(StatusCompleted, "<Hangup>")
 		return true
 	case *twiml.Element:
-		return c.unsupported(v)
+		return false // not a TwiML verb: skipped, as its 12200 warning says
 	}
-	return false
+	return c.notSimulated(v)
 }
 
 // say speaks v.Text for as long as it takes, loop times.
@@ -239,23 +241,11 @@ func (c *Call) wait(d time.Duration) {
 	})
 }
 
-// twilioVerbs are the verbs of Twilio's voice language.
-var twilioVerbs = map[string]bool{
-	"Connect": true, "Dial": true, "Echo": true, "Enqueue": true, "Gather": true, "Hangup": true,
-	"Leave": true, "Pause": true, "Pay": true, "Play": true, "Record": true, "Redirect": true,
-	"Refer": true, "Reject": true, "Say": true, "Sms": true, "Start": true, "Stop": true,
-}
-
-// unsupported handles a verb the harness does not execute: a Twilio verb
-// ends the call with a notification that it is not simulated; an element
-// that is not a Twilio verb is skipped with Twilio's schema warning.
-func (c *Call) unsupported(v *twiml.Element) bool {
-	if !twilioVerbs[v.Name] {
-		c.notify(codeSchema, LevelWarning, fmt.Sprintf("Schema validation warning: <%s> is not a TwiML voice verb; skipped", v.Name), c.docURL, "")
-		return false
-	}
-	c.notify(CodeNotSimulated, LevelError, fmt.Sprintf("<%s> is not simulated by the harness yet; the call ends here", v.Name), c.docURL, "")
-	c.hangUp(StatusCompleted, "<"+v.Name+"> is not simulated")
+// notSimulated ends the call at a verb the harness cannot execute yet, with
+// a notification that says so: never a silent skip.
+func (c *Call) notSimulated(v twiml.Verb) bool {
+	c.notify(CodeNotSimulated, LevelError, fmt.Sprintf("<%s> is not simulated by the harness yet; the call ends here", v.VerbName()), c.docURL, "")
+	c.hangUp(StatusCompleted, "<"+v.VerbName()+"> is not simulated")
 	return true
 }
 

@@ -5,16 +5,13 @@ import (
 	"fmt"
 )
 
-// Twilio's error codes for documents that cannot be executed.
-const (
-	// CodeParseFailure is Twilio's 12100, "Document parse failure".
-	CodeParseFailure = 12100
-	// CodeBadRoot is Twilio's 12102, "The root element must be Response".
-	CodeBadRoot = 12102
-)
-
-// ErrEmpty is returned by [Parse] for a document with no content.
+// ErrEmpty is returned by [Parse], wrapped in a [*ParseError], for a
+// document with no content.
 var ErrEmpty = errors.New("twiml: empty document")
+
+// ErrBadURL is wrapped by the errors of [Resolve] for a URL that Twilio
+// cannot request: Twilio's 11100 ([CodeInvalidURL]), "Invalid URL format".
+var ErrBadURL = errors.New("twiml: invalid URL format")
 
 // ParseError describes a document that cannot be executed. Code is Twilio's
 // error code for it; Line is the 1-based line of the problem when known.

@@ -2,47 +2,50 @@ package twiml
 
 import (
 	"bytes"
-	"encoding/xml"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/beevik/etree"
 )
 
-// Document is a parsed TwiML document: the verbs of its <Response>, in order.
+// Document is a parsed TwiML document: the verbs of its <Response>, in
+// order, and the problems Twilio would log while reading it.
 type Document struct {
+	// Verbs are the verbs to execute, typed, with Twilio's defaults
+	// applied. An element that is not a voice verb is kept as an *[Element]
+	// (and reported as a problem) so that the interpreter can skip it as
+	// Twilio does.
 	Verbs []Verb
+	// Problems are the warnings and errors Twilio would log for the
+	// document, in document order. None of them stops the document.
+	Problems []Problem
 }
 
 // Parse reads a TwiML document. The XML must be well formed with nothing
-// after the root element, and the root must be <Response>; otherwise Parse
-// returns a [*ParseError] with Twilio's code (12100 or 12102).
+// but whitespace, comments and processing instructions around the root
+// element, and the root must be <Response>; otherwise Parse returns a
+// [*ParseError] with Twilio's code (12100 or 12102).
+//
+// Anything else Twilio only logs: Parse reports it in
+// [Document.Problems] and returns the document Twilio would run, with
+// unknown attributes ignored, misplaced children dropped and invalid
+// attribute values replaced by their defaults.
 func Parse(data []byte) (*Document, error) {
-	// Whitespace around the document is allowed; etree's validation would
-	// count a trailing newline as content after the root.
+	// Whitespace around the document is allowed, as on Twilio.
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
 		return nil, &ParseError{Code: CodeParseFailure, Err: ErrEmpty}
 	}
-	doc := etree.NewDocument()
-	doc.ReadSettings.ValidateInput = true
-	if err := doc.ReadFromBytes(data); err != nil {
-		return nil, xmlError(err)
-	}
-	root := doc.Root()
-	if root == nil {
-		return nil, &ParseError{Code: CodeParseFailure, Err: errors.New("no root element")}
+	root, err := readXML(data)
+	if err != nil {
+		return nil, err
 	}
 	if root.Tag != "Response" || root.Space != "" {
 		return nil, &ParseError{Code: CodeBadRoot, Err: fmt.Errorf("the root element must be Response, not %s", root.FullTag())}
 	}
-	out := &Document{}
-	for _, el := range root.ChildElements() {
-		out.Verbs = append(out.Verbs, verb(el))
-	}
-	return out, nil
+	var p parser
+	verbs := p.response(root)
+	return &Document{Verbs: verbs, Problems: p.problems}, nil
 }
 
 // MustParse is like [Parse] but panics on error. It is meant for document
@@ -55,55 +58,203 @@ func MustParse(s string) *Document {
 	return doc
 }
 
-func xmlError(err error) error {
-	var syntax *xml.SyntaxError
-	if errors.As(err, &syntax) {
-		return &ParseError{Code: CodeParseFailure, Line: syntax.Line, Err: errors.New(syntax.Msg)}
-	}
-	return &ParseError{Code: CodeParseFailure, Err: err}
+// parser turns the element tree of one document into verbs and collects
+// its problems.
+type parser struct {
+	problems []Problem
 }
 
-func verb(el *etree.Element) Verb {
-	if el.Space != "" {
-		return element(el)
-	}
-	switch el.Tag {
-	case "Say":
-		return &Say{
-			Text:     strings.TrimSpace(el.Text()),
-			Voice:    el.SelectAttrValue("voice", "man"),
-			Language: el.SelectAttrValue("language", "en-US"),
-			Loop:     intAttr(el, "loop", 1, 0),
+// report records a problem with code at el.
+func (p *parser) report(el *etree.Element, code int, format string, args ...any) {
+	p.problems = append(p.problems, Problem{
+		Code:    code,
+		Level:   levelOf(code),
+		Path:    path(el),
+		Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// response returns the verbs of the root element.
+func (p *parser) response(root *etree.Element) []Verb {
+	a := p.attrsOf(root)
+	a.done()
+	p.noText(root)
+	var verbs []Verb
+	for _, t := range root.Child {
+		if el, ok := t.(*etree.Element); ok {
+			verbs = append(verbs, p.verb(el))
 		}
-	case "Pause":
-		return &Pause{Length: intAttr(el, "length", 1, 1)}
-	case "Hangup":
-		return &Hangup{}
 	}
+	return verbs
+}
+
+// verb returns the verb for el, a child of <Response>.
+func (p *parser) verb(el *etree.Element) Verb {
+	if el.Space == "" {
+		switch el.Tag {
+		case "Say":
+			return p.say(el, false)
+		case "Play":
+			return p.play(el)
+		case "Pause":
+			return p.pause(el)
+		case "Gather":
+			return p.gather(el)
+		case "Dial":
+			return p.dial(el)
+		case "Record":
+			return p.record(el)
+		case "Redirect":
+			return p.redirect(el)
+		case "Hangup":
+			return p.hangup(el)
+		case "Reject":
+			return p.reject(el)
+		case "Enqueue":
+			return p.enqueue(el)
+		case "Leave":
+			p.empty(el)
+			return &Leave{}
+		case "Echo":
+			p.empty(el)
+			return &Echo{}
+		case "Sms":
+			return p.sms(el)
+		case "Connect":
+			return p.connect(el)
+		case "Start":
+			return p.start(el)
+		case "Stop":
+			return p.stop(el)
+		case "Refer":
+			return p.refer(el)
+		case "Pay":
+			return p.pay(el)
+		}
+	}
+	p.report(el, CodeSchema, "<%s> is not a TwiML voice verb; Twilio skips it%s", el.FullTag(), verbHint(el.FullTag()))
 	return element(el)
 }
 
-// intAttr reads an integer attribute, falling back to def when it is absent,
-// malformed or below min (Twilio runs the verb with its default then).
-func intAttr(el *etree.Element, key string, def, min int) int {
-	a := el.SelectAttr(key)
-	if a == nil {
-		return def
+// verbHint explains an unknown verb that differs from a verb only in case.
+func verbHint(name string) string {
+	for _, v := range [...]string{
+		"Connect", "Dial", "Echo", "Enqueue", "Gather", "Hangup", "Leave", "Pause", "Pay",
+		"Play", "Record", "Redirect", "Refer", "Reject", "Say", "Sms", "Start", "Stop",
+	} {
+		if strings.EqualFold(name, v) {
+			return " (names are case-sensitive: did you mean <" + v + ">?)"
+		}
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(a.Value))
-	if err != nil || n < min {
-		return def
-	}
-	return n
+	return ""
 }
 
+// element returns el as written, with its descendants.
 func element(el *etree.Element) *Element {
-	out := &Element{Name: el.FullTag(), Text: strings.TrimSpace(el.Text())}
+	out := &Element{Name: el.FullTag(), Text: strings.TrimSpace(ownText(el))}
 	for _, a := range el.Attr {
 		out.Attrs = append(out.Attrs, Attr{Name: a.FullKey(), Value: a.Value})
 	}
-	for _, c := range el.ChildElements() {
-		out.Children = append(out.Children, element(c))
+	for _, t := range el.Child {
+		if c, ok := t.(*etree.Element); ok {
+			out.Children = append(out.Children, element(c))
+		}
 	}
 	return out
+}
+
+// ownText returns the text directly inside el, without its children's.
+func ownText(el *etree.Element) string {
+	var only string
+	var b *strings.Builder
+	n := 0
+	for _, t := range el.Child {
+		cd, ok := t.(*etree.CharData)
+		if !ok {
+			continue
+		}
+		switch n {
+		case 0:
+			only = cd.Data
+		case 1:
+			b = &strings.Builder{}
+			b.WriteString(only)
+			fallthrough
+		default:
+			b.WriteString(cd.Data)
+		}
+		n++
+	}
+	if n > 1 {
+		return b.String()
+	}
+	return only
+}
+
+// text returns the trimmed text of el, which takes text and no child
+// elements: child elements are reported and dropped.
+func (p *parser) text(el *etree.Element) string {
+	p.noChildren(el)
+	return strings.TrimSpace(ownText(el))
+}
+
+// noText reports text directly inside el, which takes none.
+func (p *parser) noText(el *etree.Element) {
+	for _, t := range el.Child {
+		if cd, ok := t.(*etree.CharData); ok && !cd.IsWhitespace() {
+			p.report(el, CodeSchema, "<%s> takes no text; Twilio ignores %q", el.FullTag(), strings.TrimSpace(cd.Data))
+			return
+		}
+	}
+}
+
+// noChildren reports every child element of el, which takes none.
+func (p *parser) noChildren(el *etree.Element) {
+	for _, t := range el.Child {
+		if c, ok := t.(*etree.Element); ok {
+			p.misplaced(c, CodeSchema)
+		}
+	}
+}
+
+// empty checks an element that takes no attributes, text or children.
+func (p *parser) empty(el *etree.Element) {
+	a := p.attrsOf(el)
+	a.done()
+	p.noText(el)
+	p.noChildren(el)
+}
+
+// misplaced reports el, which may not be nested in its parent, with code;
+// Twilio drops it.
+func (p *parser) misplaced(el *etree.Element, code int) {
+	p.report(el, code, "<%s> may not be nested in <%s>; Twilio drops it", el.FullTag(), el.Parent().FullTag())
+}
+
+// children calls f for each child element of el.
+func children(el *etree.Element, f func(c *etree.Element)) {
+	for _, t := range el.Child {
+		if c, ok := t.(*etree.Element); ok {
+			f(c)
+		}
+	}
+}
+
+// named reports whether el is the TwiML element name.
+func named(el *etree.Element, name string) bool {
+	return el.Space == "" && el.Tag == name
+}
+
+// parameter reads a <Parameter> or <Config> element: a name and a value.
+func (p *parser) parameter(el *etree.Element) Parameter {
+	a := p.attrsOf(el)
+	name, ok := a.get("name")
+	value := a.str("value")
+	a.done()
+	p.noText(el)
+	p.noChildren(el)
+	if !ok || name == "" {
+		p.report(el, CodeSchema, "<%s> has no name", el.FullTag())
+	}
+	return Parameter{Name: name, Value: value}
 }

@@ -47,7 +47,8 @@ type Pause struct {
 // <Pause> run. Defaults: Action "" (the current document's URL), Method
 // POST, FinishOnKey "#", NumDigits 0 (unlimited), Timeout 5, Input
 // ["dtmf"], SpeechTimeout "" (the timeout), Language "en-US",
-// ProfanityFilter true, PartialResultCallbackMethod POST.
+// ProfanityFilter true, PartialResultCallbackMethod POST, BargeIn true,
+// MaxSpeechTime 60.
 type Gather struct {
 	Action                      string
 	Method                      string
@@ -94,6 +95,9 @@ type Dial struct {
 	ReferURL                      string
 	ReferMethod                   string
 	CallReason                    string
+	RecordingConfigurationID      string
+	// Events are the events subscribed to ("call-progress-event").
+	Events []string
 	// Number is a phone number written as the text of <Dial>; empty when
 	// the nouns say whom to dial.
 	Number string
@@ -170,7 +174,10 @@ type Application struct {
 
 // Conference is a conference room to join. Defaults: Beep "true",
 // StartConferenceOnEnter true, WaitMethod POST, MaxParticipants 250, Record
-// "do-not-record", StatusCallbackMethod POST.
+// "do-not-record", Trim "trim-silence", StatusCallbackMethod POST,
+// RecordingStatusCallbackMethod POST, RecordingStatusCallbackEvent
+// ["completed"]. WaitURL "" means Twilio's hold music (an explicit
+// waitUrl="" cannot be told apart).
 type Conference struct {
 	Name                          string
 	Muted                         bool
@@ -205,8 +212,8 @@ type Queue struct {
 }
 
 // Record records the caller. Defaults: Action "" (the current document's
-// URL), Method POST, Timeout 5, FinishOnKey "1234567890*#", MaxLength 3600,
-// PlayBeep true, Trim "trim-silence", RecordingStatusCallbackMethod POST,
+// URL), Method POST, Timeout 5, FinishOnKey "1234567890*#", MaxLength 3600
+// (120 when Transcribe is set), PlayBeep true, Trim "trim-silence", RecordingStatusCallbackMethod POST,
 // RecordingStatusCallbackEvent ["completed"].
 type Record struct {
 	Action                        string
@@ -221,6 +228,7 @@ type Record struct {
 	RecordingStatusCallbackEvent  []string
 	Transcribe                    bool
 	TranscribeCallback            string
+	RecordingConfigurationID      string
 }
 
 // Redirect continues with the document at URL. Method defaults to POST.
@@ -253,6 +261,10 @@ type Enqueue struct {
 	MaxQueueSize  int
 	// Task is the TaskRouter task's JSON, from a nested <Task>.
 	Task string
+	// TaskPriority and TaskTimeout are the priority and timeout attributes
+	// of the <Task>; 0 when not given.
+	TaskPriority int
+	TaskTimeout  int
 }
 
 // Leave takes the caller out of the queue.
@@ -294,7 +306,8 @@ type Room struct {
 	ParticipantIdentity string
 }
 
-// VirtualAgent connects the call to a virtual agent.
+// VirtualAgent connects the call to a virtual agent. StatusCallbackMethod
+// defaults to POST.
 type VirtualAgent struct {
 	ConnectorName        string
 	Language             string
@@ -311,6 +324,8 @@ type ConversationRelay struct {
 	URL        string
 	Attrs      []Attr
 	Parameters []Parameter
+	// Languages are the nested <Language> elements, as written.
+	Languages []*Element
 }
 
 // Start starts background work on the call (a stream, a SIPREC session, a
@@ -328,7 +343,7 @@ type Stop struct {
 }
 
 // Siprec forks the call to a SIPREC recorder. Track defaults to
-// "inbound_track".
+// "inbound_track", StatusCallbackMethod to POST.
 type Siprec struct {
 	Name                 string
 	ConnectorName        string
@@ -338,8 +353,8 @@ type Siprec struct {
 	Parameters           []Parameter
 }
 
-// Transcription transcribes the call in real time. Track defaults to
-// "both_tracks", StatusCallbackMethod to POST.
+// Transcription transcribes the call in real time. Defaults: Track
+// "both_tracks", ProfanityFilter true, StatusCallbackMethod POST.
 type Transcription struct {
 	Name                 string
 	Track                string
@@ -366,6 +381,7 @@ type Recording struct {
 	RecordingStatusCallback       string
 	RecordingStatusCallbackMethod string
 	RecordingStatusCallbackEvent  []string
+	RecordingConfigurationID      string
 }
 
 // Refer transfers a SIP call with a SIP REFER to the URI of its <Sip>.
@@ -443,40 +459,106 @@ func (e *Element) Attr(key string) (string, bool) {
 	return "", false
 }
 
-func (*Say) VerbName() string      { return "Say" }
-func (*Play) VerbName() string     { return "Play" }
-func (*Pause) VerbName() string    { return "Pause" }
-func (*Gather) VerbName() string   { return "Gather" }
-func (*Dial) VerbName() string     { return "Dial" }
-func (*Record) VerbName() string   { return "Record" }
-func (*Redirect) VerbName() string { return "Redirect" }
-func (*Hangup) VerbName() string   { return "Hangup" }
-func (*Reject) VerbName() string   { return "Reject" }
-func (*Enqueue) VerbName() string  { return "Enqueue" }
-func (*Leave) VerbName() string    { return "Leave" }
-func (*Sms) VerbName() string      { return "Sms" }
-func (*Connect) VerbName() string  { return "Connect" }
-func (*Start) VerbName() string    { return "Start" }
-func (*Stop) VerbName() string     { return "Stop" }
-func (*Refer) VerbName() string    { return "Refer" }
-func (*Pay) VerbName() string      { return "Pay" }
-func (*Echo) VerbName() string     { return "Echo" }
-func (e *Element) VerbName() string {
-	return e.Name
-}
+// VerbName returns "Say".
+func (*Say) VerbName() string { return "Say" }
 
-func (*Number) NounName() string            { return "Number" }
-func (*Client) NounName() string            { return "Client" }
-func (*Sip) NounName() string               { return "Sip" }
-func (*Sim) NounName() string               { return "Sim" }
-func (*Application) NounName() string       { return "Application" }
-func (*Conference) NounName() string        { return "Conference" }
-func (*Queue) NounName() string             { return "Queue" }
-func (*Stream) NounName() string            { return "Stream" }
-func (*Room) NounName() string              { return "Room" }
-func (*VirtualAgent) NounName() string      { return "VirtualAgent" }
+// VerbName returns "Play".
+func (*Play) VerbName() string { return "Play" }
+
+// VerbName returns "Pause".
+func (*Pause) VerbName() string { return "Pause" }
+
+// VerbName returns "Gather".
+func (*Gather) VerbName() string { return "Gather" }
+
+// VerbName returns "Dial".
+func (*Dial) VerbName() string { return "Dial" }
+
+// VerbName returns "Record".
+func (*Record) VerbName() string { return "Record" }
+
+// VerbName returns "Redirect".
+func (*Redirect) VerbName() string { return "Redirect" }
+
+// VerbName returns "Hangup".
+func (*Hangup) VerbName() string { return "Hangup" }
+
+// VerbName returns "Reject".
+func (*Reject) VerbName() string { return "Reject" }
+
+// VerbName returns "Enqueue".
+func (*Enqueue) VerbName() string { return "Enqueue" }
+
+// VerbName returns "Leave".
+func (*Leave) VerbName() string { return "Leave" }
+
+// VerbName returns "Sms".
+func (*Sms) VerbName() string { return "Sms" }
+
+// VerbName returns "Connect".
+func (*Connect) VerbName() string { return "Connect" }
+
+// VerbName returns "Start".
+func (*Start) VerbName() string { return "Start" }
+
+// VerbName returns "Stop".
+func (*Stop) VerbName() string { return "Stop" }
+
+// VerbName returns "Refer".
+func (*Refer) VerbName() string { return "Refer" }
+
+// VerbName returns "Pay".
+func (*Pay) VerbName() string { return "Pay" }
+
+// VerbName returns "Echo".
+func (*Echo) VerbName() string { return "Echo" }
+
+// VerbName returns the element's name as written, with its namespace
+// prefix if it has one.
+func (e *Element) VerbName() string { return e.Name }
+
+// NounName returns "Number".
+func (*Number) NounName() string { return "Number" }
+
+// NounName returns "Client".
+func (*Client) NounName() string { return "Client" }
+
+// NounName returns "Sip".
+func (*Sip) NounName() string { return "Sip" }
+
+// NounName returns "Sim".
+func (*Sim) NounName() string { return "Sim" }
+
+// NounName returns "Application".
+func (*Application) NounName() string { return "Application" }
+
+// NounName returns "Conference".
+func (*Conference) NounName() string { return "Conference" }
+
+// NounName returns "Queue".
+func (*Queue) NounName() string { return "Queue" }
+
+// NounName returns "Stream".
+func (*Stream) NounName() string { return "Stream" }
+
+// NounName returns "Room".
+func (*Room) NounName() string { return "Room" }
+
+// NounName returns "VirtualAgent".
+func (*VirtualAgent) NounName() string { return "VirtualAgent" }
+
+// NounName returns "ConversationRelay".
 func (*ConversationRelay) NounName() string { return "ConversationRelay" }
-func (*Siprec) NounName() string            { return "Siprec" }
-func (*Transcription) NounName() string     { return "Transcription" }
-func (*Recording) NounName() string         { return "Recording" }
-func (e *Element) NounName() string         { return e.Name }
+
+// NounName returns "Siprec".
+func (*Siprec) NounName() string { return "Siprec" }
+
+// NounName returns "Transcription".
+func (*Transcription) NounName() string { return "Transcription" }
+
+// NounName returns "Recording".
+func (*Recording) NounName() string { return "Recording" }
+
+// NounName returns the element's name as written, with its namespace
+// prefix if it has one.
+func (e *Element) NounName() string { return e.Name }
