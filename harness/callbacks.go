@@ -41,12 +41,28 @@ func geoParams(p params, name, number string) params {
 	if !strings.HasPrefix(number, "+") {
 		return p
 	}
+	n := geoNames(name)
 	return append(p,
-		param{name + "City", ""},
-		param{name + "Country", countryOf(number)},
-		param{name + "State", ""},
-		param{name + "Zip", ""},
+		param{n[0], ""},
+		param{n[1], countryOf(number)},
+		param{n[2], ""},
+		param{n[3], ""},
 	)
+}
+
+// geoNames returns the names of the geographic parameters of a prefix.
+func geoNames(prefix string) [4]string {
+	switch prefix {
+	case "Called":
+		return [4]string{"CalledCity", "CalledCountry", "CalledState", "CalledZip"}
+	case "Caller":
+		return [4]string{"CallerCity", "CallerCountry", "CallerState", "CallerZip"}
+	case "From":
+		return [4]string{"FromCity", "FromCountry", "FromState", "FromZip"}
+	case "To":
+		return [4]string{"ToCity", "ToCountry", "ToState", "ToZip"}
+	}
+	return [4]string{prefix + "City", prefix + "Country", prefix + "State", prefix + "Zip"}
 }
 
 // progress builds the status callback for ev if the call subscribed to it.
