@@ -41,7 +41,15 @@ type Call struct {
 	src        source
 	cb         callback
 	timeLimit  time.Duration
-	recording  *Recording
+	recordings []*Recording
+	active     activeVerb // the verb holding the call, if any
+	leg        *leg       // set on a leg of a <Dial>
+	dialing    *dialing   // the <Dial> the call is running, if any
+	children   []*Call
+	loadsAt    time.Time // documents loaded at one instant, against loops
+	loads      int
+	lastPrompt string // what the call said last, for prompt triggers
+	steps      stepState
 	epoch      uint64 // bumped whenever the running TwiML is abandoned
 	doc        *twiml.Document
 	docURL     string
@@ -142,6 +150,19 @@ func (c *Call) Ended() bool {
 // callbacks have been sent.
 func (c *Call) Done() <-chan struct{} { return c.done }
 
+// settledTree reports whether the call and every leg it dialed are done.
+func (c *Call) settledTree() bool {
+	if !c.settled() {
+		return false
+	}
+	for _, child := range c.Children() {
+		if !child.settledTree() {
+			return false
+		}
+	}
+	return true
+}
+
 // settled reports whether Done is closed.
 func (c *Call) settled() bool {
 	select {
@@ -211,14 +232,23 @@ func (c *Call) Notifications() []Notification {
 	return out
 }
 
-// Recordings returns the call's recordings.
+// Recordings returns the call's recordings, in the order they started.
 func (c *Call) Recordings() []Recording {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
-	if c.recording == nil {
-		return nil
+	out := make([]Recording, len(c.recordings))
+	for i, r := range c.recordings {
+		out[i] = *r
 	}
-	return []Recording{*c.recording}
+	return out
+}
+
+// Children returns the legs this call dialed, in the order they were
+// created.
+func (c *Call) Children() []*Call {
+	c.srv.mu.Lock()
+	defer c.srv.mu.Unlock()
+	return append([]*Call(nil), c.children...)
 }
 
 func (e callEvent) export(callSID string) Event {

@@ -82,7 +82,7 @@ func (c *Call) progress(ev eventSet) *webhook {
 		if c.status == StatusFailed || c.status == StatusNoAnswer {
 			p.add("SipResponseCode", strconv.Itoa(c.sipCode))
 		}
-		if r := c.recording; r != nil && r.Status == "completed" {
+		if r := c.apiRecording(); r != nil && r.Status == "completed" {
 			p.add("RecordingUrl", r.URL)
 			p.add("RecordingSid", r.SID)
 			p.add("RecordingDuration", strconv.Itoa(int(r.Duration/time.Second)))

@@ -177,12 +177,21 @@ func (c *Call) redirect(u *callUpdate) {
 	if c.status != StatusInProgress {
 		return
 	}
-	c.srv.clock.cancel(c.step)
+	if c.leg != nil {
+		c.leg.detach()
+	}
+	c.interrupt("redirected with the REST API")
+	c.runSource()
+}
+
+// interrupt abandons what the call is doing: the verb in progress stops (a
+// <Dial>'s legs hang up) and nothing scheduled for the old document runs.
+// Call with srv.mu held.
+func (c *Call) interrupt(why string) {
+	c.endVerb()
 	c.epoch++
 	c.doc = nil
-	epoch := c.epoch
-	c.record(callEvent{kind: EventNote, text: "redirected with the REST API"})
-	c.step = c.srv.after(0, func() { c.runSource(epoch) })
+	c.record(callEvent{kind: EventNote, text: why})
 }
 
 // setTimeLimit sets the call's maximum duration, counted from the answer.
@@ -193,7 +202,7 @@ func (c *Call) setTimeLimit(d time.Duration) {
 		return
 	}
 	c.srv.clock.cancel(c.limit)
-	c.limit = c.srv.at(c.answered.Add(d), func() { c.hangUpEvent(StatusCompleted, "the call reached its time limit") })
+	c.limit = c.later(c.answered.Add(d).Sub(c.srv.clock.now), func() { c.hangUp(StatusCompleted, "the call reached its time limit") })
 }
 
 // callUpdate is a validated update request.

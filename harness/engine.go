@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -40,14 +41,16 @@ func (s *Server) Advance(d time.Duration) {
 func (c *Call) Wait() CallInfo {
 	s := c.srv
 	if s.cfg.autoRun {
-		select {
-		case <-c.done:
-		case <-s.ctx.Done():
+		for _, call := range append([]*Call{c}, c.Children()...) {
+			select {
+			case <-call.done:
+			case <-s.ctx.Done():
+			}
 		}
 		return c.Info()
 	}
 	s.drive.Lock()
-	for !c.settled() && s.step(time.Time{}) {
+	for !c.settledTree() && s.step(time.Time{}) {
 	}
 	s.drive.Unlock()
 	return c.Info()
@@ -109,90 +112,90 @@ func (s *Server) after(d time.Duration, fn func()) *timer {
 func (c *Call) dequeue() {
 	s := c.srv
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if c.status != StatusQueued {
-		s.mu.Unlock()
 		return
 	}
 	c.started = s.clock.now
 	c.setStatus(StatusInitiated)
-	hook := c.progress(evInitiated)
+	s.post(c.progress(evInitiated))
 	c.step = s.after(0, c.ring)
-	s.mu.Unlock()
-	s.sendAll(hook)
 }
 
 // ring makes the far end ring and schedules what its party does.
 func (c *Call) ring() {
 	s := c.srv
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if c.status != StatusInitiated {
-		s.mu.Unlock()
 		return
 	}
 	c.setStatus(StatusRinging)
-	hook := c.progress(evRinging)
+	s.post(c.progress(evRinging))
 	p := c.partyFor()
 	timeout := c.ringTimeout()
 	switch {
 	case p.Outcome == scenario.OutcomeNoAnswer || p.After >= timeout:
-		c.step = s.after(timeout, func() { c.unanswered(StatusNoAnswer, 487, "no answer within the timeout") })
+		c.step = c.later(timeout, func() { c.finish(StatusNoAnswer, 487, "no answer within the timeout") })
 	case p.Outcome == scenario.OutcomeAnswer:
 		c.step = s.after(p.After, c.answer)
 	case p.Outcome == scenario.OutcomeBusy:
-		c.step = s.after(p.After, func() { c.unanswered(StatusBusy, p.SIPResponse(), "the line is busy") })
+		c.step = c.later(p.After, func() { c.finish(StatusBusy, p.SIPResponse(), "the line is busy") })
 	default:
-		c.step = s.after(p.After, func() { c.unanswered(StatusFailed, p.SIPResponse(), "the call could not be completed") })
+		c.step = c.later(p.After, func() { c.finish(StatusFailed, p.SIPResponse(), "the call could not be completed") })
 	}
-	s.mu.Unlock()
-	s.sendAll(hook)
 }
 
 // ringTimeout is how long the call may ring. Call with s.mu held.
 func (c *Call) ringTimeout() time.Duration {
-	if c.params != nil {
+	switch {
+	case c.leg != nil:
+		return c.leg.dial.timeout()
+	case c.params != nil:
 		return c.params.timeout
 	}
 	return defaultTimeout
 }
 
-// unanswered ends a ringing call with a busy, no-answer or failed outcome.
-func (c *Call) unanswered(st Status, sip int, reason string) {
-	s := c.srv
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c.status == StatusRinging {
-		c.finish(st, sip, reason)
-	}
-}
-
 // answer connects the call: the answered callback, the recording, the time
-// limit and the far end's hang-up are set up, then the TwiML runs.
+// limit and the far end's hang-up are set up, then the TwiML runs (or, for a
+// leg of a <Dial>, its whisper or the bridge).
 func (c *Call) answer() {
 	s := c.srv
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if c.status != StatusRinging {
-		s.mu.Unlock()
 		return
 	}
+	c.step = nil
 	c.answered = s.clock.now
 	c.setStatus(StatusInProgress)
-	hooks := []*webhook{c.progress(evAnswered), c.startRecording()}
-	c.limit = s.after(c.timeLimit, func() { c.hangUpEvent(StatusCompleted, "the call reached its time limit") })
+	s.post(c.progress(evAnswered))
+	s.post(c.startRecording())
+	c.limit = c.later(c.timeLimit, func() { c.hangUp(StatusCompleted, "the call reached its time limit") })
 	if d := c.party.HangUpAfter; d > 0 {
-		c.farEnd = s.after(d, func() { c.hangUpEvent(StatusCompleted, "the far end hung up") })
+		c.farEnd = c.later(d, func() { c.farEndHangsUp("the far end hung up") })
 	}
-	epoch := c.epoch
-	s.mu.Unlock()
-	s.sendAll(hooks...)
-	c.runSource(epoch)
+	if c.leg != nil {
+		c.leg.answered()
+		return
+	}
+	c.runSource()
 }
 
-// hangUpEvent ends the call now, as an event of the clock.
-func (c *Call) hangUpEvent(st Status, reason string) {
-	s := c.srv
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c.hangUp(st, reason)
+// farEndHangsUp ends the call because the party at the far end hung up.
+// The verb in progress may still make a request about it (Record's and
+// Dial's action). Call with s.mu held.
+func (c *Call) farEndHangsUp(reason string) {
+	if c.status.Ended() {
+		return
+	}
+	if c.active != nil {
+		w := c.active.hungUp()
+		c.active = nil
+		c.srv.post(w)
+	}
+	c.hangUp(StatusCompleted, reason)
 }
 
 // hangUp records why the call ends and ends it. Call with s.mu held.
@@ -208,20 +211,24 @@ func (c *Call) hangUp(st Status, reason string) {
 	c.finish(st, sip, reason)
 }
 
-// finish moves the call to a terminal status: times, price and recording are
-// settled, every pending step is canceled, and the completed callbacks are
-// scheduled. Call with s.mu held.
+// finish moves the call to a terminal status: the verb in progress stops,
+// times, price and recordings are settled, every pending step is canceled,
+// and the completed callbacks are scheduled. Call with s.mu held.
 func (c *Call) finish(st Status, sip int, reason string) {
 	if c.status.Ended() {
 		return
 	}
 	s := c.srv
 	wasQueued := c.status == StatusQueued
-	if !c.answered.IsZero() || st != StatusCanceled || !wasQueued {
+	if !wasQueued {
 		c.ended = s.clock.now
 	}
 	c.sipCode = sip
 	c.setStatus(st)
+	if c.active != nil {
+		c.active.stop()
+		c.active = nil
+	}
 	s.clock.cancel(c.step)
 	s.clock.cancel(c.limit)
 	s.clock.cancel(c.farEnd)
@@ -229,7 +236,14 @@ func (c *Call) finish(st Status, sip int, reason string) {
 	c.epoch++
 	c.doc = nil
 	c.price = c.priceText()
-	c.stopRecording()
+	c.stopRecordings()
+	c.reportUnusedSteps()
+	if c.leg != nil {
+		c.leg.ended()
+	}
+	if c.dialing != nil {
+		c.dialing.parentEnded()
+	}
 	if wasQueued {
 		close(c.done) // a call canceled in the queue sends no callbacks
 		return
@@ -237,40 +251,43 @@ func (c *Call) finish(st Status, sip int, reason string) {
 	s.after(0, c.afterEnd)
 }
 
-// afterEnd sends the completed status callback and the recording's
-// callbacks.
+// afterEnd sends the completed status callback and the recordings'
+// callbacks, then marks the call done.
 func (c *Call) afterEnd() {
 	s := c.srv
 	s.mu.Lock()
 	hooks := []*webhook{c.progress(evCompleted)}
-	if c.recording != nil {
+	for _, r := range c.recordings {
 		ev := recCompleted
-		if c.recording.Status == "absent" {
+		if r.Status == "absent" {
 			ev = recAbsent
 		}
-		hooks = append(hooks, c.recordingCallback(ev))
+		hooks = append(hooks, c.recordingCallback(r, ev))
 	}
 	s.mu.Unlock()
-	s.sendAll(hooks...)
-	close(c.done)
+	s.sendChain(hooks, func() { close(c.done) })
 }
 
-// sendAll sends the requests that are not nil, in order, then reports the
-// status callbacks that failed. Call without s.mu.
-func (s *Server) sendAll(hooks ...*webhook) {
-	for _, w := range hooks {
-		if w == nil {
-			continue
-		}
-		s.send(w)
-		if w.kind == KindStatusCallback || w.kind == KindRecordingStatusCallback {
-			s.callbackFailed(w)
-		}
+// sendChain sends the requests that are not nil one after the other, each
+// once the previous reply is in, then calls done. Call without s.mu.
+func (s *Server) sendChain(hooks []*webhook, done func()) {
+	for len(hooks) > 0 && hooks[0] == nil {
+		hooks = hooks[1:]
 	}
+	if len(hooks) == 0 {
+		done()
+		return
+	}
+	w := hooks[0]
+	s.request(w, func() {
+		s.callbackFailed(w)
+		s.sendChain(hooks[1:], done)
+	})
 }
 
-// callbackFailed logs a notification when a callback got no reply or an
-// HTTP error: 15003 for a status, 11205 for a failed connection.
+// callbackFailed logs a notification when a request whose reply is not
+// TwiML got no reply or an HTTP error: 15003 for a status callback, 11200
+// for others, 11205 for a failed connection. Call without s.mu.
 func (s *Server) callbackFailed(w *webhook) {
 	if !w.failed() {
 		return
@@ -281,9 +298,12 @@ func (s *Server) callbackFailed(w *webhook) {
 	if c == nil {
 		return
 	}
-	if w.err != nil {
-		c.notify(11205, LevelWarning, "HTTP connection failure: "+w.err.Error(), w.url, w.method)
-		return
+	switch {
+	case w.err != nil:
+		c.notify(codeHTTPConnection, LevelWarning, "HTTP connection failure: "+w.err.Error(), w.url, w.method)
+	case w.kind == KindStatusCallback:
+		c.notify(15003, LevelWarning, "Call Progress: Warning Response to Callback URL (HTTP "+strconv.Itoa(w.status)+")", w.url, w.method)
+	default:
+		c.notify(codeHTTPRetrieval, LevelWarning, fmt.Sprintf("HTTP retrieval failure: %s answered %d", w.kind, w.status), w.url, w.method)
 	}
-	c.notify(15003, LevelWarning, "Call Progress: Warning Response to Callback URL (HTTP "+strconv.Itoa(w.status)+")", w.url, w.method)
 }

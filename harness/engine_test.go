@@ -407,7 +407,7 @@ func TestInlineTwimlParseError(t *testing.T) {
 func TestVerbsNotSimulatedAreReported(t *testing.T) {
 	srv := newServer(t)
 	c := place(t, srv, func(p *api.CreateCallParams) {
-		p.SetUrl("").SetTwiml(`<Response><say>lower case</say><Say>first</Say><Gather/><Say>never</Say></Response>`)
+		p.SetUrl("").SetTwiml(`<Response><say>lower case</say><Say>first</Say><Enqueue>support</Enqueue><Say>never</Say></Response>`)
 	})
 	info := c.Wait()
 	var got []string

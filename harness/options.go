@@ -47,6 +47,8 @@ type config struct {
 	webhookTimeout time.Duration
 	webhookClient  *http.Client
 	listenAddr     string
+	media          map[string]time.Duration
+	fidelity       Fidelity
 }
 
 func defaultConfig() config {
@@ -61,6 +63,8 @@ func defaultConfig() config {
 		parties:        map[string]scenario.Party{},
 		webhookTimeout: DefaultWebhookTimeout,
 		listenAddr:     "127.0.0.1:0",
+		media:          map[string]time.Duration{},
+		fidelity:       DefaultFidelity(),
 	}
 }
 
@@ -141,6 +145,22 @@ func WithWebhookTimeout(d time.Duration) Option {
 // and at most 10 redirects.
 func WithWebhookClient(hc *http.Client) Option {
 	return func(c *config) { c.webhookClient = hc }
+}
+
+// DefaultMediaDuration is how long audio played with <Play> lasts when
+// [WithMediaDuration] does not say.
+const DefaultMediaDuration = 10 * time.Second
+
+// WithMediaDuration sets how long the audio at url lasts when <Play> plays
+// it (default [DefaultMediaDuration]). The harness does not decode audio.
+func WithMediaDuration(url string, d time.Duration) Option {
+	return func(c *config) { c.media[faultKey(url)] = d }
+}
+
+// WithFidelity overrides the harness's choices where Twilio's behaviour is
+// undocumented (see [Fidelity]).
+func WithFidelity(f Fidelity) Option {
+	return func(c *config) { c.fidelity = f }
 }
 
 // WithListenAddr sets the address [Server.URL] listens on (default

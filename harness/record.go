@@ -22,6 +22,22 @@ const (
 	// KindRecordingStatusCallback reports a recording's status to
 	// RecordingStatusCallback.
 	KindRecordingStatusCallback RequestKind = "recording-status-callback"
+	// KindAction requests a verb's action: <Gather>, <Record>, <Dial>,
+	// <Sms>.
+	KindAction RequestKind = "action"
+	// KindRedirect requests the URL of a <Redirect>.
+	KindRedirect RequestKind = "redirect"
+	// KindWhisper requests the url of a dialed <Number>, <Client> or <Sip>,
+	// run on the callee before the bridge.
+	KindWhisper RequestKind = "whisper"
+	// KindPartialResult reports partial speech to a <Gather>'s
+	// partialResultCallback.
+	KindPartialResult RequestKind = "partial-result-callback"
+	// KindTranscription reports a <Record>'s transcription to its
+	// transcribeCallback.
+	KindTranscription RequestKind = "transcribe-callback"
+	// KindSmsStatus reports an <Sms>'s status to its statusCallback.
+	KindSmsStatus RequestKind = "sms-status-callback"
 )
 
 // Request is one request the fake made to an application, with the reply.
@@ -103,6 +119,13 @@ const (
 	EventHangup       EventKind = "hangup"       // the application or the far end hung up
 	EventNotification EventKind = "notification" // an error or warning was logged
 	EventNote         EventKind = "note"         // something else worth knowing, in words
+	EventPlay         EventKind = "play"         // <Play> played audio or tones
+	EventInput        EventKind = "input"        // the far end pressed keys, spoke, or will
+	EventGather       EventKind = "gather"       // a <Gather> ended, with what it collected
+	EventRecord       EventKind = "record"       // a <Record> started or ended
+	EventDial         EventKind = "dial"         // a <Dial> started, bridged or ended
+	EventSms          EventKind = "sms"          // <Sms> sent a message
+	EventFork         EventKind = "fork"         // <Start> or <Stop> changed a stream, transcription or recording
 )
 
 // Event is one entry of a call's history.

@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// Recording is a recording of a call, made when the call was created with
-// Record=true.
+// Recording is a recording of a call: of the whole call (Record=true on the
+// REST API, <Start><Recording>), of a <Record> verb, or of a <Dial>.
 type Recording struct {
 	SID        string // "RE" and 32 hex digits
 	AccountSID string
@@ -15,7 +15,8 @@ type Recording struct {
 	// URL is where Twilio would serve the audio (no extension: WAV; add .mp3
 	// for MP3).
 	URL string
-	// Source is how the recording was started ("OutboundAPI").
+	// Source is how the recording was started: OutboundAPI, RecordVerb,
+	// DialVerb or StartCallRecordingTwiML.
 	Source   string
 	Channels int    // 1 (mono) or 2 (dual)
 	Track    string // inbound, outbound or both
@@ -30,6 +31,26 @@ type Recording struct {
 	callbackEvents              recEventSet
 }
 
+// Sources of recordings, as RecordingSource reports them.
+const (
+	sourceAPI    = "OutboundAPI"
+	sourceRecord = "RecordVerb"
+	sourceDial   = "DialVerb"
+	sourceStart  = "StartCallRecordingTwiML"
+)
+
+// newRecording starts a recording of the call now and returns it with its
+// in-progress callback, if subscribed. Call with srv.mu held.
+func (c *Call) newRecording(source string, channels int, track, trim, cbURL, cbMethod string, events recEventSet) (*Recording, *webhook) {
+	s := c.srv
+	r := &Recording{SID: s.ids.sid("RE"), AccountSID: c.account, CallSID: c.sid, Source: source,
+		Channels: channels, Track: track, Trim: trim, Status: "in-progress", Start: s.clock.now,
+		callbackURL: cbURL, callbackMethod: cbMethod, callbackEvents: events}
+	r.URL = "https://api.twilio.com/2010-04-01/Accounts/" + c.account + "/Recordings/" + r.SID
+	c.recordings = append(c.recordings, r)
+	return r, c.recordingCallback(r, recInProgress)
+}
+
 // startRecording begins the call's Record=true recording at answer and
 // returns the in-progress callback if subscribed. Call with srv.mu held.
 func (c *Call) startRecording() *webhook {
@@ -37,36 +58,53 @@ func (c *Call) startRecording() *webhook {
 	if p == nil || !p.record {
 		return nil
 	}
-	s := c.srv
-	r := &Recording{SID: s.ids.sid("RE"), AccountSID: c.account, CallSID: c.sid, Source: "OutboundAPI",
-		Channels: 1, Track: p.recordingTrack, Trim: p.trim, Status: "in-progress", Start: s.clock.now,
-		callbackURL: p.recordingStatusCallback, callbackMethod: p.recordingStatusCallbackMethod,
-		callbackEvents: p.recordingEvents}
+	channels := 1
 	if p.recordingChannels == "dual" {
-		r.Channels = 2
+		channels = 2
 	}
-	r.URL = "https://api.twilio.com/2010-04-01/Accounts/" + c.account + "/Recordings/" + r.SID
-	c.recording = r
-	return c.recordingCallback(recInProgress)
+	_, w := c.newRecording(sourceAPI, channels, p.recordingTrack, p.trim, p.recordingStatusCallback,
+		p.recordingStatusCallbackMethod, p.recordingEvents)
+	return w
 }
 
-// stopRecording ends the recording with the call. Call with srv.mu held.
-func (c *Call) stopRecording() {
-	r := c.recording
-	if r == nil || r.Status != "in-progress" {
+// apiRecording returns the call's Record=true recording, or nil. Call with
+// srv.mu held.
+func (c *Call) apiRecording() *Recording {
+	for _, r := range c.recordings {
+		if r.Source == sourceAPI {
+			return r
+		}
+	}
+	return nil
+}
+
+// stop ends the recording now, keeping d of it (the whole recording when d
+// is negative). Call with srv.mu held.
+func (r *Recording) stop(now time.Time, d time.Duration) {
+	if r.Status != "in-progress" {
 		return
 	}
-	r.Duration = c.srv.clock.now.Sub(r.Start).Truncate(time.Second)
+	if d < 0 {
+		d = now.Sub(r.Start)
+	}
+	r.Duration = d.Truncate(time.Second)
 	r.Status = "completed"
 	if r.Duration == 0 {
 		r.Status = "absent"
 	}
 }
 
-// recordingCallback builds the recording status callback for ev if the call
-// subscribed to it. Call with srv.mu held.
-func (c *Call) recordingCallback(ev recEventSet) *webhook {
-	r := c.recording
+// stopRecordings ends the recordings still running when the call ends.
+// Call with srv.mu held.
+func (c *Call) stopRecordings() {
+	for _, r := range c.recordings {
+		r.stop(c.srv.clock.now, -1)
+	}
+}
+
+// recordingCallback builds the recording status callback of r for ev if it
+// is subscribed. Call with srv.mu held.
+func (c *Call) recordingCallback(r *Recording, ev recEventSet) *webhook {
 	if r == nil || r.callbackURL == "" || r.callbackEvents&ev == 0 {
 		return nil
 	}

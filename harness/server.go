@@ -56,6 +56,9 @@ type Server struct {
 	apps     map[string]*Application
 	parties  map[string]scenario.Party
 	parsed   map[string]*twiml.Document // cache of parsed TwiML, by text
+	faults   map[string]*injected       // by URL without query
+	media    map[string]time.Duration   // length of audio, by URL
+	messages []*Message
 	hooksLog []*webhook
 	apiLog   []*apiRecord
 	notes    []*notification
@@ -96,6 +99,11 @@ func NewServer(t TB, opts ...Option) *Server {
 		apps:     map[string]*Application{},
 		parties:  map[string]scenario.Party{},
 		parsed:   map[string]*twiml.Document{},
+		faults:   map[string]*injected{},
+		media:    map[string]time.Duration{},
+	}
+	for u, d := range cfg.media {
+		s.media[u] = d
 	}
 	s.clock.now = cfg.start
 	s.wake = sync.NewCond(&s.mu)

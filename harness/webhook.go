@@ -58,8 +58,10 @@ type webhook struct {
 	kind    RequestKind
 	callSID string
 	method  string
-	url     string // as requested; for GET with the parameters in the query
-	body    string // the encoded parameters, sorted by name
+	url     string    // as requested; for GET with the parameters in the query
+	target  string    // as configured, without the parameters
+	replyAt time.Time // when an injected fault's reply arrives, if later
+	body    string    // the encoded parameters, sorted by name
 	sig     string
 	token   string
 	at      time.Time
@@ -72,8 +74,9 @@ type webhook struct {
 }
 
 // newWebhook builds a signed request for target (the URL as configured; a
-// fragment is dropped) with the parameters p, records it and returns it.
-// Call with s.mu held.
+// fragment is dropped) with the parameters p. It enters the record when it
+// is sent (see [Server.logWebhook]), so that the record's order is the
+// order requests were made. Call with s.mu held.
 func (s *Server) newWebhook(kind RequestKind, c *Call, method, target string, p params) *webhook {
 	if i := strings.IndexByte(target, '#'); i >= 0 {
 		target = target[:i]
@@ -82,8 +85,7 @@ func (s *Server) newWebhook(kind RequestKind, c *Call, method, target string, p 
 		slices.SortFunc(p, byName)
 	}
 	body := encodeParams(p)
-	w := &webhook{seq: s.nextSeq(), kind: kind, callSID: c.sid, method: method, url: target,
-		body: body, token: s.ids.token(), at: s.clock.now}
+	w := &webhook{kind: kind, callSID: c.sid, method: method, url: target, target: target, body: body}
 	sg := s.accounts[c.account].signer
 	if method == http.MethodGet {
 		if body != "" {
@@ -97,10 +99,20 @@ func (s *Server) newWebhook(kind RequestKind, c *Call, method, target string, p 
 	} else {
 		w.sig = sg.sign(target, p)
 	}
-	s.hooksLog = append(s.hooksLog, w)
-	c.hooks = append(c.hooks, w)
-	c.record(callEvent{kind: EventRequest, hook: w})
 	return w
+}
+
+// logWebhook enters w in the record as it is sent: its number, time and
+// idempotency token. Call with s.mu held.
+func (s *Server) logWebhook(w *webhook) {
+	w.seq = s.nextSeq()
+	w.at = s.clock.now
+	w.token = s.ids.token()
+	s.hooksLog = append(s.hooksLog, w)
+	if c := s.calls[w.callSID]; c != nil {
+		c.hooks = append(c.hooks, w)
+		c.events = append(c.events, callEvent{seq: w.seq, at: w.at, kind: EventRequest, hook: w})
+	}
 }
 
 // encodeParams form-encodes p in its order.
