@@ -222,39 +222,75 @@ func (w *webhook) failed() bool { return w.err != nil || w.status >= 400 }
 // origin and over real HTTP otherwise, and records the reply. Call without
 // s.mu: the application's handler runs here.
 func (s *Server) send(w *webhook) {
-	u, err := url.Parse(w.url)
+	method, target, body := w.method, w.url, ""
+	if method != http.MethodGet {
+		body = w.body
+	}
 	var status int
 	var hdr http.Header
-	var body string
-	var app http.Handler
-	if err == nil {
-		app = s.cfg.apps[urlOrigin(u)]
-	}
-	switch {
-	case err != nil:
-		err = fmt.Errorf("harness: bad webhook URL %q: %w", w.url, err)
-	case app != nil:
-		status, hdr, body, err = s.sendInProcess(app, w, u)
-	default:
-		status, hdr, body, err = s.sendHTTP(w)
+	var reply string
+	var err error
+	for hops := 0; ; hops++ {
+		status, hdr, reply, err = s.sendOnce(w, method, target, body)
+		loc := ""
+		if hdr != nil {
+			loc = hdr.Get("Location")
+		}
+		if err != nil || status < 300 || status >= 400 || loc == "" {
+			break
+		}
+		if hops == maxHops {
+			err = errTooManyRedirect
+			break
+		}
+		// Follow the redirect, as Twilio does: 307 and 308 repeat the
+		// request, the others become a GET without the parameters.
+		next, perr := url.Parse(target)
+		if perr == nil {
+			next, perr = next.Parse(loc)
+		}
+		if perr != nil {
+			err = fmt.Errorf("harness: bad redirect Location %q: %w", loc, perr)
+			break
+		}
+		target = next.String()
+		if status != http.StatusTemporaryRedirect && status != http.StatusPermanentRedirect {
+			method, body = http.MethodGet, ""
+		}
 	}
 	s.mu.Lock()
-	w.status, w.replyHeader, w.reply, w.err, w.done = status, hdr, body, err, true
+	w.status, w.replyHeader, w.reply, w.err, w.done = status, hdr, reply, err, true
 	s.mu.Unlock()
+}
+
+// sendOnce makes one HTTP request of w's, in-process when a [WithApp]
+// handler serves the target's origin, over real HTTP otherwise.
+func (s *Server) sendOnce(w *webhook, method, target, body string) (int, http.Header, string, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return 0, nil, "", fmt.Errorf("harness: bad webhook URL %q: %w", target, err)
+	}
+	if app := s.cfg.apps[urlOrigin(u)]; app != nil {
+		return s.sendInProcess(app, w, method, u, body)
+	}
+	return s.sendHTTP(w, method, target, body)
 }
 
 // sendInProcess calls h as a server would, with the request Twilio would send.
 // A panic in h is reported as a failed connection, as a crashing server looks
 // to Twilio, and logged with its stack.
-func (s *Server) sendInProcess(h http.Handler, w *webhook, u *url.URL) (status int, hdr http.Header, body string, err error) {
+func (s *Server) sendInProcess(h http.Handler, w *webhook, method string, u *url.URL, body string) (status int, hdr http.Header, reply string, err error) {
 	var rd io.Reader = http.NoBody
 	length := int64(0)
-	if w.method != http.MethodGet {
-		rd, length = strings.NewReader(w.body), int64(len(w.body))
+	header := w.header()
+	if method == http.MethodGet {
+		delete(header, "Content-Type")
+	} else {
+		rd, length = strings.NewReader(body), int64(len(body))
 	}
 	req := &http.Request{
-		Method: w.method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: w.header(), Body: io.NopCloser(rd), ContentLength: length, Host: u.Host,
+		Method: method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: header, Body: io.NopCloser(rd), ContentLength: length, Host: u.Host,
 		RemoteAddr: "54.172.60.0:443", RequestURI: u.RequestURI(),
 	}
 	if u.Scheme == "https" {
@@ -264,35 +300,38 @@ func (s *Server) sendInProcess(h http.Handler, w *webhook, u *url.URL) (status i
 	rec := &recorder{header: http.Header{}}
 	defer func() {
 		if p := recover(); p != nil {
-			s.logf("harness: the application's handler panicked on %s %s: %v\n%s", w.method, w.url, p, debug.Stack())
-			status, hdr, body, err = 0, nil, "", fmt.Errorf("%w: %v", errHandlerPanic, p)
+			s.logf("harness: the application's handler panicked on %s %s: %v\n%s", method, u, p, debug.Stack())
+			status, hdr, reply, err = 0, nil, "", fmt.Errorf("%w: %v", errHandlerPanic, p)
 		}
 	}()
 	h.ServeHTTP(rec, req)
 	return rec.result()
 }
 
-// sendHTTP makes w over real HTTP with the webhook client.
-func (s *Server) sendHTTP(w *webhook) (int, http.Header, string, error) {
+// sendHTTP makes one request of w's over real HTTP with the webhook client.
+func (s *Server) sendHTTP(w *webhook, method, target, body string) (int, http.Header, string, error) {
 	var rd io.Reader
-	if w.method != http.MethodGet {
-		rd = strings.NewReader(w.body)
+	if method != http.MethodGet {
+		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(s.ctx, w.method, w.url, rd)
+	req, err := http.NewRequestWithContext(s.ctx, method, target, rd)
 	if err != nil {
 		return 0, nil, "", err
 	}
 	req.Header = w.header()
+	if method == http.MethodGet {
+		req.Header.Del("Content-Type")
+	}
 	resp, err := s.hooks.Do(req)
 	if err != nil {
+		if errors.Is(err, errTooManyRedirect) {
+			err = errTooManyRedirect
+		}
 		return 0, nil, "", err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxReply+1))
-	if err != nil {
-		return resp.StatusCode, resp.Header, string(data), err
-	}
-	return resp.StatusCode, resp.Header, string(data), nil
+	return resp.StatusCode, resp.Header, string(data), err
 }
 
 var (
