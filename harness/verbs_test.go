@@ -134,10 +134,10 @@ func TestGather(t *testing.T) {
 			wantSaid: []string{"Enter your PIN", "Sales. Bye."},
 		},
 		{
-			name:  "finishOnKey first is no input",
-			voice: `<Response><Gather action="/menu"><Say>Enter your PIN</Say></Gather><Say>Nothing entered</Say></Response>`,
-			steps: []scenario.Step{press("#")},
-			want:  []req{{harness.KindVoice, "POST", "/voice", map[string]string{}}},
+			name:     "finishOnKey first is no input",
+			voice:    `<Response><Gather action="/menu"><Say>Enter your PIN</Say></Gather><Say>Nothing entered</Say></Response>`,
+			steps:    []scenario.Step{press("#")},
+			want:     []req{{harness.KindVoice, "POST", "/voice", map[string]string{}}},
 			wantSaid: []string{"Enter your PIN", "Nothing entered"},
 		},
 		{
@@ -459,7 +459,9 @@ func TestInProcessRedirectsAreFollowed(t *testing.T) {
 		w.Header().Set("Content-Type", "text/xml")
 		fmt.Fprintf(w, "<Response><Say>moved %s</Say></Response>", r.Method)
 	})
-	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusTemporaryRedirect) })
+	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/loop", http.StatusTemporaryRedirect)
+	})
 	srv := newServer(t, harness.WithApp(origin, mux))
 	c := place(t, srv, nil)
 	loop := place(t, srv, func(p *api.CreateCallParams) { p.SetUrl(origin + "/loop") })
