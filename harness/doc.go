@@ -76,8 +76,55 @@
 //   - A status callback that fails is logged as notification 15003 (HTTP
 //     error) or 11205 (no connection), at warning level.
 //   - A TwiML element that is not a Twilio verb is skipped with warning 12200.
-//     A Twilio verb that the harness does not execute yet ends the call with
-//     notification [CodeNotSimulated], never silently.
+//     A Twilio verb that the harness does not execute yet (<Enqueue>,
+//     <Leave>, <Connect>, <Pay>, <Refer>, and <Dial> to a <Conference>,
+//     <Queue>, <Application> or <Sim>) ends the call with notification
+//     [CodeNotSimulated], never silently.
+//   - <Play> does not fetch the audio: it lasts what [WithMediaDuration]
+//     says for its URL ([DefaultMediaDuration] otherwise). Digits take 0.2 s
+//     each, w half a second, W a second.
+//   - The far end acts at a <Gather> when its prompt (the nested verbs) has
+//     ended, plus the step's Delay, or from the start of the Gather with
+//     BargeIn; keys are 200 ms apart by default. Speech is recognised once
+//     it has been spoken (0.4 s a word) and speechTimeout has passed ("auto"
+//     waits [Fidelity.SpeechEndTimeout]); Confidence defaults to 0.9. The
+//     action gets Digits, FinishedOnKey ("" when the gather ended on
+//     numDigits or the timeout) and msg=Gather End; with actionOnEmptyResult
+//     and no input, Digits is left out. A partialResultCallback gets one
+//     partial result, half-way through the speech, with Stability 0.8 and
+//     SequenceNumber 1.
+//   - <Record> beeps for [Fidelity.BeepLength]. The action's
+//     RecordingDuration is the whole recording; with trim-silence the
+//     recording itself (and its status callback) keeps only what the far
+//     end said. An empty recording still requests the action (see
+//     [Fidelity.EmptyRecordingSkipsAction]); its transcription fails.
+//   - <Dial> legs ring exactly the Dial's timeout (no five-second buffer),
+//     with the parent's From as caller ID unless callerId says otherwise.
+//     Legs that lose a parallel Dial end [Fidelity.LosingLegStatus]. When no
+//     leg answered, DialCallStatus is no-answer if any leg rang out, else
+//     busy if any was busy, else canceled, else failed. The Dial's timeLimit
+//     counts from the leg's answer. A leg whose whisper hangs up ends the
+//     Dial as completed and not bridged. When the caller hangs up during a
+//     Dial, the action is requested with CallStatus=completed and
+//     DialCallStatus completed (bridged) or canceled (ringing); see
+//     [Fidelity.NoDialActionAfterHangup]. A leg redirected with the REST
+//     API leaves the bridge: the Dial ends completed, without
+//     DialCallDuration.
+//   - A failed action or <Redirect> request ends the call with the
+//     application error; the FallbackUrl serves only the call's Url (see
+//     [Fidelity.FallbackForActions]). Hanging up a call with the REST API
+//     during <Record> or <Dial> requests no action.
+//   - <Reject> on a call that is already answered hangs up, with warning
+//     13810.
+//   - <Sms> is recorded ([Server.Messages]), not sent; its status is
+//     "sent". <Start> and <Stop> are recorded; streams, SIPREC and
+//     transcriptions do not connect anywhere; <Start><Recording> records
+//     until the call ends.
+//   - A call that loads more than [Fidelity.MaxDocumentsAtOnce] documents
+//     at one virtual instant (a <Redirect> loop, which Twilio would follow
+//     forever) ends with notification [CodeRedirectLoop].
+//   - The far end's steps that the call never used are reported when the
+//     call ends, as notification [CodeUnusedStep].
 //   - Phone numbers may be given in E.164 or, for North America, with spaces,
 //     dashes, dots and parentheses; letters are not mapped to digits.
 //   - Geographic webhook parameters carry the country from the number's
