@@ -135,14 +135,16 @@ func (c *Call) ring() {
 	p := c.partyFor()
 	timeout := c.ringTimeout()
 	switch {
-	case p.Outcome == scenario.OutcomeNoAnswer || p.After >= timeout:
+	case p.Outcome == scenario.OutcomeNoAnswer || p.RingTime >= timeout:
 		c.step = c.later(timeout, func() { c.finish(StatusNoAnswer, 487, "no answer within the timeout") })
 	case p.Outcome == scenario.OutcomeAnswer:
-		c.step = s.after(p.After, c.answer)
+		c.step = s.after(p.RingTime, c.answer)
 	case p.Outcome == scenario.OutcomeBusy:
-		c.step = c.later(p.After, func() { c.finish(StatusBusy, p.SIPResponse(), "the line is busy") })
+		c.step = c.later(p.RingTime, func() { c.finish(StatusBusy, p.SIPResponse(), "the line is busy") })
+	case p.Outcome == scenario.OutcomeReject:
+		c.step = c.later(p.RingTime, func() { c.finish(StatusBusy, p.SIPResponse(), "the callee declined the call") })
 	default:
-		c.step = c.later(p.After, func() { c.finish(StatusFailed, p.SIPResponse(), "the call could not be completed") })
+		c.step = c.later(p.RingTime, func() { c.finish(StatusFailed, p.SIPResponse(), "the call could not be completed") })
 	}
 }
 

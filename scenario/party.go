@@ -18,6 +18,9 @@ const (
 	// OutcomeFail: the call cannot be completed (SIP 404 unless the party
 	// says otherwise).
 	OutcomeFail
+	// OutcomeReject: the callee declines the call (SIP 603), which Twilio
+	// reports as busy.
+	OutcomeReject
 )
 
 // String returns the outcome's name: "answer", "busy", "no-answer" or "fail".
@@ -31,6 +34,8 @@ func (o Outcome) String() string {
 		return "no-answer"
 	case OutcomeFail:
 		return "fail"
+	case OutcomeReject:
+		return "reject"
 	}
 	return fmt.Sprintf("Outcome(%d)", int(o))
 }
@@ -41,10 +46,10 @@ func (o Outcome) String() string {
 type Party struct {
 	// Outcome is how the line responds to the call.
 	Outcome Outcome
-	// After is how long the line rings before the outcome (answer, busy or
-	// fail). It is ignored for OutcomeNoAnswer. If it reaches the call's ring
-	// timeout, the call ends no-answer instead.
-	After time.Duration
+	// RingTime is how long the line rings before the outcome (answer, busy,
+	// fail or reject). It is ignored for OutcomeNoAnswer. If it reaches the
+	// call's ring timeout, the call ends no-answer instead.
+	RingTime time.Duration
 	// SIPCode is the SIP response code for busy and failed outcomes; 0 means
 	// the usual one (486 for busy, 404 for fail).
 	SIPCode int
@@ -54,6 +59,93 @@ type Party struct {
 	// each verb: the first step that matches the verb applies (and is used
 	// up unless it repeats). A verb no step matches gets silence.
 	Steps []Step
+	// Answerer is who picks up: a person (the zero value), an answering
+	// machine, a fax machine, or nobody saying anything.
+	Answerer Answerer
+	// Greeting is how long the answerer speaks first: a person's hello (1 s
+	// when zero) or a machine's greeting (10 s when zero).
+	Greeting time.Duration
+	// GreetingEnd is how a machine's greeting ends.
+	GreetingEnd GreetingEnd
+	// Caller is what the network says about this party when it calls in.
+	Caller CallerInfo
+}
+
+// Answerer is who picks up a call.
+type Answerer int
+
+// Who can pick up.
+const (
+	// Human: a person, who says hello and then listens.
+	Human Answerer = iota
+	// Machine: an answering machine, with a greeting.
+	Machine
+	// FaxMachine: a fax, answering with its tones.
+	FaxMachine
+	// Nobody: the line is answered but nothing is said.
+	Nobody
+)
+
+// String returns "human", "machine", "fax" or "nobody".
+func (a Answerer) String() string {
+	switch a {
+	case Human:
+		return "human"
+	case Machine:
+		return "machine"
+	case FaxMachine:
+		return "fax"
+	case Nobody:
+		return "nobody"
+	}
+	return fmt.Sprintf("Answerer(%d)", int(a))
+}
+
+// GreetingEnd is how an answering machine's greeting ends.
+type GreetingEnd int
+
+// The ways a greeting can end, as answering machine detection reports them
+// (machine_end_beep, machine_end_silence, machine_end_other).
+const (
+	EndBeep GreetingEnd = iota
+	EndSilence
+	EndOther
+)
+
+// String returns "beep", "silence" or "other".
+func (g GreetingEnd) String() string {
+	switch g {
+	case EndBeep:
+		return "beep"
+	case EndSilence:
+		return "silence"
+	case EndOther:
+		return "other"
+	}
+	return fmt.Sprintf("GreetingEnd(%d)", int(g))
+}
+
+// CallerInfo is what the network tells Twilio about a caller.
+type CallerInfo struct {
+	Name          string // CallerName (caller ID lookup)
+	ForwardedFrom string // ForwardedFrom, when the carrier forwarded the call
+	City          string
+	State         string
+	Zip           string
+	Country       string // ISO code; from the calling code when empty
+}
+
+// GreetingLength returns how long the answerer speaks when it picks up.
+func (p Party) GreetingLength() time.Duration {
+	switch {
+	case p.Greeting > 0:
+		return p.Greeting
+	case p.Answerer == Machine:
+		return 10 * time.Second
+	case p.Answerer == Human:
+		return time.Second
+	}
+	return 0
 }
 
 // Then returns a copy of p with the steps appended.
@@ -63,7 +155,7 @@ func (p Party) Then(steps ...Step) Party {
 }
 
 // AnswersAfter returns a party that rings for d, then answers.
-func AnswersAfter(d time.Duration) Party { return Party{Outcome: OutcomeAnswer, After: d} }
+func AnswersAfter(d time.Duration) Party { return Party{Outcome: OutcomeAnswer, RingTime: d} }
 
 // AnswersAfterRings returns a party that answers after n rings of six seconds
 // each (the North American ring cadence).
@@ -90,7 +182,7 @@ func (p Party) HangsUpAfter(d time.Duration) Party {
 
 // RingsFor returns a copy of p whose line rings for d before its outcome.
 func (p Party) RingsFor(d time.Duration) Party {
-	p.After = d
+	p.RingTime = d
 	return p
 }
 
@@ -99,15 +191,23 @@ func (p Party) String() string {
 	var s string
 	switch p.Outcome {
 	case OutcomeAnswer:
-		s = fmt.Sprintf("answers after %v", p.After)
+		s = fmt.Sprintf("answers after %v", p.RingTime)
 	case OutcomeBusy:
 		s = "busy"
 	case OutcomeNoAnswer:
 		s = "does not answer"
 	case OutcomeFail:
 		s = fmt.Sprintf("fails (SIP %d)", p.SIPResponse())
+	case OutcomeReject:
+		s = "rejects the call"
 	default:
 		s = p.Outcome.String()
+	}
+	if p.Outcome == OutcomeAnswer && p.Answerer != Human {
+		s += " as " + p.Answerer.String()
+		if p.Answerer == Machine {
+			s += fmt.Sprintf(" (greeting %v, ends with %s)", p.GreetingLength(), p.GreetingEnd)
+		}
 	}
 	if p.HangUpAfter > 0 {
 		s += fmt.Sprintf(", hangs up after %v", p.HangUpAfter)
@@ -116,8 +216,8 @@ func (p Party) String() string {
 }
 
 // SIPResponse returns the SIP code the line answers with for its outcome:
-// 200 for an answer, 486 for busy, 487 for no answer, SIPCode or 404 for a
-// failure.
+// 200 for an answer, 486 for busy, 487 for no answer, 603 for a rejection,
+// SIPCode or 404 for a failure.
 func (p Party) SIPResponse() int {
 	switch p.Outcome {
 	case OutcomeBusy:
@@ -127,6 +227,11 @@ func (p Party) SIPResponse() int {
 		return 486
 	case OutcomeNoAnswer:
 		return 487
+	case OutcomeReject:
+		if p.SIPCode != 0 {
+			return p.SIPCode
+		}
+		return 603
 	case OutcomeFail:
 		if p.SIPCode != 0 {
 			return p.SIPCode
