@@ -50,6 +50,11 @@ type Call struct {
 	loads      int
 	lastPrompt string // what the call said last, for prompt triggers
 	steps      stepState
+	answeredBy  string        // answering machine detection's result
+	amdDuration time.Duration // how long detection took
+	amdTimer    *timer
+	number      *IncomingNumber // the number an inbound call came in on
+	callToken   string
 	epoch      uint64 // bumped whenever the running TwiML is abandoned
 	doc        *twiml.Document
 	docURL     string
@@ -102,6 +107,9 @@ type CallInfo struct {
 	SIPResponseCode int
 	// Party is the far end's behaviour for this call.
 	Party scenario.Party
+	// AnsweredBy is answering machine detection's result ("human",
+	// "machine_start", …), empty without detection.
+	AnsweredBy string
 }
 
 // SID returns the call's SID ("CA" and 32 hex digits).
@@ -181,7 +189,7 @@ func (c *Call) Info() CallInfo {
 		SID: c.sid, AccountSID: c.account, ParentSID: c.parent, Direction: c.direction,
 		To: c.to, From: c.from, Status: c.status, Created: c.created, Started: c.started,
 		Answered: c.answered, Ended: c.ended, Price: c.price, PriceUnit: c.srv.cfg.priceUnit,
-		SIPResponseCode: c.sipCode, Party: c.party,
+		SIPResponseCode: c.sipCode, Party: c.party, AnsweredBy: c.answeredBy,
 	}
 	info.Duration = c.duration()
 	if !c.started.IsZero() {

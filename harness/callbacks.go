@@ -31,7 +31,14 @@ func (c *Call) standardParams(st Status) params {
 		p = append(p, param{"ParentCallSid", c.parent})
 	}
 	p = append(p, param{"To", c.to})
-	return geoParams(p, "To", c.to)
+	p = geoParams(p, "To", c.to)
+	if c.answeredBy != "" {
+		p.add("AnsweredBy", c.answeredBy)
+	}
+	if c.direction == DirectionInbound {
+		c.inboundParams(&p)
+	}
+	return p
 }
 
 // geoParams adds the geographic parameters of a phone number under the

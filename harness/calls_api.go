@@ -202,7 +202,7 @@ func (c *Call) setTimeLimit(d time.Duration) {
 		return
 	}
 	c.srv.clock.cancel(c.limit)
-	c.limit = c.later(c.answered.Add(d).Sub(c.srv.clock.now), func() { c.hangUp(StatusCompleted, "the call reached its time limit") })
+	c.limit = c.whileLive(c.answered.Add(d).Sub(c.srv.clock.now), func() { c.hangUp(StatusCompleted, "the call reached its time limit") })
 }
 
 // callUpdate is a validated update request.

@@ -246,12 +246,12 @@ func TestClientCreateFetch(t *testing.T) {
 		}
 	}
 
-	// Rings 5 s, answers, runs a 30 s pause, hangs up at the end of the
-	// document.
+	// Rings 5 s, answers, sends the digits (1 s: five tones), runs a 30 s
+	// pause, hangs up at the end of the document.
 	info := srv.Call(sid).Wait()
 	if info.Status != harness.StatusCompleted || !info.Started.Equal(cliAt(0)) ||
-		!info.Answered.Equal(cliAt(5*time.Second)) || !info.Ended.Equal(cliAt(35*time.Second)) {
-		t.Errorf("call info: status %s started %v answered %v ended %v, want completed, +0s, +5s, +35s",
+		!info.Answered.Equal(cliAt(5*time.Second)) || !info.Ended.Equal(cliAt(36*time.Second)) {
+		t.Errorf("call info: status %s started %v answered %v ended %v, want completed, +0s, +5s, +36s",
 			info.Status, info.Started, info.Answered, info.Ended)
 	}
 
@@ -261,10 +261,10 @@ func TestClientCreateFetch(t *testing.T) {
 	}
 	wantFetched := wantCreated
 	wantFetched.Status = cliRef("completed")
-	wantFetched.DateUpdated = cliRef(cliDate(cliAt(35 * time.Second)))
+	wantFetched.DateUpdated = cliRef(cliDate(cliAt(36 * time.Second)))
 	wantFetched.StartTime = cliRef(cliDate(cliAt(0)))
-	wantFetched.EndTime = cliRef(cliDate(cliAt(35 * time.Second)))
-	wantFetched.Duration = cliRef("30")
+	wantFetched.EndTime = cliRef(cliDate(cliAt(36 * time.Second)))
+	wantFetched.Duration = cliRef("31")
 	wantFetched.Price = cliRef("-0.01400")
 	if diff := cmp.Diff(wantFetched, *fetched); diff != "" {
 		t.Errorf("FetchCall result mismatch (-want +got):\n%s", diff)
@@ -278,15 +278,15 @@ func TestClientCreateFetch(t *testing.T) {
 		}
 	}
 
-	// The Url was requested with GET when the call answered, without
+	// The Url was requested with GET once the digits were sent, without
 	// AnsweredBy: MachineDetection is ignored when SendDigits is given.
 	voice := cliRequestsOf(srv, sid, harness.KindVoice)
 	if len(voice) != 1 {
 		t.Fatalf("voice requests: got %d, want 1\n%s", len(voice), srv.Call(sid).Transcript())
 	}
 	v := voice[0]
-	if v.Method != http.MethodGet || !strings.HasPrefix(v.URL, cliOrigin+"/voice?") || !v.Time.Equal(cliAt(5*time.Second)) {
-		t.Errorf("voice request %s %s at %v, want GET %s/voice?… at +5s", v.Method, v.URL, v.Time, cliOrigin)
+	if v.Method != http.MethodGet || !strings.HasPrefix(v.URL, cliOrigin+"/voice?") || !v.Time.Equal(cliAt(6*time.Second)) {
+		t.Errorf("voice request %s %s at %v, want GET %s/voice?… at +6s", v.Method, v.URL, v.Time, cliOrigin)
 	}
 	if got := v.Form.Get("CallStatus"); got != "in-progress" {
 		t.Errorf("voice request CallStatus = %q, want in-progress", got)

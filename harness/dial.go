@@ -33,6 +33,7 @@ type dialTarget struct {
 	to         string
 	sendDigits string
 	cb         twiml.LegCallbacks
+	amd        amdConfig
 }
 
 // leg is the part of a child call that belongs to a <Dial>.
@@ -54,11 +55,11 @@ func (c *Call) dial(v *twiml.Dial) bool {
 	for _, n := range v.Nouns {
 		switch n := n.(type) {
 		case *twiml.Number:
-			d.targets = append(d.targets, dialTarget{to: n.Number, sendDigits: n.SendDigits, cb: n.LegCallbacks})
+			d.targets = append(d.targets, dialTarget{to: n.Number, sendDigits: n.SendDigits, cb: n.LegCallbacks, amd: nounAMD(n.AMD)})
 		case *twiml.Client:
 			d.targets = append(d.targets, dialTarget{to: "client:" + n.Identity, cb: n.LegCallbacks})
 		case *twiml.Sip:
-			d.targets = append(d.targets, dialTarget{to: n.URI, cb: n.LegCallbacks})
+			d.targets = append(d.targets, dialTarget{to: n.URI, cb: n.LegCallbacks, amd: nounAMD(n.AMD)})
 		default:
 			c.notify(CodeNotSimulated, LevelError, fmt.Sprintf("<Dial><%s> is not simulated by the harness yet; the call ends here", n.NounName()), c.docURL, "")
 			c.hangUp(StatusCompleted, "<Dial><"+n.NounName()+"> is not simulated")
@@ -207,6 +208,16 @@ func (l *leg) answered() {
 	if l.target.sendDigits != "" {
 		child.record(callEvent{kind: EventPlay, text: "digits " + l.target.sendDigits, dur: digitsDuration(l.target.sendDigits)})
 	}
+	if l.target.amd.mode != "" && l.target.sendDigits == "" {
+		child.startAMD(l.target.amd, l.connect)
+		return
+	}
+	l.connect()
+}
+
+// connect runs the winning leg's whisper, or bridges it.
+func (l *leg) connect() {
+	d, child := l.dial, l.call
 	if u := l.target.cb.URL; u != "" {
 		target, err := d.c.resolve(u)
 		if err != nil {
@@ -235,6 +246,7 @@ func (l *leg) whisperDone() {
 func (d *dialing) bridge() {
 	c, w := d.c, d.winner
 	d.bridged = true
+	c.answerInbound() // answerOnBridge: the caller is answered now
 	c.record(callEvent{kind: EventDial, text: "bridged with " + w.to + " (" + w.sid + ")"})
 	w.record(callEvent{kind: EventDial, text: "bridged with " + c.sid})
 	if d.v.Record != "" && d.v.Record != "do-not-record" && d.rec == nil {

@@ -174,15 +174,24 @@ func (c *Call) answer() {
 	c.setStatus(StatusInProgress)
 	s.post(c.progress(evAnswered))
 	s.post(c.startRecording())
-	c.limit = c.later(c.timeLimit, func() { c.hangUp(StatusCompleted, "the call reached its time limit") })
+	c.limit = c.whileLive(c.timeLimit, func() { c.hangUp(StatusCompleted, "the call reached its time limit") })
 	if d := c.party.HangUpAfter; d > 0 {
-		c.farEnd = c.later(d, func() { c.farEndHangsUp("the far end hung up") })
+		c.farEnd = c.whileLive(d, func() { c.farEndHangsUp("the far end hung up") })
 	}
 	if c.leg != nil {
 		c.leg.answered()
 		return
 	}
-	c.runSource()
+	switch {
+	case c.params != nil && c.params.sendDigits != "":
+		d := digitsDuration(c.params.sendDigits)
+		c.record(callEvent{kind: EventPlay, text: "digits " + c.params.sendDigits + " (SendDigits)", dur: d})
+		c.step = c.later(d, c.runSource)
+	case c.params != nil && c.params.amd.mode != "":
+		c.startAMD(c.params.amd, c.runSource)
+	default:
+		c.runSource()
+	}
 }
 
 // farEndHangsUp ends the call because the party at the far end hung up.
@@ -196,6 +205,11 @@ func (c *Call) farEndHangsUp(reason string) {
 		w := c.active.hungUp()
 		c.active = nil
 		c.srv.post(w)
+	}
+	if c.answered.IsZero() {
+		c.record(callEvent{kind: EventHangup, text: reason})
+		c.finish(StatusCanceled, 487, reason) // hung up while ringing
+		return
 	}
 	c.hangUp(StatusCompleted, reason)
 }
@@ -234,7 +248,8 @@ func (c *Call) finish(st Status, sip int, reason string) {
 	s.clock.cancel(c.step)
 	s.clock.cancel(c.limit)
 	s.clock.cancel(c.farEnd)
-	c.step, c.limit, c.farEnd = nil, nil, nil
+	s.clock.cancel(c.amdTimer)
+	c.step, c.limit, c.farEnd, c.amdTimer = nil, nil, nil, nil
 	c.epoch++
 	c.doc = nil
 	c.price = c.priceText()

@@ -60,6 +60,19 @@ func (c *Call) later(d time.Duration, fn func()) *timer {
 	})
 }
 
+// whileLive runs fn after d, with srv.mu held, if the call has not ended:
+// for what belongs to the call rather than to its current document (the
+// time limit, the far end hanging up). Call with srv.mu held.
+func (c *Call) whileLive(d time.Duration, fn func()) *timer {
+	return c.srv.after(d, func() {
+		c.srv.mu.Lock()
+		defer c.srv.mu.Unlock()
+		if !c.status.Ended() {
+			fn()
+		}
+	})
+}
+
 // post sends w now, as an event of the clock, for requests whose reply
 // matters only when it fails (callbacks). Call with s.mu held; nil is
 // ignored.
@@ -109,7 +122,11 @@ func (c *Call) runSource() {
 		c.start(doc, "")
 		return
 	}
-	c.load(KindVoice, c.src.method, c.src.url, nil)
+	var extra params
+	if c.answeredBy != "" && c.params != nil && !c.params.amd.async {
+		extra = params{{"MachineDetectionDuration", strconv.FormatInt(c.amdDuration.Milliseconds(), 10)}}
+	}
+	c.load(KindVoice, c.src.method, c.src.url, extra)
 }
 
 // load requests a document and runs it when it arrives. The request is made
@@ -331,6 +348,9 @@ func (c *Call) verb(v twiml.Verb) bool {
 		return true
 	}
 	c.countVerb(v.VerbName())
+	if c.direction == DirectionInbound && c.answered.IsZero() && answersCall(v) {
+		c.answerInbound()
+	}
 	switch v := v.(type) {
 	case *twiml.Say:
 		return c.say(v)

@@ -55,8 +55,7 @@ type callParams struct {
 	recordingStatusCallback       string
 	recordingStatusCallbackMethod string
 	recordingEvents               recEventSet
-	machineDetection              string
-	asyncAMD                      bool
+	amd                           amdConfig
 	form                          url.Values
 }
 
@@ -216,15 +215,19 @@ var amdRanges = []struct {
 	{"MachineDetectionSilenceTimeout", 2000, 10000},
 }
 
-// parseAMD validates the answering machine detection parameters.
+// parseAMD validates the answering machine detection parameters. With
+// SendDigits, Twilio ignores them.
 func (p *callParams) parseAMD(form url.Values) *apiError {
+	a := defaultAMD()
 	switch v := form.Get("MachineDetection"); v {
 	case "", "Enable", "DetectMessageEnd":
-		p.machineDetection = v
+		a.mode = v
 	default:
 		return badRequest(codeMachineDetection, "MachineDetection must be Enable or DetectMessageEnd: %s", v)
 	}
-	for _, r := range amdRanges {
+	dst := []*time.Duration{&a.timeout, &a.speechThreshold, &a.speechEndThreshold, &a.silenceTimeout}
+	units := []time.Duration{time.Second, time.Millisecond, time.Millisecond, time.Millisecond}
+	for i, r := range amdRanges {
 		v := strings.TrimSpace(form.Get(r.name))
 		if v == "" {
 			continue
@@ -233,19 +236,27 @@ func (p *callParams) parseAMD(form url.Values) *apiError {
 		if err != nil || n < r.min || n > r.max {
 			return badRequest(codeMachineDetection, "%s must be an integer between %d and %d: %s", r.name, r.min, r.max, v)
 		}
+		*dst[i] = time.Duration(n) * units[i]
 	}
 	switch v := strings.ToLower(form.Get("AsyncAmd")); v {
 	case "", "false":
 	case "true":
-		p.asyncAMD = true
+		a.async = true
 	default:
 		return badRequest(codeMachineDetection, "AsyncAmd must be true or false: %s", form.Get("AsyncAmd"))
 	}
-	if _, err := urlParam(form, "AsyncAmdStatusCallback"); err != nil {
+	var err *apiError
+	if a.callbackURL, err = urlParam(form, "AsyncAmdStatusCallback"); err != nil {
 		return err
 	}
-	_, err := methodParam(form, "AsyncAmdStatusCallbackMethod")
-	return err
+	if a.callbackMethod, err = methodParam(form, "AsyncAmdStatusCallbackMethod"); err != nil {
+		return err
+	}
+	if p.sendDigits != "" {
+		a.mode = "" // SendDigits wins, as Twilio documents
+	}
+	p.amd = a
+	return nil
 }
 
 // parseRecording reads Record and the recording parameters.

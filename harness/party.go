@@ -80,7 +80,7 @@ func (c *Call) hangUpStepAt(verb string) {
 		return
 	}
 	c.srv.clock.cancel(c.farEnd)
-	c.farEnd = c.later(step.Do.Delay, func() { c.farEndHangsUp("the far end hung up during <" + verb + ">") })
+	c.farEnd = c.whileLive(step.Do.Delay, func() { c.farEndHangsUp("the far end hung up during <" + verb + ">") })
 }
 
 // reportUnusedSteps logs a notification for each step of the party's

@@ -38,6 +38,9 @@ const (
 	KindTranscription RequestKind = "transcribe-callback"
 	// KindSmsStatus reports an <Sms>'s status to its statusCallback.
 	KindSmsStatus RequestKind = "sms-status-callback"
+	// KindAMDStatus reports answering machine detection's result to
+	// AsyncAmdStatusCallback (or a <Number>'s amdStatusCallback).
+	KindAMDStatus RequestKind = "amd-status-callback"
 )
 
 // Request is one request the fake made to an application, with the reply.

@@ -88,6 +88,18 @@ func (c *Call) resource() *callResource {
 	if c.parent != "" {
 		r.ParentCallSid = strPtr(c.parent)
 	}
+	if c.answeredBy != "" {
+		r.AnsweredBy = strPtr(c.answeredBy)
+	}
+	if c.number != nil {
+		r.PhoneNumberSid = strPtr(c.number.SID)
+		if c.party.Caller.ForwardedFrom != "" {
+			r.ForwardedFrom = strPtr(c.party.Caller.ForwardedFrom)
+		}
+		if c.party.Caller.Name != "" {
+			r.CallerName = strPtr(c.party.Caller.Name)
+		}
+	}
 	queue := "0"
 	if !c.started.IsZero() {
 		r.StartTime = strPtr(rfc2822(c.started))

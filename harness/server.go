@@ -54,6 +54,7 @@ type Server struct {
 	calls    map[string]*Call
 	order    []*Call // every call ever created, in creation order
 	apps     map[string]*Application
+	numbers  map[string]*IncomingNumber // by phone number
 	parties  map[string]scenario.Party
 	parsed   map[string]*twiml.Document // cache of parsed TwiML, by text
 	faults   map[string]*injected       // by URL without query
@@ -97,6 +98,7 @@ func NewServer(t TB, opts ...Option) *Server {
 		accounts: map[string]*account{},
 		calls:    map[string]*Call{},
 		apps:     map[string]*Application{},
+		numbers:  map[string]*IncomingNumber{},
 		parties:  map[string]scenario.Party{},
 		parsed:   map[string]*twiml.Document{},
 		faults:   map[string]*injected{},

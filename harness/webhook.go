@@ -48,6 +48,16 @@ func (p *params) add(name, value string) {
 	*p = slices.Insert(*p, i, param{name, value})
 }
 
+// set replaces the value of a parameter, or adds it.
+func (p *params) set(name, value string) {
+	i, found := slices.BinarySearchFunc(*p, name, func(kv param, name string) int { return strings.Compare(kv.name, name) })
+	if found {
+		(*p)[i].value = value
+		return
+	}
+	*p = slices.Insert(*p, i, param{name, value})
+}
+
 func byName(a, b param) int { return strings.Compare(a.name, b.name) }
 
 // webhook is one request the fake makes, kept compactly in the record: the
