@@ -29,45 +29,45 @@ type Call struct {
 	appSID    string
 
 	// guarded by srv.mu
-	party      scenario.Party
-	partyFixed bool // set per call: ignore the server's parties
-	status     Status
-	updated    time.Time
-	started    time.Time
-	answered   time.Time
-	ended      time.Time
-	price      string
-	sipCode    int
-	src        source
-	cb         callback
-	timeLimit  time.Duration
-	recordings []*Recording
-	active     activeVerb // the verb holding the call, if any
-	leg        *leg       // set on a leg of a <Dial>
-	dialing    *dialing   // the <Dial> the call is running, if any
-	children   []*Call
-	loadsAt    time.Time // documents loaded at one instant, against loops
-	loads      int
-	lastPrompt string // what the call said last, for prompt triggers
-	steps      stepState
+	party       scenario.Party
+	partyFixed  bool // set per call: ignore the server's parties
+	status      Status
+	updated     time.Time
+	started     time.Time
+	answered    time.Time
+	ended       time.Time
+	price       string
+	sipCode     int
+	src         source
+	cb          callback
+	timeLimit   time.Duration
+	recordings  []*Recording
+	active      activeVerb // the verb holding the call, if any
+	leg         *leg       // set on a leg of a <Dial>
+	dialing     *dialing   // the <Dial> the call is running, if any
+	children    []*Call
+	loadsAt     time.Time // documents loaded at one instant, against loops
+	loads       int
+	lastPrompt  string // what the call said last, for prompt triggers
+	steps       stepState
 	answeredBy  string        // answering machine detection's result
 	amdDuration time.Duration // how long detection took
 	amdTimer    *timer
 	number      *IncomingNumber // the number an inbound call came in on
 	callToken   string
-	epoch      uint64 // bumped whenever the running TwiML is abandoned
-	doc        *twiml.Document
-	docURL     string
-	pc         int
-	step       *timer // the next step of the ring or of the TwiML
-	limit      *timer // TimeLimit
-	farEnd     *timer // the far end hanging up
-	cbSeq      int
-	events     []callEvent
-	hooks      []*webhook
-	notes      []*notification
-	deleted    bool
-	done       chan struct{}
+	epoch       uint64 // bumped whenever the running TwiML is abandoned
+	doc         *twiml.Document
+	docURL      string
+	pc          int
+	step        *timer // the next step of the ring or of the TwiML
+	limit       *timer // TimeLimit
+	farEnd      *timer // the far end hanging up
+	cbSeq       int
+	events      []callEvent
+	hooks       []*webhook
+	notes       []*notification
+	deleted     bool
+	done        chan struct{}
 }
 
 // source is where a call's TwiML comes from: a URL with its fallback, or a
