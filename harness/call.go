@@ -55,7 +55,8 @@ type Call struct {
 	amdTimer    *timer
 	number      *IncomingNumber // the number an inbound call came in on
 	callToken   string
-	epoch       uint64 // bumped whenever the running TwiML is abandoned
+	misuse      []string // unused steps, for the test
+	epoch       uint64   // bumped whenever the running TwiML is abandoned
 	doc         *twiml.Document
 	docURL      string
 	pc          int

@@ -275,6 +275,9 @@ func (c *Call) afterEnd() {
 	s.mu.Lock()
 	hooks := []*webhook{c.progress(evCompleted)}
 	for _, r := range c.recordings {
+		if r.reported {
+			continue
+		}
 		ev := recCompleted
 		if r.Status == "absent" {
 			ev = recAbsent
@@ -282,6 +285,7 @@ func (c *Call) afterEnd() {
 		hooks = append(hooks, c.recordingCallback(r, ev))
 	}
 	s.mu.Unlock()
+	c.reportMisuse()
 	s.sendChain(hooks, func() { close(c.done) })
 }
 

@@ -95,6 +95,24 @@ func (c *Call) reportUnusedSteps() {
 		if len(c.steps.seen) > 0 {
 			did = strings.Join(c.steps.seen, ", ")
 		}
-		c.notify(CodeUnusedStep, LevelError, fmt.Sprintf("the far end's step %d (%s) was never used; the call ran %s", i+1, step, did), "", "")
+		msg := fmt.Sprintf("the far end's step %d (%s) was never used; the call ran %s", i+1, step, did)
+		c.notify(CodeUnusedStep, LevelError, msg, "", "")
+		c.misuse = append(c.misuse, msg)
+	}
+}
+
+// reportMisuse fails the test that owns the server for each unused step of
+// the call's script, unless [WithLenientScripts]. Call without srv.mu.
+func (c *Call) reportMisuse() {
+	s := c.srv
+	s.mu.Lock()
+	msgs := c.misuse
+	c.misuse = nil
+	s.mu.Unlock()
+	if s.t == nil || s.cfg.lenient {
+		return
+	}
+	for _, m := range msgs {
+		s.t.Errorf("harness: call %s to %s: %s\n%s", c.sid, c.to, m, c.Transcript())
 	}
 }

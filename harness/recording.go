@@ -29,6 +29,7 @@ type Recording struct {
 
 	callbackURL, callbackMethod string
 	callbackEvents              recEventSet
+	reported                    bool // its completed or absent callback was built
 }
 
 // Sources of recordings, as RecordingSource reports them.
@@ -105,7 +106,13 @@ func (c *Call) stopRecordings() {
 // recordingCallback builds the recording status callback of r for ev if it
 // is subscribed. Call with srv.mu held.
 func (c *Call) recordingCallback(r *Recording, ev recEventSet) *webhook {
-	if r == nil || r.callbackURL == "" || r.callbackEvents&ev == 0 {
+	if r == nil {
+		return nil
+	}
+	if ev != recInProgress {
+		r.reported = true
+	}
+	if r.callbackURL == "" || r.callbackEvents&ev == 0 {
 		return nil
 	}
 	p := params{

@@ -429,10 +429,51 @@ func TestRelativeActionInInlineTwiml(t *testing.T) {
 
 func TestUnusedStepIsReported(t *testing.T) {
 	_, c := run(t, map[string]string{"/voice": `<Response><Say>No menu here</Say></Response>`},
-		scenario.Party{Steps: []scenario.Step{press("1")}})
+		scenario.Party{Steps: []scenario.Step{press("1")}}, harness.WithLenientScripts())
 	notes := c.Notifications()
 	if len(notes) != 1 || notes[0].Code != harness.CodeUnusedStep || !strings.Contains(notes[0].Message, `press "1"`) {
 		t.Fatalf("notifications = %+v", notes)
+	}
+}
+
+// recordingT is a harness.TB that keeps what would fail a test.
+type recordingT struct {
+	mu       sync.Mutex
+	errors   []string
+	cleanups []func()
+}
+
+func (r *recordingT) Helper()                      {}
+func (r *recordingT) Cleanup(f func())             { r.cleanups = append(r.cleanups, f) }
+func (r *recordingT) Logf(format string, a ...any) {}
+func (r *recordingT) Errorf(format string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errors = append(r.errors, fmt.Sprintf(format, a...))
+}
+func (r *recordingT) Fatalf(format string, a ...any) { r.Errorf(format, a...) }
+
+func TestMisusedScriptFailsTheTest(t *testing.T) {
+	rt := &recordingT{}
+	srv := harness.NewServer(rt, harness.WithApp(origin, &docs{paths: map[string]string{
+		"/voice": `<Response><Gather numDigits="1" action="/menu"><Say>Press 1</Say></Gather><Say>Bye</Say></Response>`}}),
+		harness.WithParty(to, scenario.Person().Presses("1").At("Gather", 2)))
+	defer func() {
+		for _, f := range rt.cleanups {
+			f()
+		}
+	}()
+	c := place(t, srv, nil)
+	c.Wait()
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if len(rt.errors) != 1 {
+		t.Fatalf("the test got %d errors, want 1: %q", len(rt.errors), rt.errors)
+	}
+	for _, want := range []string{`press "1" at <Gather> #2`, "was never used", "the call ran <Gather> #1, <Say> #1"} {
+		if !strings.Contains(rt.errors[0], want) {
+			t.Errorf("the failure says %q; want it to contain %q", rt.errors[0], want)
+		}
 	}
 }
 
