@@ -78,7 +78,7 @@ var transcriptParams = []string{"CallStatus", "SequenceNumber", "ErrorCode", "Re
 // held.
 func (w *webhook) describe() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s", w.kind, w.method, strings.SplitN(w.url, "?", 2)[0])
+	fmt.Fprintf(&b, "%s %s %s", w.kind, w.method, w.target)
 	form := w.export().Form
 	var shown []string
 	for _, k := range transcriptParams {

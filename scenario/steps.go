@@ -32,7 +32,7 @@ func (k ActionKind) String() string {
 	case Speak:
 		return "speak"
 	case Silent:
-		return "silent"
+		return "stay silent"
 	case HangUp:
 		return "hang up"
 	case Talk:
