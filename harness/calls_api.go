@@ -9,8 +9,10 @@ import (
 
 // createCall answers POST /Calls.json: a new outbound-api call, queued.
 func (s *Server) createCall(acct *account, r *http.Request) apiReply {
-	if err := r.ParseForm(); err != nil {
-		return apiReply{err: badRequest(codeBadRequest, "The request parameters could not be read: %v", err)}
+	if r.PostForm == nil {
+		if err := r.ParseForm(); err != nil {
+			return apiReply{err: badRequest(codeBadRequest, "The request parameters could not be read: %v", err)}
+		}
 	}
 	p, aerr := parseCreate(r.PostForm)
 	if aerr != nil {
@@ -30,6 +32,25 @@ func (s *Server) createCall(acct *account, r *http.Request) apiReply {
 	}
 	c := s.newCall(acct, p, app)
 	return apiReply{status: http.StatusCreated, value: c.resource(), callSID: c.sid}
+}
+
+// CreateCall creates an outbound call for the server's first account as
+// POST /Calls.json does, from the same parameters (To, From, Url or Twiml,
+// StatusCallback…), without HTTP. Invalid parameters give Twilio's error, as
+// an *APIError.
+//
+//	call, err := srv.CreateCall(url.Values{"To": {"+14155550100"}, "From": {"+15005550006"},
+//		"Twiml": {"<Response><Say>Hi</Say></Response>"}})
+func (s *Server) CreateCall(form url.Values) (*Call, error) {
+	s.mu.Lock()
+	acct := s.accounts[s.cfg.accountSID]
+	s.mu.Unlock()
+	r := &http.Request{Method: http.MethodPost, PostForm: form, Form: form}
+	reply := s.createCall(acct, r)
+	if reply.err != nil {
+		return nil, reply.err
+	}
+	return s.Call(reply.callSID), nil
 }
 
 // newCall creates a queued outbound-api call. Call with s.mu held.
@@ -218,9 +239,9 @@ type callUpdate struct {
 }
 
 // parseUpdate validates the parameters of POST /Calls/{Sid}.json.
-func parseUpdate(form url.Values) (*callUpdate, *apiError) {
+func parseUpdate(form url.Values) (*callUpdate, *APIError) {
 	u := &callUpdate{}
-	var err *apiError
+	var err *APIError
 	if u.url, err = urlParam(form, "Url"); err != nil {
 		return nil, err
 	}

@@ -37,25 +37,25 @@ const (
 	codeTwimlTooLong        = 32018
 )
 
-// apiError is a REST error in Twilio's shape: the HTTP status, Twilio's code
+// APIError is a REST error in Twilio's shape: the HTTP status, Twilio's code
 // and its message. Every error the REST API returns is one of these; one
 // function renders them (see [writeAPIError]).
-type apiError struct {
+type APIError struct {
 	Status  int
 	Code    int
 	Message string
 }
 
-func (e *apiError) Error() string {
+func (e *APIError) Error() string {
 	return fmt.Sprintf("harness: %d %d: %s", e.Status, e.Code, e.Message)
 }
 
-func badRequest(code int, format string, args ...any) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Code: code, Message: fmt.Sprintf(format, args...)}
+func badRequest(code int, format string, args ...any) *APIError {
+	return &APIError{Status: http.StatusBadRequest, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func notFound(path string) *apiError {
-	return &apiError{Status: http.StatusNotFound, Code: codeNotFound,
+func notFound(path string) *APIError {
+	return &APIError{Status: http.StatusNotFound, Code: codeNotFound,
 		Message: "The requested resource " + path + " was not found"}
 }
 

@@ -57,7 +57,7 @@ var filterKeys = []string{"To", "From", "ParentCallSid", "Status", "StartTime", 
 	"EndTime", "EndTime<", "EndTime>"}
 
 // parseList validates the query of GET /Calls.json.
-func parseList(q url.Values) (*listQuery, *apiError) {
+func parseList(q url.Values) (*listQuery, *APIError) {
 	lq := &listQuery{filters: url.Values{}, pageSize: defaultPageSize}
 	for _, k := range filterKeys {
 		v := strings.TrimSpace(q.Get(k))
@@ -103,7 +103,7 @@ func parseList(q url.Values) (*listQuery, *apiError) {
 	return lq, nil
 }
 
-func parseTimeFilter(key, v string) (timeFilter, *apiError) {
+func parseTimeFilter(key, v string) (timeFilter, *APIError) {
 	f := timeFilter{key: key, raw: v}
 	if t, err := time.Parse("2006-01-02", v); err == nil {
 		f.at, f.day = t, true

@@ -69,7 +69,7 @@ const (
 )
 
 // magic test numbers and what Twilio answers for them.
-var magicTo = map[string]*apiError{
+var magicTo = map[string]*APIError{
 	"+15005550001": badRequest(codeToNotValid, "The phone number you are attempting to call, +15005550001, is not valid."),
 	"+15005550002": badRequest(codeToUnreachable, "The 'To' phone number +15005550002 cannot be reached."),
 	"+15005550003": badRequest(codeGeoPermission, "Account not allowed to call +15005550003"),
@@ -78,7 +78,7 @@ var magicTo = map[string]*apiError{
 
 // parseCreate validates the parameters of POST /Calls.json in Twilio's order
 // and returns the first problem as Twilio reports it.
-func parseCreate(form url.Values) (*callParams, *apiError) {
+func parseCreate(form url.Values) (*callParams, *APIError) {
 	p := &callParams{form: form, timeout: defaultTimeout, timeLimit: defaultTimeLimit,
 		recordingChannels: "mono", recordingTrack: "both", trim: "trim-silence"}
 	rawTo, rawFrom := strings.TrimSpace(form.Get("To")), strings.TrimSpace(form.Get("From"))
@@ -122,7 +122,7 @@ func parseCreate(form url.Values) (*callParams, *apiError) {
 // parseSource reads where the call's TwiML comes from: Url, Twiml or
 // ApplicationSid (checked against the account later), with Method and the
 // fallback.
-func (p *callParams) parseSource(form url.Values) *apiError {
+func (p *callParams) parseSource(form url.Values) *APIError {
 	p.url = strings.TrimSpace(form.Get("Url"))
 	p.twiml = form.Get("Twiml")
 	p.applicationSID = strings.TrimSpace(form.Get("ApplicationSid"))
@@ -137,7 +137,7 @@ func (p *callParams) parseSource(form url.Values) *apiError {
 	if len(p.twiml) > maxTwimlLength {
 		return badRequest(codeTwimlTooLong, "Twiml is %d characters long; the maximum is %d", len(p.twiml), maxTwimlLength)
 	}
-	var err *apiError
+	var err *APIError
 	if p.method, err = methodParam(form, "Method"); err != nil {
 		return err
 	}
@@ -149,8 +149,8 @@ func (p *callParams) parseSource(form url.Values) *apiError {
 }
 
 // parseCallbacks reads StatusCallback, its method and its events.
-func (p *callParams) parseCallbacks(form url.Values) *apiError {
-	var err *apiError
+func (p *callParams) parseCallbacks(form url.Values) *APIError {
+	var err *APIError
 	if p.statusCallback, err = urlParam(form, "StatusCallback"); err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func (p *callParams) parseCallbacks(form url.Values) *apiError {
 
 // parseEvents reads StatusCallbackEvent values, repeated or separated by
 // spaces; none means completed only.
-func parseEvents(values []string) (eventSet, *apiError) {
+func parseEvents(values []string) (eventSet, *APIError) {
 	var set eventSet
 	for _, v := range values {
 		for _, name := range strings.Fields(v) {
@@ -182,7 +182,7 @@ func parseEvents(values []string) (eventSet, *apiError) {
 
 // parseDialing reads Timeout, TimeLimit, SendDigits and the answering machine
 // detection parameters.
-func (p *callParams) parseDialing(form url.Values) *apiError {
+func (p *callParams) parseDialing(form url.Values) *APIError {
 	if v := strings.TrimSpace(form.Get("Timeout")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxTimeout {
@@ -217,7 +217,7 @@ var amdRanges = []struct {
 
 // parseAMD validates the answering machine detection parameters. With
 // SendDigits, Twilio ignores them.
-func (p *callParams) parseAMD(form url.Values) *apiError {
+func (p *callParams) parseAMD(form url.Values) *APIError {
 	a := defaultAMD()
 	switch v := form.Get("MachineDetection"); v {
 	case "", "Enable", "DetectMessageEnd":
@@ -245,7 +245,7 @@ func (p *callParams) parseAMD(form url.Values) *apiError {
 	default:
 		return badRequest(codeMachineDetection, "AsyncAmd must be true or false: %s", form.Get("AsyncAmd"))
 	}
-	var err *apiError
+	var err *APIError
 	if a.callbackURL, err = urlParam(form, "AsyncAmdStatusCallback"); err != nil {
 		return err
 	}
@@ -260,7 +260,7 @@ func (p *callParams) parseAMD(form url.Values) *apiError {
 }
 
 // parseRecording reads Record and the recording parameters.
-func (p *callParams) parseRecording(form url.Values) *apiError {
+func (p *callParams) parseRecording(form url.Values) *APIError {
 	switch v := strings.ToLower(form.Get("Record")); v {
 	case "", "false":
 	case "true":
@@ -287,7 +287,7 @@ func (p *callParams) parseRecording(form url.Values) *apiError {
 		}
 		*c.dst = v
 	}
-	var err *apiError
+	var err *APIError
 	if p.recordingStatusCallback, err = urlParam(form, "RecordingStatusCallback"); err != nil {
 		return err
 	}
@@ -310,7 +310,7 @@ func (p *callParams) parseRecording(form url.Values) *apiError {
 }
 
 // urlParam reads an optional URL parameter; it must be absolute.
-func urlParam(form url.Values, name string) (string, *apiError) {
+func urlParam(form url.Values, name string) (string, *APIError) {
 	v := strings.TrimSpace(form.Get(name))
 	if v != "" && checkURL(v) != nil {
 		return "", badRequest(codeNoURL, "%s is not a valid URL: %s", name, v)
@@ -320,7 +320,7 @@ func urlParam(form url.Values, name string) (string, *apiError) {
 
 // methodParam reads an optional HTTP method parameter: GET or POST, in any
 // case; POST when absent.
-func methodParam(form url.Values, name string) (string, *apiError) {
+func methodParam(form url.Values, name string) (string, *APIError) {
 	m, err := httpMethod(form.Get(name))
 	if err != nil {
 		return "", badRequest(codeInvalidMethod, "%s must be GET or POST: %s", name, form.Get(name))

@@ -16,10 +16,12 @@ type recordingVerb struct {
 	c      *Call
 	v      *twiml.Record
 	rec    *Recording
-	begun  time.Time
-	talked time.Duration // how long the far end spoke into it
-	text   string        // what it said, for the transcription
-	timers []*timer
+	begun     time.Time
+	talkStart time.Time     // when the far end started talking, if it did
+	talkFor   time.Duration // how long it means to talk
+	talked    time.Duration // how long it spoke into the recording
+	text      string        // what it said, for the transcription
+	timers    []*timer
 }
 
 // recordVerb beeps, records what the far end says until a finish key,
@@ -74,10 +76,10 @@ func (r *recordingVerb) plan(step *scenario.Step) {
 	case scenario.Talk:
 		r.at(d.Delay, func() {
 			r.c.record(callEvent{kind: EventInput, text: fmt.Sprintf("talks for %v", d.Duration)})
+			r.talkStart, r.talkFor, r.text = r.c.srv.clock.now, d.Duration, d.Text
 		})
 		end := d.Delay + d.Duration
 		r.at(end, func() {
-			r.talked, r.text = d.Duration, d.Text
 			switch {
 			case d.HangUpAfterTalk:
 				r.c.farEndHangsUp("the far end hung up after leaving a message")
@@ -121,6 +123,9 @@ func (r *recordingVerb) key(k byte) {
 // reports it to the action (before trimming).
 func (r *recordingVerb) stopRecording() time.Duration {
 	now := r.c.srv.clock.now
+	if !r.talkStart.IsZero() {
+		r.talked = min(now.Sub(r.talkStart), r.talkFor) // cut short by maxLength or a hang-up
+	}
 	whole := now.Sub(r.begun)
 	kept := whole
 	if r.v.Trim != "do-not-trim" {

@@ -22,7 +22,7 @@ type apiReply struct {
 	status  int
 	value   any // *callResource, *callList, or nil for no body
 	callSID string
-	err     *apiError
+	err     *APIError
 }
 
 // serveAPI is the REST API: authentication, routing, rendering and the
@@ -54,10 +54,10 @@ func (s *Server) authenticate(r *http.Request) (*account, apiReply) {
 	acct := s.accounts[user]
 	s.mu.Unlock()
 	if closed {
-		return nil, apiReply{err: &apiError{Status: http.StatusServiceUnavailable, Code: codeServiceUnavailable, Message: "Service unavailable: the harness server is closed"}}
+		return nil, apiReply{err: &APIError{Status: http.StatusServiceUnavailable, Code: codeServiceUnavailable, Message: "Service unavailable: the harness server is closed"}}
 	}
 	if !ok || acct == nil || subtle.ConstantTimeCompare([]byte(pass), []byte(acct.token)) != 1 {
-		return nil, apiReply{err: &apiError{Status: http.StatusUnauthorized, Code: codeAuthenticate, Message: "Authenticate"}}
+		return nil, apiReply{err: &APIError{Status: http.StatusUnauthorized, Code: codeAuthenticate, Message: "Authenticate"}}
 	}
 	return acct, apiReply{}
 }
@@ -106,7 +106,7 @@ func (s *Server) route(acct *account, r *http.Request) (apiReply, bool) {
 	default:
 		return apiReply{err: notFound(path)}, false
 	}
-	return apiReply{err: &apiError{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed,
+	return apiReply{err: &APIError{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed,
 		Message: "Method not allowed: " + r.Method + " " + path}}, false
 }
 

@@ -106,3 +106,22 @@ func (w *webhook) describe() string {
 	}
 	return b.String()
 }
+
+// FailureReporter is what [LogTranscriptOnFailure] needs from a test:
+// *testing.T satisfies it.
+type FailureReporter interface {
+	Cleanup(func())
+	Failed() bool
+	Logf(format string, args ...any)
+}
+
+// LogTranscriptOnFailure logs the transcript of every call of srv at the
+// end of the test, if the test failed: the plain go test counterpart of the
+// matchers package's ReportTranscripts.
+func LogTranscriptOnFailure(t FailureReporter, srv *Server) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("harness: transcript of every call:\n%s", srv.Transcript())
+		}
+	})
+}
