@@ -13,9 +13,9 @@ import (
 // recordingVerb is a <Record> in progress. Its methods run with srv.mu
 // held.
 type recordingVerb struct {
-	c      *Call
-	v      *twiml.Record
-	rec    *Recording
+	c         *Call
+	v         *twiml.Record
+	rec       *Recording
 	begun     time.Time
 	talkStart time.Time     // when the far end started talking, if it did
 	talkFor   time.Duration // how long it means to talk
