@@ -70,19 +70,19 @@ type Request struct {
 
 // APIRequest is one REST request the server answered.
 type APIRequest struct {
-	Seq        uint64
-	Time       time.Time // virtual
-	AccountSID string    // the account that authenticated, if any
-	CallSID    string    // the call it concerned, if any
-	Method     string
+	Seq        uint64    `json:"seq"`
+	Time       time.Time `json:"time"`                  // virtual
+	AccountSID string    `json:"account_sid,omitempty"` // the account that authenticated, if any
+	CallSID    string    `json:"call_sid,omitempty"`    // the call it concerned, if any
+	Method     string    `json:"method"`
 	// Path is the request's path and query, as sent.
-	Path string
+	Path string `json:"path"`
 	// Form holds the POST parameters.
-	Form url.Values
+	Form url.Values `json:"form,omitempty"`
 	// Status, ContentType and Body are the reply.
-	Status      int
-	ContentType string
-	Body        string
+	Status      int    `json:"status"`
+	ContentType string `json:"content_type,omitempty"`
+	Body        string `json:"body,omitempty"`
 }
 
 // Level is a notification's severity, as in Twilio's debugger.
@@ -98,14 +98,14 @@ const (
 // logs them in its debugger: an application that failed, a document that did
 // not parse, a verb that is not simulated.
 type Notification struct {
-	Seq     uint64
-	Time    time.Time
-	CallSID string
-	Code    int // Twilio's error code (11200, 12100, …)
-	Level   Level
-	Message string
+	Seq     uint64    `json:"seq"`
+	Time    time.Time `json:"time"`
+	CallSID string    `json:"call_sid"`
+	Code    int       `json:"code"` // Twilio's error code (11200, 12100, …)
+	Level   Level     `json:"level"`
+	Message string    `json:"message"`
 	// URL and Method are those of the request that failed, if any.
-	URL    string
+	URL    string `json:"url,omitempty"`
 	Method string
 }
 

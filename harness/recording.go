@@ -9,23 +9,23 @@ import (
 // Recording is a recording of a call: of the whole call (Record=true on the
 // REST API, <Start><Recording>), of a <Record> verb, or of a <Dial>.
 type Recording struct {
-	SID        string // "RE" and 32 hex digits
-	AccountSID string
-	CallSID    string
+	SID        string `json:"sid"` // "RE" and 32 hex digits
+	AccountSID string `json:"account_sid"`
+	CallSID    string `json:"call_sid"`
 	// URL is where Twilio would serve the audio (no extension: WAV; add .mp3
 	// for MP3).
-	URL string
+	URL string `json:"url"`
 	// Source is how the recording was started: OutboundAPI, RecordVerb,
 	// DialVerb or StartCallRecordingTwiML.
-	Source   string
-	Channels int    // 1 (mono) or 2 (dual)
-	Track    string // inbound, outbound or both
-	Trim     string // trim-silence or do-not-trim
+	Source   string `json:"source"`
+	Channels int    `json:"channels"` // 1 (mono) or 2 (dual)
+	Track    string `json:"track"`    // inbound, outbound or both
+	Trim     string `json:"trim"`     // trim-silence or do-not-trim
 	// Status is in-progress while the call lasts, then completed, or absent
 	// when nothing was recorded.
-	Status   string
-	Start    time.Time // virtual
-	Duration time.Duration
+	Status   string        `json:"status"`
+	Start    time.Time     `json:"start"` // virtual
+	Duration time.Duration `json:"duration_ns"`
 
 	callbackURL, callbackMethod string
 	callbackEvents              recEventSet

@@ -116,13 +116,14 @@ func (c *Call) echo() bool {
 
 // Message is a text message sent during a call with <Sms>.
 type Message struct {
-	SID        string // "SM" and 32 hex digits
-	AccountSID string
-	CallSID    string
-	To, From   string
-	Body       string
-	Status     string // "sent"
-	Time       time.Time
+	SID        string    `json:"sid"` // "SM" and 32 hex digits
+	AccountSID string    `json:"account_sid"`
+	CallSID    string    `json:"call_sid"`
+	To         string    `json:"to"`
+	From       string    `json:"from"`
+	Body       string    `json:"body"`
+	Status     string    `json:"status"` // "sent"
+	Time       time.Time `json:"time"`
 }
 
 // Messages returns the text messages calls sent, in order.

@@ -1,0 +1,55 @@
+package harness_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twimlharness/twimlharness/harness"
+	"github.com/twimlharness/twimlharness/scenario"
+)
+
+func TestMermaidAndJSON(t *testing.T) {
+	srv, c := run(t, map[string]string{
+		"/voice": `<Response><Gather numDigits="1" action="/menu"><Say>Press 1; or #</Say></Gather></Response>`,
+		"/menu":  `<Response><Dial>+14155550201</Dial></Response>`,
+	}, scenario.Person().Presses("1"), harness.WithParty("+14155550201", scenario.AnswersAfter(2*time.Second).HangsUpAfter(3*time.Second)))
+	d := c.Mermaid()
+	for _, want := range []string{
+		"sequenceDiagram\n",
+		"participant T as Twilio",
+		"participant P1 as +14155550100",
+		"participant A4 as app.example.com",
+		"participant L2 as +14155550201 (leg)",
+		"T->>A4: voice POST /voice",
+		"A4-->>T: 200",
+		`T->>P1: says "Press 1#59; or #35;"`,
+		"P1->>T: pressed '1'",
+		"T->>L2: rings",
+		"L2-->>T: answers",
+		"Note over T: bridged with",
+	} {
+		if !strings.Contains(d, want) {
+			t.Errorf("the diagram lacks %q:\n%s", want, d)
+		}
+	}
+	if srv.Mermaid() != d {
+		t.Errorf("the server's diagram differs from the call's, though it has only this call and its leg:\n%s", srv.Mermaid())
+	}
+
+	var rec harness.CallRecordJSON
+	if err := json.Unmarshal(c.JSON(), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.SID != c.SID() || rec.Status != harness.StatusCompleted || len(rec.Events) != len(c.Events()) {
+		t.Errorf("JSON record: sid %s status %s with %d events; want %s completed with %d", rec.SID, rec.Status, len(rec.Events), c.SID(), len(c.Events()))
+	}
+	var all harness.ServerRecordJSON
+	if err := json.Unmarshal(srv.RecordJSON(), &all); err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Calls) != 2 || all.Calls[1].ParentSID != c.SID() || len(all.APIRequests) != 1 {
+		t.Errorf("server record: %d calls (second's parent %q), %d API requests", len(all.Calls), all.Calls[1].ParentSID, len(all.APIRequests))
+	}
+}
