@@ -50,6 +50,7 @@ type config struct {
 	media          map[string]time.Duration
 	fidelity       Fidelity
 	lenient        bool
+	control        bool
 }
 
 func defaultConfig() config {
@@ -169,6 +170,13 @@ func WithFidelity(f Fidelity) Option {
 // that never came). The notification [CodeUnusedStep] is logged either way.
 func WithLenientScripts() Option {
 	return func(c *config) { c.lenient = true }
+}
+
+// WithControlAPI makes the listener of [Server.URL] serve the control API
+// ([Server.ControlHandler]) under [ControlPrefix] besides the REST API, as
+// the standalone server does.
+func WithControlAPI() Option {
+	return func(c *config) { c.control = true }
 }
 
 // WithListenAddr sets the address [Server.URL] listens on (default

@@ -191,7 +191,14 @@ func (s *Server) Listen() (string, error) {
 			return "", fmt.Errorf("harness: listen on %s: %w", s.cfg.listenAddr, err)
 		}
 		s.listener = ln
-		s.httpSrv = &http.Server{Handler: s.api, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn}
+		var h http.Handler = s.api
+		if s.cfg.control {
+			mux := http.NewServeMux()
+			mux.Handle(ControlPrefix, s.ControlHandler())
+			mux.Handle("/", s.api)
+			h = mux
+		}
+		s.httpSrv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn}
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()

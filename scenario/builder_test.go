@@ -136,3 +136,29 @@ func TestStepMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePartyJSON(t *testing.T) {
+	p, err := scenario.ParsePartyJSON([]byte(`{"rings": 2, "hang_up_after_seconds": 30,
+		"steps": [{"press": "1", "key_gap_ms": 100}, {"say": "billing", "at": "Gather", "nth": 2, "confidence": 0.5},
+		{"talk_seconds": 4, "then_press": "#"}, {"hang_up": true, "at": "Play", "after_seconds": 5}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := scenario.Person().AnswersAfterRings(2).HangsUpAfter(30*time.Second).
+		Presses("1").KeysApart(100*time.Millisecond).
+		Says("billing").At("Gather", 2).WithConfidence(0.5).
+		Talks(4*time.Second).ThenPresses("#").
+		HangsUp().During("Play").After(5*time.Second)
+	if diff := cmp.Diff(want, p); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+	vm, err := scenario.ParsePartyJSON([]byte(`{"answered_by": "machine", "greeting_seconds": 7, "greeting_end": "silence"}`))
+	if err != nil || vm.Answerer != scenario.Machine || vm.Greeting != 7*time.Second || vm.GreetingEnd != scenario.EndSilence {
+		t.Errorf("machine = %+v, %v", vm, err)
+	}
+	for _, bad := range []string{`{"answer": "maybe"}`, `{"steps": [{}]}`, `{"steps": [{"press": "1", "say": "x"}]}`, `{"colour": "red"}`, `{"answered_by": "robot"}`} {
+		if _, err := scenario.ParsePartyJSON([]byte(bad)); err == nil {
+			t.Errorf("%s was accepted", bad)
+		}
+	}
+}

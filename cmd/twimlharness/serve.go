@@ -62,7 +62,7 @@ func newStandalone(addr, sid, token string, seed uint64) (*harness.Server, error
 	if err := harness.CheckAccount(sid, token); err != nil {
 		return nil, err
 	}
-	srv := harness.NewServer(nil, harness.WithAutoRun(), harness.WithListenAddr(addr),
+	srv := harness.NewServer(nil, harness.WithAutoRun(), harness.WithListenAddr(addr), harness.WithControlAPI(),
 		harness.WithAccount(sid, token), harness.WithSeed(seed))
 	if _, err := srv.Listen(); err != nil {
 		srv.Close()
