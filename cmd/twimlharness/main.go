@@ -1,7 +1,8 @@
 // Command twimlharness runs the harness's fake Twilio outside Go tests.
 //
-//	twimlharness demo                  run scripted calls against a bundled app and print their transcripts
-//	twimlharness serve [flags]         run the fake Twilio REST API as a standalone server
+//	twimlharness demo                  run scripted calls against the bundled example apps and print their transcripts
+//	twimlharness serve [flags]         run the fake Twilio (REST and control API) as a standalone server
+//	twimlharness call --url URL …      place one call against a running application and print what happened
 //
 // Run "twimlharness <command> -h" for a command's flags.
 package main
@@ -16,7 +17,8 @@ const usage = `usage: twimlharness <command> [flags]
 
 commands:
   demo    place a few scripted calls against a bundled voice app, in-process, and print their transcripts
-  serve   run the fake Twilio REST API on a local port; prints its base URL on the first line
+  serve   run the fake Twilio (REST API and control API) on a local port; prints its base URL on the first line
+  call    place one call against a running application (--url) and print its transcript, record or diagram
 `
 
 func main() {
@@ -36,6 +38,8 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 		return demo(args[1:], stdout, stderr)
 	case "serve":
 		return serve(args[1:], stdout, stderr, stop)
+	case "call":
+		return call(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -150,3 +150,48 @@ func TestServeProcess(t *testing.T) {
 		t.Errorf("stderr = %q, want it to say it is stopping", stderr.String())
 	}
 }
+
+func TestCallCommand(t *testing.T) {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		w.Header().Set("Content-Type", "text/xml")
+		switch {
+		case r.URL.Path == "/voice" && r.Form.Get("AnsweredBy") == "machine_end_beep":
+			io.WriteString(w, `<Response><Say>Please call us back.</Say></Response>`)
+		case r.URL.Path == "/voice":
+			io.WriteString(w, `<Response><Gather numDigits="1" action="/menu"><Say>Press 1</Say></Gather></Response>`)
+		case r.URL.Path == "/menu":
+			io.WriteString(w, `<Response><Say>You pressed `+r.Form.Get("Digits")+`</Say></Response>`)
+		default:
+			w.WriteHeader(500)
+		}
+	}))
+	defer app.Close()
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		want    string
+		wantErr string
+	}{
+		{"press", []string{"--url", app.URL + "/voice", "--press", "1"}, 0, `say          "You pressed 1"`, ""},
+		{"voicemail", []string{"--url", app.URL + "/voice", "--answered-by", "machine_end_beep"}, 0, "Please call us back.", ""},
+		{"mermaid", []string{"--url", app.URL + "/voice", "--format", "mermaid"}, 0, "sequenceDiagram", ""},
+		{"json", []string{"--url", app.URL + "/voice", "--format", "json"}, 0, `"direction": "outbound-api"`, ""},
+		{"application error", []string{"--url", app.URL + "/broken"}, 1, "notification 11200", "the call logged error 11200"},
+		{"missing url", nil, 2, "", "--url is required"},
+		{"bad format", []string{"--url", app.URL, "--format", "xml"}, 2, "", `--format "xml"`},
+		{"bad answered-by", []string{"--url", app.URL, "--answered-by", "robot"}, 2, "", `--answered-by "robot"`},
+		{"bad press", []string{"--url", app.URL, "--press", "1a"}, 2, "", `--press "1a"`},
+		{"unknown flag", []string{"--colour", "red"}, 2, "", "flag provided but not defined: -colour"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(append([]string{"call"}, tt.args...), &out, &errOut, nil)
+			if code != tt.code || !strings.Contains(out.String(), tt.want) || !strings.Contains(errOut.String(), tt.wantErr) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, %q", code, out.String(), errOut.String(), tt.code, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
