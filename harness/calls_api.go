@@ -55,6 +55,7 @@ func (s *Server) CreateCall(form url.Values) (*Call, error) {
 
 // newCall creates a queued outbound-api call. Call with s.mu held.
 func (s *Server) newCall(acct *account, p *callParams, app *Application) *Call {
+	s.tick()
 	now := s.clock.now
 	sid := s.ids.sid("CA")
 	c := &Call{

@@ -104,3 +104,90 @@ func (q *timerQueue) Pop() any {
 	*q = old[:n-1]
 	return ev
 }
+
+// This part of the file is the system clock of [WithSystemClock]: the only
+// place where the harness reads the time or waits for it.
+
+// systemNow returns the system clock's time, in UTC.
+func systemNow() time.Time { return time.Now().UTC() }
+
+// sleep waits d on the system clock.
+func sleep(d time.Duration) { time.Sleep(d) }
+
+// tick moves the clock to the system time under [WithSystemClock]; the
+// virtual clock only moves with its events. Call with s.mu held.
+func (s *Server) tick() {
+	if s.cfg.systemClock {
+		if now := systemNow(); now.After(s.clock.now) {
+			s.clock.now = now
+		}
+	}
+}
+
+// peek returns the time of the next event, and false when none is queued.
+func (c *clock) peek() (time.Time, bool) {
+	if len(c.queue) == 0 {
+		return time.Time{}, false
+	}
+	return c.queue[0].at, true
+}
+
+// systemRun is the server's goroutine under [WithSystemClock]: it runs each
+// event when the system clock reaches it, and waits for the next (or for a
+// new one to be scheduled) in between.
+func (s *Server) systemRun() {
+	defer s.wg.Done()
+	for {
+		s.mu.Lock()
+		s.tick()
+		next, ok := s.clock.peek()
+		closed := s.closed
+		now := s.clock.now
+		s.mu.Unlock()
+		if closed {
+			return
+		}
+		if !ok || next.After(now) {
+			var timeout <-chan time.Time
+			var t *time.Timer
+			if ok {
+				t = time.NewTimer(next.Sub(now))
+				timeout = t.C
+			}
+			select {
+			case <-timeout:
+			case <-s.wakeCh:
+			case <-s.ctx.Done():
+			}
+			if t != nil {
+				t.Stop()
+			}
+			continue
+		}
+		s.drive.Lock()
+		s.step(now)
+		s.drive.Unlock()
+	}
+}
+
+// waitAll waits until every call has ended and sent its last callbacks, or
+// the server closes.
+func (s *Server) waitAll() {
+	for {
+		var open *Call
+		for _, c := range s.Calls() {
+			if !c.settled() {
+				open = c
+				break
+			}
+		}
+		if open == nil {
+			return
+		}
+		select {
+		case <-open.done:
+		case <-s.ctx.Done():
+			return
+		}
+	}
+}

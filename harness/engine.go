@@ -12,6 +12,10 @@ import (
 // and every callback has been sent. Virtual time jumps from one event to the
 // next. Run returns at once when the server is closed.
 func (s *Server) Run() {
+	if s.cfg.systemClock {
+		s.waitAll()
+		return
+	}
 	s.drive.Lock()
 	defer s.drive.Unlock()
 	for s.step(time.Time{}) {
@@ -21,6 +25,10 @@ func (s *Server) Run() {
 // Advance runs every event due within d of virtual time, then moves the
 // clock d forward.
 func (s *Server) Advance(d time.Duration) {
+	if s.cfg.systemClock {
+		sleep(d)
+		return
+	}
 	s.drive.Lock()
 	defer s.drive.Unlock()
 	s.mu.Lock()
@@ -60,6 +68,7 @@ func (c *Call) Wait() CallInfo {
 // whether there was one. The caller holds s.drive.
 func (s *Server) step(limit time.Time) bool {
 	s.mu.Lock()
+	s.tick()
 	if s.closed {
 		s.mu.Unlock()
 		return false
@@ -99,6 +108,10 @@ func (s *Server) at(t time.Time, fn func()) *timer {
 	ev := s.clock.at(t, fn)
 	if s.cfg.autoRun {
 		s.wake.Signal()
+		select {
+		case s.wakeCh <- struct{}{}:
+		default:
+		}
 	}
 	return ev
 }

@@ -90,6 +90,7 @@ func (s *Server) IncomingCall(from, to string, caller scenario.Party) (*Call, er
 	if s.closed {
 		return nil, ErrClosed
 	}
+	s.tick()
 	n := s.numbers[num]
 	if n == nil {
 		return nil, fmt.Errorf("harness: incoming call to %s: no such number; add it with AddNumber", to)

@@ -51,6 +51,7 @@ type config struct {
 	fidelity       Fidelity
 	lenient        bool
 	control        bool
+	systemClock    bool
 }
 
 func defaultConfig() config {
@@ -170,6 +171,17 @@ func WithFidelity(f Fidelity) Option {
 // that never came). The notification [CodeUnusedStep] is logged either way.
 func WithLenientScripts() Option {
 	return func(c *config) { c.lenient = true }
+}
+
+// WithSystemClock runs the server on the system clock instead of its
+// virtual one: events happen when time.Now reaches them, and the engine
+// runs by itself as with [WithAutoRun]. It is meant for tests inside
+// testing/synctest, whose fake clock makes this instantaneous and
+// deterministic; outside a bubble, a 60-second ring takes 60 seconds. In
+// this mode [Server.Run] waits for every call to end and [Server.Advance]
+// sleeps.
+func WithSystemClock() Option {
+	return func(c *config) { c.systemClock, c.autoRun = true, true }
 }
 
 // WithControlAPI makes the listener of [Server.URL] serve the control API

@@ -144,6 +144,7 @@ type errorBody struct {
 func (s *Server) recordAPI(r *http.Request, acct *account, callSID string, status int, ctype string, body []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.tick()
 	rec := &apiRecord{seq: s.nextSeq(), at: s.clock.now, callSID: callSID, method: r.Method,
 		path: r.URL.RequestURI(), status: status, contentType: ctype, body: string(body)}
 	if r.Method == http.MethodPost {

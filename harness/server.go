@@ -65,7 +65,8 @@ type Server struct {
 	notes    []*notification
 	seq      uint64 // orders everything recorded
 	closed   bool
-	wake     *sync.Cond // signalled when an event is scheduled or the server closes
+	wake     *sync.Cond    // signalled when an event is scheduled or the server closes
+	wakeCh   chan struct{} // the same, for the system clock's goroutine
 	listener net.Listener
 	httpSrv  *http.Server
 }
@@ -108,7 +109,11 @@ func NewServer(t TB, opts ...Option) *Server {
 		s.media[u] = d
 	}
 	s.clock.now = cfg.start
+	if cfg.systemClock {
+		s.clock.now = systemNow()
+	}
 	s.wake = sync.NewCond(&s.mu)
+	s.wakeCh = make(chan struct{}, 1)
 	for addr, p := range cfg.parties {
 		s.parties[addr] = p
 	}
@@ -125,7 +130,11 @@ func NewServer(t TB, opts ...Option) *Server {
 	if s.hooks == nil {
 		s.hooks = newWebhookClient(cfg.webhookTimeout)
 	}
-	if cfg.autoRun {
+	switch {
+	case cfg.systemClock:
+		s.wg.Add(1)
+		go s.systemRun()
+	case cfg.autoRun:
 		s.wg.Add(1)
 		go s.autoRun()
 	}
