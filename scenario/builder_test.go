@@ -147,8 +147,8 @@ func TestParsePartyJSON(t *testing.T) {
 	want := scenario.Person().AnswersAfterRings(2).HangsUpAfter(30*time.Second).
 		Presses("1").KeysApart(100*time.Millisecond).
 		Says("billing").At("Gather", 2).WithConfidence(0.5).
-		Talks(4*time.Second).ThenPresses("#").
-		HangsUp().During("Play").After(5*time.Second)
+		Talks(4 * time.Second).ThenPresses("#").
+		HangsUp().During("Play").After(5 * time.Second)
 	if diff := cmp.Diff(want, p); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
