@@ -1,0 +1,153 @@
+// The official twilio Node.js library, unmodified, against `twimlharness
+// serve`: it creates, fetches and lists calls; the control API makes the
+// callee busy; a small loopback app receives the voice and status
+// callbacks and checks their signatures with twilio.validateRequest.
+//
+// Run from .ci/run with TWIMLHARNESS_BIN set to a built twimlharness.
+"use strict";
+
+const { test } = require("node:test");
+const assert = require("node:assert");
+const http = require("node:http");
+const { spawn } = require("node:child_process");
+const readline = require("node:readline");
+const twilio = require("twilio");
+const RequestClient = require("twilio/lib/base/RequestClient");
+
+const ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
+const AUTH_TOKEN = "nodeInteropToken42";
+
+// HarnessRequestClient sends the library's requests for api.twilio.com to
+// the harness instead: the library's documented hook for a custom HTTP
+// client, the same as twilio-go's ClientParams.Client.
+class HarnessRequestClient extends RequestClient {
+  constructor(base) {
+    super();
+    this.base = base;
+  }
+  request(opts) {
+    opts.uri = opts.uri.replace(/^https:\/\/api\.twilio\.com/, this.base);
+    return super.request(opts);
+  }
+}
+
+// startServe runs the harness and resolves with its base URL, read from
+// the first line of its output.
+function startServe() {
+  const bin = process.env.TWIMLHARNESS_BIN;
+  assert.ok(bin, "TWIMLHARNESS_BIN must name a built twimlharness command");
+  const proc = spawn(bin, ["serve", "-account-sid", ACCOUNT_SID, "-auth-token", AUTH_TOKEN], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = readline.createInterface({ input: proc.stdout });
+  return new Promise((resolve, reject) => {
+    lines.once("line", (line) => resolve({ proc, base: line.trim() }));
+    proc.once("exit", (code) => reject(new Error(`twimlharness serve exited with ${code} before printing its URL`)));
+  });
+}
+
+// startApp runs the loopback voice app. It answers /voice with TwiML and
+// /status with 204, and hands each request (with whether its signature is
+// valid) to onRequest.
+function startApp(onRequest) {
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const params = Object.fromEntries(new URLSearchParams(body));
+      const url = `http://${req.headers.host}${req.url}`;
+      const valid = twilio.validateRequest(AUTH_TOKEN, req.headers["x-twilio-signature"], url, params);
+      onRequest({ path: req.url, params, valid });
+      if (req.url.startsWith("/voice")) {
+        res.writeHead(200, { "Content-Type": "text/xml" });
+        res.end("<Response><Say>Hello from Node</Say></Response>");
+      } else {
+        res.writeHead(204);
+        res.end();
+      }
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+test("twilio-node creates, fetches and lists calls against serve", async (t) => {
+  const { proc, base } = await startServe();
+  t.after(() => proc.kill("SIGTERM"));
+  assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);
+
+  const completed = {};
+  const requests = [];
+  let notify = () => {};
+  const app = await startApp((r) => {
+    requests.push(r);
+    if (r.path === "/status" && r.params.CallStatus) {
+      completed[r.params.CallSid] = r;
+      notify();
+    }
+  });
+  t.after(() => app.close());
+  const appURL = `http://127.0.0.1:${app.address().port}`;
+  const waitForStatus = (sid) =>
+    new Promise((resolve) => {
+      const check = () => (completed[sid] ? resolve(completed[sid]) : (notify = check));
+      check();
+    });
+
+  // The control API makes one callee busy.
+  const busy = "+14155550188";
+  const put = await fetch(`${base}/_harness/parties/${encodeURIComponent(busy)}`, {
+    method: "PUT",
+    body: JSON.stringify({ answer: "busy" }),
+  });
+  assert.strictEqual(put.status, 200, await put.text());
+
+  const client = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: new HarnessRequestClient(base) });
+
+  const busyCall = await client.calls.create({
+    to: busy,
+    from: "+15005550006",
+    url: `${appURL}/voice`,
+    statusCallback: `${appURL}/status`,
+  });
+  assert.match(busyCall.sid, /^CA[0-9a-f]{32}$/);
+  assert.strictEqual(busyCall.status, "queued");
+  assert.strictEqual(busyCall.direction, "outbound-api");
+  assert.strictEqual(busyCall.toFormatted, "(415) 555-0188");
+
+  const answered = await client.calls.create({
+    to: "+14155550199",
+    from: "+15005550006",
+    url: `${appURL}/voice`,
+    statusCallback: `${appURL}/status`,
+  });
+
+  const busyStatus = await waitForStatus(busyCall.sid);
+  assert.strictEqual(busyStatus.params.CallStatus, "busy");
+  assert.ok(busyStatus.valid, "the status callback's X-Twilio-Signature validates with twilio.validateRequest");
+  const doneStatus = await waitForStatus(answered.sid);
+  assert.strictEqual(doneStatus.params.CallStatus, "completed");
+  assert.strictEqual(doneStatus.params.CallDuration, "1");
+
+  const voice = requests.filter((r) => r.path === "/voice");
+  assert.strictEqual(voice.length, 1, "only the call that was answered fetched its TwiML");
+  assert.ok(voice[0].valid, "the voice request's signature validates");
+  assert.strictEqual(voice[0].params.CallSid, answered.sid);
+
+  const fetched = await client.calls(busyCall.sid).fetch();
+  assert.strictEqual(fetched.status, "busy");
+  assert.strictEqual(fetched.duration, "0");
+
+  const listed = await client.calls.list({ to: busy, pageSize: 1 });
+  assert.deepStrictEqual(listed.map((c) => c.sid), [busyCall.sid]);
+  const all = await client.calls.list({ pageSize: 1 });
+  assert.deepStrictEqual(all.map((c) => c.sid), [answered.sid, busyCall.sid], "paging over two pages, newest first");
+
+  await assert.rejects(client.calls("CA00000000000000000000000000000000").fetch(), (err) => {
+    assert.strictEqual(err.status, 404);
+    assert.strictEqual(err.code, 20404);
+    return true;
+  });
+
+  const transcript = await (await fetch(`${base}/_harness/calls/${busyCall.sid}/transcript`)).text();
+  assert.match(transcript, /status\s+busy/);
+});
