@@ -110,6 +110,7 @@ func (c *Call) startAMD(a amdConfig, ready func()) {
 	c.record(callEvent{kind: EventNote, text: "answering machine detection (" + a.mode + ") started"})
 	done := func() {
 		c.answeredBy, c.amdDuration = answer, after
+		c.base = nil // AnsweredBy joins the standard parameters
 		c.record(callEvent{kind: EventNote, text: "answering machine detection: " + answer + " after " + after.String()})
 		if a.async || c.leg != nil {
 			if a.callbackURL != "" {

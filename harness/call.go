@@ -56,6 +56,7 @@ type Call struct {
 	number      *IncomingNumber // the number an inbound call came in on
 	callToken   string
 	misuse      []string // unused steps, for the test
+	base        params   // the standard parameters, once built
 	epoch       uint64   // bumped whenever the running TwiML is abandoned
 	doc         *twiml.Document
 	docURL      string

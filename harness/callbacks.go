@@ -14,8 +14,22 @@ const apiVersion = "2010-04-01"
 func rfc2822(t time.Time) string { return t.UTC().Format(time.RFC1123Z) }
 
 // standardParams returns the parameters of every request Twilio makes about
-// a call, with CallStatus st, sorted by name. Call with srv.mu held.
+// a call, with CallStatus st, sorted by name: a copy of the call's own,
+// built once. Call with srv.mu held.
 func (c *Call) standardParams(st Status) params {
+	if c.base == nil {
+		c.base = c.buildStandardParams()
+	}
+	p := make(params, len(c.base), len(c.base)+10)
+	copy(p, c.base)
+	p.set("CallStatus", string(st))
+	return p
+}
+
+// buildStandardParams builds the call's standard parameters. Call with
+// srv.mu held.
+func (c *Call) buildStandardParams() params {
+	const st = ""
 	p := make(params, 0, 36)
 	p = append(p, param{"AccountSid", c.account}, param{"ApiVersion", apiVersion})
 	if c.appSID != "" {

@@ -131,16 +131,18 @@ func encodeParams(p params) string {
 	for _, kv := range p {
 		n += len(kv.name) + len(kv.value) + 2
 	}
-	b := make([]byte, 0, n+n/8)
+	var b strings.Builder
+	b.Grow(n + n/4)
+	var scratch [256]byte
 	for i, kv := range p {
 		if i > 0 {
-			b = append(b, '&')
+			b.WriteByte('&')
 		}
-		b = appendEscaped(b, kv.name)
-		b = append(b, '=')
-		b = appendEscaped(b, kv.value)
+		b.Write(appendEscaped(scratch[:0], kv.name))
+		b.WriteByte('=')
+		b.Write(appendEscaped(scratch[:0], kv.value))
 	}
-	return string(b)
+	return b.String()
 }
 
 // appendEscaped appends s escaped as url.QueryEscape does.
