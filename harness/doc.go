@@ -124,7 +124,32 @@
 //     at one virtual instant (a <Redirect> loop, which Twilio would follow
 //     forever) ends with notification [CodeRedirectLoop].
 //   - The far end's steps that the call never used are reported when the
-//     call ends, as notification [CodeUnusedStep].
+//     call ends, as notification [CodeUnusedStep], and fail the owning test
+//     unless [WithLenientScripts].
+//   - Answering machine detection decides from who answers
+//     ([scenario.Party]): a hello shorter than the speech threshold is
+//     "human" once it has ended and the speech end threshold has passed; a
+//     longer greeting is "machine_start" at the speech threshold (Enable),
+//     or, with DetectMessageEnd, "machine_end_beep" at the end of the
+//     greeting, "machine_end_silence" or "machine_end_other" a speech end
+//     threshold after it; a fax is "fax" after 3 s; silence is "unknown"
+//     after the silence timeout; anything later than MachineDetectionTimeout
+//     is "unknown" at the timeout. A person's hello lasts 1 s, a machine's
+//     greeting 10 s, unless the party says otherwise. Once detection is
+//     done, AnsweredBy is sent with every later request of the call.
+//     Detection on a dialed <Number> or <Sip> runs before its whisper or
+//     bridge, and its result goes to amdStatusCallback.
+//   - SendDigits are played once the call is answered (0.2 s a tone, w
+//     half a second, W a second), then the Url is requested; detection is
+//     then off, as Twilio documents.
+//   - An incoming call rings until its first verb that answers; <Pause>,
+//     <Redirect>, <Reject>, <Sms>, <Start>, <Stop> and <Dial
+//     answerOnBridge="true"> do not answer. A caller who hangs up before the
+//     answer leaves the call canceled. The caller's HangUpAfter counts from
+//     the start of the call. CallerName and ForwardedFrom are sent whenever
+//     the caller's script gives them (as if caller ID lookup were on), and
+//     its city, state, zip and country replace the From/Caller place. The
+//     number's StatusCallback gets the completed event only.
 //   - Phone numbers may be given in E.164 or, for North America, with spaces,
 //     dashes, dots and parentheses; letters are not mapped to digits.
 //   - Geographic webhook parameters carry the country from the number's
