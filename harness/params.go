@@ -246,7 +246,7 @@ func (p *callParams) parseAMD(form url.Values) *APIError {
 		return badRequest(codeMachineDetection, "AsyncAmd must be true or false: %s", form.Get("AsyncAmd"))
 	}
 	var err *APIError
-	if a.callbackURL, err = urlParam(form, "AsyncAmdStatusCallback"); err != nil {
+	if a.callbackURL, err = p.relativeURLParam(form, "AsyncAmdStatusCallback"); err != nil {
 		return err
 	}
 	if a.callbackMethod, err = methodParam(form, "AsyncAmdStatusCallbackMethod"); err != nil {
@@ -316,6 +316,27 @@ func urlParam(form url.Values, name string) (string, *APIError) {
 		return "", badRequest(codeNoURL, "%s is not a valid URL: %s", name, v)
 	}
 	return v, nil
+}
+
+// relativeURLParam reads an optional URL parameter that may be relative to
+// the call's Url, as AsyncAmdStatusCallback may.
+func (p *callParams) relativeURLParam(form url.Values, name string) (string, *APIError) {
+	v := strings.TrimSpace(form.Get(name))
+	if v == "" || checkURL(v) == nil {
+		return v, nil
+	}
+	if p.url == "" {
+		return "", badRequest(codeNoURL, "%s is not a valid URL: %s (a relative URL needs the call's Url to resolve against)", name, v)
+	}
+	base, err := url.Parse(p.url)
+	if err != nil {
+		return "", badRequest(codeNoURL, "%s is not a valid URL: %s", name, v)
+	}
+	ref, err := base.Parse(v)
+	if err != nil || checkURL(ref.String()) != nil {
+		return "", badRequest(codeNoURL, "%s is not a valid URL: %s", name, v)
+	}
+	return ref.String(), nil
 }
 
 // methodParam reads an optional HTTP method parameter: GET or POST, in any
