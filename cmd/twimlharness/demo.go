@@ -4,57 +4,36 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
 	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
-	api "github.com/twilio/twilio-go/rest/api/v2010"
 
+	"github.com/twimlharness/twimlharness/examples/ivr"
+	"github.com/twimlharness/twimlharness/examples/reminder"
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
 )
 
-// demoOrigin is where the bundled app lives, in-process.
-const demoOrigin = "https://reminders.example.com"
-
-// demoApp is a small appointment-reminder app: it speaks a reminder, waits,
-// and says goodbye. Its /broken endpoint fails, so that its fallback is used.
-func demoApp() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/voice", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/xml")
-		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?>
-<Response>
-  <Say voice="Polly.Joanna">Hello, this is a reminder of your appointment tomorrow at nine.</Say>
-  <Pause length="2"/>
-  <Say>Goodbye.</Say>
-  <Hangup/>
-</Response>`)
-	})
-	mux.HandleFunc("/broken", func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "database unavailable", http.StatusInternalServerError)
-	})
-	mux.HandleFunc("/fallback", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/xml")
-		fmt.Fprint(w, `<Response><Say>Sorry, we cannot reach your appointment right now.</Say></Response>`)
-	})
-	mux.HandleFunc("/status", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNoContent)
-	})
-	return mux
-}
+// The demo's numbers and origins.
+const (
+	clinicOrigin    = "https://clinic.example.com"
+	remindersOrigin = "https://reminders.example.com"
+	clinicNumber    = "+14155550100"
+	billingNumber   = "+14155550142"
+	operatorNumber  = "+14155550143"
+	patientNumber   = "+14155550199"
+)
 
 // demoCall is one scripted call of the demo.
 type demoCall struct {
 	title string
-	to    string
-	party scenario.Party
-	set   func(*api.CreateCallParams)
+	place func() (*harness.Call, error)
 }
 
-// demo places the scripted calls through the official twilio-go client,
-// runs them on the virtual clock and prints their transcripts.
+// demo runs the bundled example apps through a few scripted calls (a menu
+// choice, a busy forward ending in voicemail, an answering machine) and
+// prints each call's transcript.
 func demo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -70,44 +49,67 @@ func demo(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	srv := harness.NewServer(nil, harness.WithApp(demoOrigin, demoApp()))
+	reminders := reminder.New(reminder.Config{AuthToken: harness.DefaultAuthToken, BaseURL: remindersOrigin, From: clinicNumber})
+	srv := harness.NewServer(nil,
+		harness.WithApp(clinicOrigin, ivr.New(ivr.Config{AuthToken: harness.DefaultAuthToken, Billing: billingNumber, Operator: operatorNumber})),
+		harness.WithApp(remindersOrigin, reminders),
+		harness.WithParty(billingNumber, scenario.Busy().RingsFor(4*time.Second)))
 	defer srv.Close()
+	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: clinicNumber, VoiceURL: clinicOrigin + "/voice",
+		StatusCallback: clinicOrigin + "/status"}); err != nil {
+		fmt.Fprintf(stderr, "twimlharness demo: %v\n", err)
+		return 1
+	}
 	c := &client.Client{Credentials: client.NewCredentials(srv.AccountSID(), srv.AuthToken()), HTTPClient: srv.HTTPClient()}
 	c.SetAccountSid(srv.AccountSID())
 	tw := twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
+	tomorrow := srv.Now().Add(24 * time.Hour)
 
 	calls := []demoCall{
-		{title: "answered after two rings", to: "+14155550101", party: scenario.AnswersAfterRings(2)},
-		{title: "busy line", to: "+14155550102", party: scenario.Busy()},
-		{title: "nobody answers within 20 seconds", to: "+14155550103", party: scenario.NoAnswer(),
-			set: func(p *api.CreateCallParams) { p.SetTimeout(20) }},
-		{title: "the callee hangs up during the pause", to: "+14155550104",
-			party: scenario.AnswersAfter(3 * time.Second).HangsUpAfter(5 * time.Second)},
-		{title: "the app fails and its fallback answers", to: "+14155550105", party: scenario.AnswersAfter(time.Second),
-			set: func(p *api.CreateCallParams) {
-				p.SetUrl(demoOrigin + "/broken").SetFallbackUrl(demoOrigin + "/fallback")
-			}},
+		{"a patient calls the clinic, presses 1 and asks for next Tuesday", func() (*harness.Call, error) {
+			return srv.IncomingCall(patientNumber, clinicNumber,
+				scenario.Person().Presses("1").Says("next Tuesday at ten").AtNext("Gather"))
+		}},
+		{"a patient presses 2, billing is busy, the patient leaves a message", func() (*harness.Call, error) {
+			return srv.IncomingCall(patientNumber, clinicNumber,
+				scenario.Person().Presses("2").Talks(6*time.Second).ThenPresses("#"))
+		}},
+		{"the clinic calls a patient with a reminder; an answering machine picks up", func() (*harness.Call, error) {
+			srv.SetParty(patientNumber, scenario.AnsweringMachine(7*time.Second).EndingWithBeep())
+			sid, err := reminders.Remind(tw, patientNumber, tomorrow)
+			if err != nil {
+				return nil, err
+			}
+			return srv.Call(sid), nil
+		}},
+		{"the clinic calls a patient with a reminder; the patient confirms", func() (*harness.Call, error) {
+			srv.SetParty(patientNumber, scenario.Person().AnswersAfterRings(2).Presses("1"))
+			sid, err := reminders.Remind(tw, patientNumber, tomorrow)
+			if err != nil {
+				return nil, err
+			}
+			return srv.Call(sid), nil
+		}},
 	}
 	start := time.Now()
 	for i, dc := range calls {
-		srv.SetParty(dc.to, dc.party)
-		p := &api.CreateCallParams{}
-		p.SetTo(dc.to).SetFrom("+15005550006").SetUrl(demoOrigin + "/voice").
-			SetStatusCallback(demoOrigin + "/status").
-			SetStatusCallbackEvent([]string{"initiated", "ringing", "answered", "completed"})
-		if dc.set != nil {
-			dc.set(p)
-		}
-		created, err := tw.Api.CreateCall(p)
+		call, err := dc.place()
 		if err != nil {
-			fmt.Fprintf(stderr, "twimlharness demo: create call %d: %v\n", i+1, err)
+			fmt.Fprintf(stderr, "twimlharness demo: call %d: %v\n", i+1, err)
 			return 1
 		}
-		info := srv.Call(*created.Sid).Wait()
+		info := call.Wait()
 		fmt.Fprintf(stdout, "== %d. %s: %s after %v of virtual time\n", i+1, dc.title, info.Status, info.Ended.Sub(info.Created))
-		fmt.Fprintln(stdout, srv.Call(*created.Sid).Transcript())
+		fmt.Fprintln(stdout, call.Transcript())
+		for _, leg := range call.Children() {
+			fmt.Fprintln(stdout, leg.Transcript())
+		}
 	}
 	fmt.Fprintf(stdout, "%d calls, %v of virtual time, in %v of real time.\n", len(calls),
 		srv.Now().Sub(harness.DefaultStartTime), time.Since(start).Round(time.Microsecond))
+	for _, n := range srv.Notifications() {
+		fmt.Fprintf(stderr, "twimlharness demo: unexpected notification %d: %s\n", n.Code, n.Message)
+		return 1
+	}
 	return 0
 }

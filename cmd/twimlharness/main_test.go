@@ -23,14 +23,15 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo exited %d: %s", code, errOut.String())
 	}
 	for _, want := range []string{
-		"1. answered after two rings: completed",
-		"2. busy line: busy",
-		"3. nobody answers within 20 seconds: no-answer after 20s",
-		"4. the callee hangs up during the pause: completed",
-		"hangup       the far end hung up",
-		"5. the app fails and its fallback answers: completed",
-		"notification 11200",
-		"request      fallback POST https://reminders.example.com/fallback",
+		"1. a patient calls the clinic, presses 1 and asks for next Tuesday: completed",
+		`gather       heard "next Tuesday at ten"`,
+		"2. a patient presses 2, billing is busy, the patient leaves a message: completed",
+		"dial         ended: DialCallStatus=busy",
+		"record       finished on a key (6s): recorded 6s",
+		"3. the clinic calls a patient with a reminder; an answering machine picks up: completed",
+		"answering machine detection: machine_end_beep after 7s",
+		"4. the clinic calls a patient with a reminder; the patient confirms: completed",
+		"request      action POST https://reminders.example.com/confirm",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
