@@ -36,18 +36,20 @@ func serve(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 		fs.Usage()
 		return 2
 	}
+	// Catch the signals before the URL is out: whoever reads it may stop
+	// the server at once.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
 	srv, err := newStandalone(*addr, *sid, *token, *seed)
 	if err != nil {
 		fmt.Fprintf(stderr, "twimlharness serve: %v\n", err)
 		return 1
 	}
 	defer srv.Close()
+	fmt.Fprintf(stderr, "twimlharness: fake Twilio at %s (REST API, control API under %s; account %s); stop with Ctrl-C\n",
+		srv.URL(), harness.ControlPrefix, srv.AccountSID())
 	fmt.Fprintln(stdout, srv.URL())
-	fmt.Fprintf(stderr, "twimlharness: fake Twilio REST API at %s (account %s); stop with Ctrl-C\n", srv.URL(), srv.AccountSID())
-
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sig)
 	select {
 	case s := <-sig:
 		fmt.Fprintf(stderr, "twimlharness: %v: stopping\n", s)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/twimlharness/twimlharness/examples/ivr"
 	"github.com/twimlharness/twimlharness/harness"
+	"github.com/twimlharness/twimlharness/matchers"
 	"github.com/twimlharness/twimlharness/scenario"
 )
 
@@ -55,12 +57,13 @@ var _ = Describe("The clinic's phone menu", func() {
 		c := &client.Client{Credentials: client.NewCredentials(accountSID, authToken), HTTPClient: srv.HTTPClient()}
 		c.SetAccountSid(accountSID)
 		tw = twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
+		matchers.Strict(srv) // any error or warning the harness logs fails the spec
+		matchers.ReportTranscripts(srv)
 	})
 
 	AfterEach(func() {
-		By("checking that the app accepted every signature and the harness logged no problem")
+		By("checking that the app accepted every signature")
 		Expect(forbidden(srv.Requests())).To(BeEmpty(), srv.Transcript)
-		Expect(srv.Notifications()).To(BeEmpty(), srv.Transcript)
 	})
 
 	// call places a call from the clinic to the patient, who acts as steps
@@ -88,15 +91,17 @@ var _ = Describe("The clinic's phone menu", func() {
 				scenario.Step{When: atDate, Do: scenario.Action{Kind: scenario.Speak, Text: "next Tuesday at ten", Confidence: 0.93}},
 			)
 			Expect(visited(c)).To(Equal([]string{"/voice", "/menu", "/appointment"}), c.Transcript)
-			Expect(requestsTo(c, "/menu")[0].Form.Get("Digits")).To(Equal("1"))
-			booked := requestsTo(c, "/appointment")[0].Form
-			Expect(booked.Get("SpeechResult")).To(Equal("next Tuesday at ten"), c.Transcript)
-			Expect(booked.Get("Confidence")).To(Equal("0.93"))
+			Expect(c).To(matchers.HaveGathered("1"))
+			Expect(c).To(matchers.HaveRequested(harness.KindAction).To("/menu").WithParam("Digits", "1"))
+			Expect(c).To(matchers.HaveGathered("next Tuesday at ten"))
+			Expect(c).To(matchers.HaveRequested(harness.KindAction).To("/appointment").
+				WithParam("SpeechResult", "next Tuesday at ten").
+				WithParam("Confidence", "0.93"))
 			Expect(said(c)).To(HaveExactElements(
 				ContainSubstring("Riverside"), ContainSubstring("press 1"),
 				"Please say the date you would like to come in.",
 				HavePrefix("Your appointment request for next Tuesday at ten is booked.")), c.Transcript)
-			Expect(c.Status()).To(Equal(harness.StatusCompleted))
+			Expect(c).To(matchers.HaveStatus(harness.StatusCompleted))
 		})
 	})
 
@@ -112,18 +117,20 @@ var _ = Describe("The clinic's phone menu", func() {
 				c := call(pressTwo,
 					scenario.Step{When: atVoicemail, Do: scenario.Action{Kind: scenario.Talk, Duration: 10 * time.Second, Digits: "#"}})
 				Expect(visited(c)).To(Equal([]string{"/voice", "/menu", "/dial-status", "/voicemail"}), c.Transcript)
-				Expect(requestsTo(c, "/dial-status")[0].Form.Get("DialCallStatus")).To(Equal("busy"), c.Transcript)
-				voicemail := requestsTo(c, "/voicemail")[0].Form
-				Expect(voicemail.Get("RecordingDuration")).To(Equal("10"), c.Transcript)
-				Expect(voicemail.Get("Digits")).To(Equal("#"), c.Transcript)
-				Expect(voicemail.Get("RecordingUrl")).NotTo(BeEmpty())
+				Expect(c).To(matchers.HaveRequested(harness.KindAction).To("/dial-status").WithParam("DialCallStatus", "busy"))
+				Expect(c).To(matchers.HaveRequested(harness.KindAction).To("/voicemail").
+					WithParam("RecordingDuration", "10").
+					WithParam("Digits", "#").
+					WithParam("RecordingUrl", Not(BeEmpty())))
 				Expect(said(c)).To(HaveExactElements(
 					ContainSubstring("Riverside"), ContainSubstring("press 1"),
 					"Connecting you to billing.",
 					HavePrefix("Sorry, nobody is available"),
 					"Thank you. Your message has been recorded. Goodbye."), c.Transcript)
-				Expect(c.Recordings()).To(HaveLen(1))
-				Expect(legs(c)).To(Equal([]harness.Status{harness.StatusBusy}))
+				Expect(c.Recordings()).To(HaveLen(1), c.Transcript)
+				Expect(c).To(matchers.HaveRecorded().WithSource("RecordVerb").WithDuration(10 * time.Second))
+				Expect(c).To(matchers.HaveChildCalls(matchers.HaveStatus(harness.StatusBusy)))
+				Expect(c).To(matchers.HaveDialed(billing).WithStatus(harness.StatusBusy))
 			})
 		})
 
@@ -135,18 +142,19 @@ var _ = Describe("The clinic's phone menu", func() {
 			It("bridges the caller to billing and ends the call when billing hangs up", func() {
 				c := call(pressTwo)
 				Expect(visited(c)).To(Equal([]string{"/voice", "/menu", "/dial-status"}), c.Transcript)
-				status := requestsTo(c, "/dial-status")[0].Form
-				Expect(status.Get("DialCallStatus")).To(Equal("completed"), c.Transcript)
-				Expect(status.Get("DialCallDuration")).To(Equal("45"), c.Transcript)
-				Expect(status.Get("DialCallSid")).NotTo(BeEmpty())
-
-				Expect(legs(c)).To(Equal([]harness.Status{harness.StatusCompleted}))
+				Expect(c).To(matchers.HaveChildCalls(matchers.HaveStatus(harness.StatusCompleted)))
+				Expect(c).To(matchers.HaveDialed(billing).WithStatus(harness.StatusCompleted))
 				leg := c.Children()[0].Info()
-				Expect(leg.To).To(Equal(billing))
+				Expect(c).To(matchers.HaveRequested(harness.KindAction).To("/dial-status").
+					WithParam("DialCallStatus", "completed").
+					WithParam("DialCallDuration", "45").
+					WithParam("DialCallSid", leg.SID))
+
 				Expect(leg.Answered.Sub(leg.Started)).To(Equal(2*scenario.RingCycle), "billing rang twice")
 				Expect(c.Info().Ended).To(Equal(leg.Ended), "the caller's call ends as billing hangs up")
-				Expect(said(c)).NotTo(ContainElement(HavePrefix("Sorry, nobody")))
-				Expect(c.Status()).To(Equal(harness.StatusCompleted))
+				Expect(c).NotTo(matchers.HaveSaid("Sorry, nobody"))
+				Expect(c).NotTo(matchers.HaveRecorded())
+				Expect(c).To(matchers.HaveStatus(harness.StatusCompleted))
 			})
 		})
 	})
@@ -158,8 +166,8 @@ var _ = Describe("The clinic's phone menu", func() {
 				scenario.Step{When: scenario.Trigger{Verb: "Gather", Nth: 2}, Do: scenario.Action{Kind: scenario.HangUp}},
 			)
 			Expect(visited(c)).To(Equal([]string{"/voice", "/menu", "/voice"}), c.Transcript)
-			Expect(requestsTo(c, "/menu")[0].Form.Get("Digits")).To(Equal("9"))
-			Expect(requestsTo(c, "/voice")[1].Kind).To(Equal(harness.KindRedirect))
+			Expect(c).To(matchers.HaveRequested(harness.KindAction).To("/menu").WithParam("Digits", "9"))
+			Expect(c).To(matchers.HaveRedirectedTo(Equal(origin + "/voice")))
 			Expect(said(c)).To(HaveExactElements(
 				ContainSubstring("Riverside"), ContainSubstring("press 1"),
 				"Sorry, that is not a valid option.",
@@ -171,24 +179,25 @@ var _ = Describe("The clinic's phone menu", func() {
 		It("offers the menu twice, then says goodbye and hangs up", func() {
 			c := call(scenario.Step{Do: scenario.Action{Kind: scenario.Silent}, Repeat: true})
 			Expect(visited(c)).To(Equal([]string{"/voice", "/voice?retry=1"}), c.Transcript)
-			Expect(requestsTo(c, "/voice")[1].Kind).To(Equal(harness.KindRedirect))
+			Expect(c).To(matchers.HaveRedirectedTo(Equal(origin + "/voice?retry=1")))
+			Expect(c).NotTo(matchers.HaveRequested(harness.KindAction))
 			Expect(said(c)).To(HaveExactElements(
 				ContainSubstring("Riverside"), ContainSubstring("press 1"),
 				ContainSubstring("press 1"),
 				"We did not receive a choice. Goodbye."), c.Transcript)
 			Expect(c.Events()).To(ContainElement(And(
 				HaveField("Kind", harness.EventHangup), HaveField("Text", "<Hangup>"))), c.Transcript)
-			Expect(c.Status()).To(Equal(harness.StatusCompleted))
+			Expect(c).To(matchers.HaveStatus(harness.StatusCompleted))
 		})
 	})
 
 	Context("when the caller hangs up during the menu", func() {
 		It("makes no request to /menu", func() {
 			c := call(scenario.Step{When: atMenu, Do: scenario.Action{Kind: scenario.HangUp, Delay: 2 * time.Second, BargeIn: true}})
-			Expect(requestsTo(c, "/menu")).To(BeEmpty(), c.Transcript)
+			Expect(c).NotTo(matchers.HaveRequested("").To("/menu"))
 			Expect(visited(c)).To(Equal([]string{"/voice"}), c.Transcript)
-			Expect(c.Status()).To(Equal(harness.StatusCompleted))
-			Expect(statusCallbacks(c)).To(HaveExactElements("initiated", "ringing", "in-progress", "completed"), c.Transcript)
+			Expect(c).To(matchers.HaveStatus(harness.StatusCompleted))
+			Expect(c).To(matchers.HaveStatusCallbacks("initiated", "ringing", "in-progress", "completed"))
 		})
 	})
 
@@ -196,12 +205,13 @@ var _ = Describe("The clinic's phone menu", func() {
 		It("arrive at /status in order: initiated, ringing, in-progress, completed", func() {
 			c := call(scenario.Step{When: atMenu, Do: scenario.Action{Kind: scenario.Press, Digits: "1"}},
 				scenario.Step{When: atDate, Do: scenario.Action{Kind: scenario.Speak, Text: "Friday"}})
-			Expect(statusCallbacks(c)).To(HaveExactElements("initiated", "ringing", "in-progress", "completed"), c.Transcript)
-			var seqs []string
-			for _, r := range requestsTo(c, "/status") {
-				seqs = append(seqs, r.Form.Get("SequenceNumber"))
+			statuses := []string{"initiated", "ringing", "in-progress", "completed"}
+			Expect(c).To(matchers.HaveStatusCallbacks(statuses...))
+			for i, st := range statuses {
+				Expect(c).To(matchers.HaveRequested(harness.KindStatusCallback).To(origin+"/status").
+					WithParam("CallStatus", st).
+					WithParam("SequenceNumber", strconv.Itoa(i)))
 			}
-			Expect(seqs).To(HaveExactElements("0", "1", "2", "3"))
 		})
 	})
 
@@ -236,17 +246,6 @@ var _ = Describe("The clinic's phone menu", func() {
 	})
 })
 
-// requestsTo returns the requests made for c to path, in order.
-func requestsTo(c *harness.Call, path string) []harness.Request {
-	var out []harness.Request
-	for _, r := range c.Requests() {
-		if u, err := url.Parse(r.URL); err == nil && u.Path == path {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // visited returns the path and query of every request made for c other
 // than status callbacks: the route the call took through the app.
 func visited(c *harness.Call) []string {
@@ -269,26 +268,6 @@ func said(c *harness.Call) []string {
 		if e.Kind == harness.EventSay {
 			out = append(out, e.Text)
 		}
-	}
-	return out
-}
-
-// statusCallbacks returns the CallStatus of each status callback of c.
-func statusCallbacks(c *harness.Call) []string {
-	var out []string
-	for _, r := range c.Requests() {
-		if r.Kind == harness.KindStatusCallback {
-			out = append(out, r.Form.Get("CallStatus"))
-		}
-	}
-	return out
-}
-
-// legs returns the final status of each leg c dialed.
-func legs(c *harness.Call) []harness.Status {
-	var out []harness.Status
-	for _, leg := range c.Children() {
-		out = append(out, leg.Status())
 	}
 	return out
 }
