@@ -2,6 +2,7 @@ package harness
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"net/url"
 	"slices"
@@ -251,6 +252,13 @@ func (c *Call) Recordings() []Recording {
 		out[i] = *r
 	}
 	return out
+}
+
+// GomegaString describes the call in one line in Gomega's failure
+// messages, instead of every field of the server it belongs to.
+func (c *Call) GomegaString() string {
+	info := c.Info()
+	return fmt.Sprintf("call %s %s from %s to %s (%s)", info.SID, info.Direction, info.From, info.To, info.Status)
 }
 
 // Children returns the legs this call dialed, in the order they were

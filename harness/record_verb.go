@@ -144,12 +144,12 @@ func (r *recordingVerb) finish(digits, why string) {
 	whole := r.stopRecording()
 	c.record(callEvent{kind: EventRecord, text: fmt.Sprintf("%s (%v): recorded %v", why, whole.Truncate(time.Second), r.rec.Duration)})
 	if r.talked == 0 && c.srv.cfg.fidelity.EmptyRecordingSkipsAction {
-		r.callbacks()
+		r.callbacks(c.status)
 		c.next()
 		return
 	}
 	c.transfer(KindAction, r.v.Action, r.v.Method, r.actionParams(whole, digits))
-	r.callbacks() // after the action: the recording file is ready later
+	r.callbacks(c.status) // after the action: the recording file is ready later
 }
 
 // actionParams are the recording's parameters of the action request.
@@ -166,8 +166,8 @@ func (r *recordingVerb) actionParams(whole time.Duration, digits string) params 
 }
 
 // callbacks posts the recording's completed (or absent) callback and the
-// transcription.
-func (r *recordingVerb) callbacks() {
+// transcription, which reports the call as st.
+func (r *recordingVerb) callbacks(st Status) {
 	c := r.c
 	ev := recCompleted
 	if r.rec.Status == "absent" {
@@ -187,7 +187,7 @@ func (r *recordingVerb) callbacks() {
 	if r.talked == 0 {
 		status = "failed"
 	}
-	p := c.standardParams(c.status)
+	p := c.standardParams(st)
 	for _, kv := range []param{
 		{"RecordingSid", r.rec.SID}, {"RecordingUrl", r.rec.URL}, {"TranscriptionSid", sid},
 		{"TranscriptionStatus", status}, {"TranscriptionText", r.text},
@@ -219,7 +219,7 @@ func (r *recordingVerb) hungUp() *webhook {
 	if !(r.talked == 0 && c.srv.cfg.fidelity.EmptyRecordingSkipsAction) {
 		c.srv.post(c.finalAction(r.v.Action, r.v.Method, r.actionParams(whole, "hangup")))
 	}
-	r.callbacks() // after the action: the recording file is ready later
+	r.callbacks(StatusCompleted) // after the action: the recording file is ready later
 	return nil
 }
 

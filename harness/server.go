@@ -229,6 +229,14 @@ func (s *Server) trackConn(_ net.Conn, st http.ConnState) {
 	}
 }
 
+// GomegaString describes the server in one line in Gomega's failure
+// messages.
+func (s *Server) GomegaString() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fmt.Sprintf("harness server (account %s, %d calls, virtual time %s)", s.cfg.accountSID, len(s.order), s.clock.now.Format(time.RFC3339))
+}
+
 // AccountSID returns the SID of the server's first account.
 func (s *Server) AccountSID() string { return s.cfg.accountSID }
 
