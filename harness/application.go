@@ -30,22 +30,12 @@ func (s *Server) AddApplication(app Application) (string, error) {
 	if app.AccountSID == "" {
 		app.AccountSID = s.cfg.accountSID
 	}
-	var err error
-	for _, f := range []struct {
-		name string
-		url  *string
-		meth *string
-	}{
+	if err := checkURLMethods("add application", []urlMethod{
 		{"VoiceURL", &app.VoiceURL, &app.VoiceMethod},
 		{"VoiceFallbackURL", &app.VoiceFallbackURL, &app.VoiceFallbackMethod},
 		{"StatusCallback", &app.StatusCallback, &app.StatusCallbackMethod},
-	} {
-		if *f.url != "" && checkURL(*f.url) != nil {
-			return "", fmt.Errorf("harness: add application: %s %q is not an absolute http or https URL", f.name, *f.url)
-		}
-		if *f.meth, err = httpMethod(*f.meth); err != nil {
-			return "", fmt.Errorf("harness: add application: %s method: %v", f.name, err)
-		}
+	}); err != nil {
+		return "", err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -55,4 +45,29 @@ func (s *Server) AddApplication(app Application) (string, error) {
 	app.SID = s.ids.sid("AP")
 	s.apps[app.SID] = &app
 	return app.SID, nil
+}
+
+// urlMethod is a URL setting and its method, as applications and numbers
+// have them.
+type urlMethod struct {
+	name   string
+	url    *string
+	method *string
+}
+
+// checkURLMethods checks that each URL is absolute (or empty) and each
+// method GET or POST, and sets empty methods to POST. what names the
+// operation in errors.
+func checkURLMethods(what string, fields []urlMethod) error {
+	for _, f := range fields {
+		if *f.url != "" && checkURL(*f.url) != nil {
+			return fmt.Errorf("harness: %s: %s %q is not an absolute http or https URL", what, f.name, *f.url)
+		}
+		m, err := httpMethod(*f.method)
+		if err != nil {
+			return fmt.Errorf("harness: %s: %s method %q: %v", what, f.name, *f.method, err)
+		}
+		*f.method = m
+	}
+	return nil
 }

@@ -43,22 +43,12 @@ func (s *Server) AddNumber(n IncomingNumber) (string, error) {
 	if n.VoiceURL == "" || checkURL(n.VoiceURL) != nil {
 		return "", fmt.Errorf("harness: add number %s: VoiceURL %q is not an absolute http or https URL", num, n.VoiceURL)
 	}
-	var err error
-	for _, f := range []struct {
-		name string
-		url  *string
-		meth *string
-	}{
+	if err := checkURLMethods("add number "+num, []urlMethod{
+		{"VoiceURL", &n.VoiceURL, &n.VoiceMethod},
 		{"VoiceFallbackURL", &n.VoiceFallbackURL, &n.VoiceFallbackMethod},
 		{"StatusCallback", &n.StatusCallback, &n.StatusCallbackMethod},
-		{"VoiceURL", &n.VoiceURL, &n.VoiceMethod},
-	} {
-		if *f.url != "" && checkURL(*f.url) != nil {
-			return "", fmt.Errorf("harness: add number %s: %s %q is not an absolute http or https URL", num, f.name, *f.url)
-		}
-		if *f.meth, err = httpMethod(*f.meth); err != nil {
-			return "", fmt.Errorf("harness: add number %s: %s method: %v", num, f.name, err)
-		}
+	}); err != nil {
+		return "", err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
