@@ -68,12 +68,20 @@ const (
 	maxSendDigits    = 32
 )
 
-// magic test numbers and what Twilio answers for them.
-var magicTo = map[string]*APIError{
-	"+15005550001": badRequest(codeToNotValid, "The phone number you are attempting to call, +15005550001, is not valid."),
-	"+15005550002": badRequest(codeToUnreachable, "The 'To' phone number +15005550002 cannot be reached."),
-	"+15005550003": badRequest(codeGeoPermission, "Account not allowed to call +15005550003"),
-	"+15005550004": badRequest(codeBlocked, "Call blocked by Twilio blocklist: +15005550004"),
+// magicTo returns what Twilio answers for its magic test numbers as To, or
+// nil for any other number.
+func magicTo(to string) *APIError {
+	switch to {
+	case "+15005550001":
+		return badRequest(codeToNotValid, "The phone number you are attempting to call, %s, is not valid.", to)
+	case "+15005550002":
+		return badRequest(codeToUnreachable, "The 'To' phone number %s cannot be reached.", to)
+	case "+15005550003":
+		return badRequest(codeGeoPermission, "Account not allowed to call %s", to)
+	case "+15005550004":
+		return badRequest(codeBlocked, "Call blocked by Twilio blocklist: %s", to)
+	}
+	return nil
 }
 
 // parseCreate validates the parameters of POST /Calls.json in Twilio's order
@@ -92,7 +100,7 @@ func parseCreate(form url.Values) (*callParams, *APIError) {
 	if toKind == addrInvalid {
 		return nil, badRequest(codeInvalidTo, "The 'To' number %s is not a valid phone number, client identifier or SIP address.", rawTo)
 	}
-	if err, ok := magicTo[to]; ok {
+	if err := magicTo(to); err != nil {
 		return nil, err
 	}
 	from, fromKind := normalizeAddress(rawFrom)
