@@ -21,7 +21,9 @@
 // jumps straight to the next thing due. Events due at the same instant run in
 // the order they were scheduled, and SIDs come from a seeded generator, so a
 // test prints the same transcript on every run. [WithAutoRun] runs the engine
-// on a goroutine of the server instead, as the standalone server does.
+// on a goroutine of the server instead, as the standalone server does;
+// [WithSystemClock] runs it on the system clock, for tests inside
+// testing/synctest.
 //
 // Webhook handlers run on the goroutine that drives the engine, without any
 // lock held: they may call the REST API (to redirect or hang up a call), but
@@ -35,6 +37,23 @@
 // signed with X-Twilio-Signature as twilio-go's RequestValidator checks it
 // (see [Signature]), and carries User-Agent TwilioProxy/1.1 and an
 // I-Twilio-Idempotency-Token header.
+//
+// # Calls and parties
+//
+// Calls come from the REST API (or [Server.CreateCall]), from <Dial> (legs,
+// with their parent), or from a caller dialing an incoming number
+// ([Server.AddNumber], [Server.IncomingCall]). Whoever is at the far end is
+// a [scenario.Party]: how the line answers, who answers (a person, an
+// answering machine, a fax), and the steps they take during the call.
+//
+// # The record
+//
+// Everything is recorded: [Server.Requests], [Server.APIRequests],
+// [Server.Events], [Server.Notifications], [Server.Messages], per call too,
+// as a text transcript ([Call.Transcript]), JSON ([Call.JSON]) or a Mermaid
+// sequence diagram ([Call.Mermaid]). The matchers package asserts on it.
+// [Server.ControlHandler] exposes the server to tests in other languages.
+// [Server.InjectFault] makes any URL fail without real waiting.
 //
 // # Fidelity
 //
