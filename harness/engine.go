@@ -297,6 +297,7 @@ func (c *Call) afterEnd() {
 		}
 		hooks = append(hooks, c.recordingCallback(r, ev))
 	}
+	c.base = nil // an ended call needs its parameters no more: keep the record small
 	s.mu.Unlock()
 	c.reportMisuse()
 	s.sendChain(hooks, func() { close(c.done) })
