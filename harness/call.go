@@ -68,7 +68,7 @@ type Call struct {
 	cbSeq       int
 	events      []callEvent
 	hooks       []*webhook
-	notes       []*notification
+	notes       []*Notification
 	deleted     bool
 	done        chan struct{}
 }
@@ -299,7 +299,7 @@ func (c *Call) setStatus(st Status) {
 
 // notify logs a notification for the call. Call with srv.mu held.
 func (c *Call) notify(code int, level Level, msg, url, method string) {
-	n := &notification{Seq: c.srv.nextSeq(), Time: c.srv.clock.now, CallSID: c.sid, Code: code,
+	n := &Notification{Seq: c.srv.nextSeq(), Time: c.srv.clock.now, CallSID: c.sid, Code: code,
 		Level: level, Message: msg, URL: url, Method: method}
 	c.notes = append(c.notes, n)
 	c.srv.notes = append(c.srv.notes, n)

@@ -290,12 +290,8 @@ func parseUpdate(form url.Values) (*callUpdate, *APIError) {
 			return nil, err
 		}
 	}
-	p := &callParams{}
-	if err := p.parseDialing(url.Values{"TimeLimit": form["TimeLimit"]}); err != nil {
+	if u.timeLimit, err = parseTimeLimit(form); err != nil {
 		return nil, err
-	}
-	if form.Get("TimeLimit") != "" {
-		u.timeLimit = p.timeLimit
 	}
 	return u, nil
 }

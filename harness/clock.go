@@ -36,11 +36,6 @@ func (c *clock) at(t time.Time, fn func()) *timer {
 	return ev
 }
 
-// after schedules fn d from now.
-func (c *clock) after(d time.Duration, fn func()) *timer {
-	return c.at(c.now.Add(d), fn)
-}
-
 // cancel removes ev from the queue if it is still there. It is safe with nil
 // and with events that already ran.
 func (c *clock) cancel(ev *timer) {

@@ -172,10 +172,11 @@ func (s *Server) controlParty(r *http.Request, address string) (any, error) {
 		s.SetParty(address, p)
 		return map[string]string{"address": address, "party": p.String()}, nil
 	case http.MethodDelete:
+		s.ClearParty(address)
 		s.mu.Lock()
-		delete(s.parties, address)
+		p := s.parties[address]
 		s.mu.Unlock()
-		return map[string]string{"address": address, "party": scenario.Party{}.String()}, nil
+		return map[string]string{"address": address, "party": p.String()}, nil
 	}
 	return nil, &controlError{http.StatusMethodNotAllowed, "parties take PUT and DELETE"}
 }

@@ -41,6 +41,8 @@ func TestControlAPI(t *testing.T) {
 		{"GET", "record", ``, 200, `"direction": "inbound"`},
 		{"POST", "faults", `{"url": "` + origin + `/voice", "status": 500}`, 200, `"url"`},
 		{"PUT", "parties/+1", `{"answer": "maybe"}`, 400, `answer \"maybe\"`},
+		{"PUT", "parties/+14155550202", `{"answer": "busy"}`, 200, `"party":"busy"`},
+		{"DELETE", "parties/+14155550202", ``, 200, `"party":"answers after 0s"`},
 		{"POST", "calls", `{"from": "+1", "to": "+19999999999"}`, 400, "no such number"},
 		{"POST", "seed", `{"seed": "x"}`, 400, "not the JSON"},
 		{"GET", "calls/CAnope/transcript", ``, 404, "no call CAnope"},

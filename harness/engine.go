@@ -49,12 +49,7 @@ func (s *Server) Advance(d time.Duration) {
 func (c *Call) Wait() CallInfo {
 	s := c.srv
 	if s.cfg.autoRun {
-		for _, call := range append([]*Call{c}, c.Children()...) {
-			select {
-			case <-call.done:
-			case <-s.ctx.Done():
-			}
-		}
+		c.awaitTree()
 		return c.Info()
 	}
 	s.drive.Lock()
@@ -62,6 +57,19 @@ func (c *Call) Wait() CallInfo {
 	}
 	s.drive.Unlock()
 	return c.Info()
+}
+
+// awaitTree blocks until the call and, once it is done, every leg it
+// dialed (and theirs) are done, or the server closes.
+func (c *Call) awaitTree() {
+	select {
+	case <-c.done:
+	case <-c.srv.ctx.Done():
+		return
+	}
+	for _, child := range c.Children() {
+		child.awaitTree()
+	}
 }
 
 // step runs the next event due no later than limit (zero: any) and reports
@@ -183,11 +191,8 @@ func (c *Call) answer() {
 		return
 	}
 	c.step = nil
-	c.answered = s.clock.now
-	c.setStatus(StatusInProgress)
-	s.post(c.progress(evAnswered))
+	c.connect()
 	s.post(c.startRecording())
-	c.limit = c.whileLive(c.timeLimit, func() { c.hangUp(StatusCompleted, "the call reached its time limit") })
 	if d := c.party.HangUpAfter; d > 0 {
 		c.farEnd = c.whileLive(d, func() { c.farEndHangsUp("the far end hung up") })
 	}
@@ -205,6 +210,15 @@ func (c *Call) answer() {
 	default:
 		c.runSource()
 	}
+}
+
+// connect moves a ringing call to in-progress: the answered callback and
+// the time limit, counted from now. Call with s.mu held.
+func (c *Call) connect() {
+	c.answered = c.srv.clock.now
+	c.setStatus(StatusInProgress)
+	c.srv.post(c.progress(evAnswered))
+	c.limit = c.whileLive(c.timeLimit, func() { c.hangUp(StatusCompleted, "the call reached its time limit") })
 }
 
 // farEndHangsUp ends the call because the party at the far end hung up.

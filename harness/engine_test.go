@@ -699,3 +699,38 @@ func TestServerEventsInterleaveCalls(t *testing.T) {
 		t.Errorf("completion order mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestClearParty(t *testing.T) {
+	const other = "+14155550177"
+	srv := newServer(t, harness.WithParty(to, scenario.Busy()))
+	srv.SetParty(to, scenario.NoAnswer())
+	srv.SetParty(other, scenario.Busy())
+	srv.ClearParty(to)    // back to WithParty's busy
+	srv.ClearParty(other) // back to the default: answers
+	a := place(t, srv, func(p *api.CreateCallParams) { p.SetUrl("").SetTwiml(`<Response/>`) })
+	b := place(t, srv, func(p *api.CreateCallParams) { p.SetTo(other).SetUrl("").SetTwiml(`<Response/>`) })
+	srv.Run()
+	if a.Status() != harness.StatusBusy || b.Status() != harness.StatusCompleted {
+		t.Errorf("after ClearParty: %s is %s (want busy, from WithParty), %s is %s (want completed, the default)",
+			to, a.Status(), other, b.Status())
+	}
+}
+
+func TestAutoRunWaitIncludesLegs(t *testing.T) {
+	a := newApp(`<Response><Dial><Number statusCallback="/leg">+14155550201</Number></Dial></Response>`)
+	srv := newServer(t, harness.WithAutoRun(), harness.WithApp(origin, a),
+		harness.WithParty("+14155550201", scenario.AnswersAfter(3*time.Second).HangsUpAfter(4*time.Second)))
+	c := place(t, srv, nil)
+	c.Wait()
+	legs := c.Children()
+	if len(legs) != 1 {
+		t.Fatalf("legs: %d\n%s", len(legs), srv.Transcript())
+	}
+	var done bool
+	for _, r := range legs[0].Requests() {
+		done = done || (r.Kind == harness.KindStatusCallback && r.Form.Get("CallStatus") == "completed")
+	}
+	if !done {
+		t.Errorf("Wait returned before the leg's completed callback was sent:\n%s", srv.Transcript())
+	}
+}

@@ -50,13 +50,15 @@ func (c *Call) gather(v *twiml.Gather) bool {
 	var said []string
 	var offset time.Duration
 	for _, nv := range v.Verbs {
-		nv := nv
-		dur := nestedDuration(c, nv)
-		g.prompt = append(g.prompt, c.later(offset, func() { g.playNested(nv, dur) }))
+		ev, ok := c.soundEvent(nv)
+		if !ok {
+			continue
+		}
+		g.prompt = append(g.prompt, c.later(offset, func() { c.record(ev) }))
 		if s, ok := nv.(*twiml.Say); ok {
 			said = append(said, s.Text)
 		}
-		offset += dur
+		offset += ev.dur
 	}
 	prompt := strings.Join(said, " ")
 	if prompt != "" {
@@ -73,45 +75,6 @@ func (c *Call) gather(v *twiml.Gather) bool {
 		g.plan(step)
 	}
 	return true
-}
-
-// nestedDuration is how long a verb nested in <Gather> plays.
-func nestedDuration(c *Call, v twiml.Verb) time.Duration {
-	switch v := v.(type) {
-	case *twiml.Say:
-		return time.Duration(loops(v.Loop)) * speechDuration(v.Text)
-	case *twiml.Play:
-		if v.Digits != "" {
-			return digitsDuration(v.Digits)
-		}
-		u, err := c.resolve(v.URL)
-		if err != nil {
-			return 0
-		}
-		if d, ok := c.srv.media[faultKey(u)]; ok {
-			return time.Duration(loops(v.Loop)) * d
-		}
-		return time.Duration(loops(v.Loop)) * DefaultMediaDuration
-	case *twiml.Pause:
-		return time.Duration(v.Length) * time.Second
-	}
-	return 0
-}
-
-// playNested records a nested verb as it starts.
-func (g *gathering) playNested(v twiml.Verb, dur time.Duration) {
-	switch v := v.(type) {
-	case *twiml.Say:
-		g.c.record(callEvent{kind: EventSay, text: v.Text, dur: dur})
-	case *twiml.Play:
-		what := v.URL
-		if v.Digits != "" {
-			what = "digits " + v.Digits
-		}
-		g.c.record(callEvent{kind: EventPlay, text: what, dur: dur})
-	case *twiml.Pause:
-		g.c.record(callEvent{kind: EventPause, dur: dur})
-	}
 }
 
 func (g *gathering) timeoutLength() time.Duration {

@@ -143,11 +143,7 @@ func answersCall(v twiml.Verb) bool {
 // answerInbound answers an incoming call that was ringing. Call with
 // srv.mu held.
 func (c *Call) answerInbound() {
-	if !c.answered.IsZero() || c.status != StatusRinging {
-		return
+	if c.answered.IsZero() && c.status == StatusRinging {
+		c.connect()
 	}
-	c.answered = c.srv.clock.now
-	c.setStatus(StatusInProgress)
-	c.srv.post(c.progress(evAnswered))
-	c.limit = c.whileLive(c.timeLimit, func() { c.hangUp(StatusCompleted, "the call reached its time limit") })
 }

@@ -198,18 +198,30 @@ func (p *callParams) parseDialing(form url.Values) *APIError {
 		}
 		p.timeout = time.Duration(n) * time.Second
 	}
-	if v := strings.TrimSpace(form.Get("TimeLimit")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return badRequest(codeBadRequest, "TimeLimit must be a positive integer: %s", v)
-		}
-		p.timeLimit = time.Duration(n) * time.Second
+	if d, err := parseTimeLimit(form); err != nil {
+		return err
+	} else if d > 0 {
+		p.timeLimit = d
 	}
 	p.sendDigits = form.Get("SendDigits")
 	if len(p.sendDigits) > maxSendDigits || strings.Trim(p.sendDigits, "0123456789ABCD#*wW") != "" {
 		return badRequest(codeInvalidSendDigits, "SendDigits may only contain 0-9, A-D, #, *, w and W, at most %d of them: %s", maxSendDigits, p.sendDigits)
 	}
 	return p.parseAMD(form)
+}
+
+// parseTimeLimit reads the TimeLimit parameter: 0 when absent, an error
+// unless it is a positive integer.
+func parseTimeLimit(form url.Values) (time.Duration, *APIError) {
+	v := strings.TrimSpace(form.Get("TimeLimit"))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, badRequest(codeBadRequest, "TimeLimit must be a positive integer: %s", v)
+	}
+	return time.Duration(n) * time.Second, nil
 }
 
 // amdRanges are the limits of the numeric detection parameters.

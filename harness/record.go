@@ -183,9 +183,6 @@ func (r *apiRecord) export() APIRequest {
 		Path: r.path, Form: cloneValues(r.form), Status: r.status, ContentType: r.contentType, Body: r.body}
 }
 
-// notification is the compact form of a Notification.
-type notification = Notification
-
 func cloneValues(v url.Values) url.Values {
 	if v == nil {
 		return nil

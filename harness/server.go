@@ -62,7 +62,7 @@ type Server struct {
 	messages []*Message
 	hooksLog []*webhook
 	apiLog   []*apiRecord
-	notes    []*notification
+	notes    []*Notification
 	seq      uint64 // orders everything recorded
 	closed   bool
 	wake     *sync.Cond    // signalled when an event is scheduled or the server closes
@@ -308,6 +308,18 @@ func (s *Server) SetParty(address string, p scenario.Party) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.parties[address] = p
+}
+
+// ClearParty puts address back to the default party (answers at once and
+// stays on the line), or to the one [WithParty] gave it.
+func (s *Server) ClearParty(address string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.cfg.parties[address]; ok {
+		s.parties[address] = p
+		return
+	}
+	delete(s.parties, address)
 }
 
 // Now returns the current instant of the virtual clock.

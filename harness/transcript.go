@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"mime"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -79,7 +80,7 @@ var transcriptParams = []string{"CallStatus", "SequenceNumber", "ErrorCode", "Re
 func (w *webhook) describe() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s %s", w.kind, w.method, w.target)
-	form := w.export().Form
+	form, _ := url.ParseQuery(w.body)
 	var shown []string
 	for _, k := range transcriptParams {
 		if v := form.Get(k); v != "" {

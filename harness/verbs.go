@@ -12,10 +12,7 @@ import (
 func (c *Call) say(v *twiml.Say) bool {
 	c.lastPrompt = v.Text
 	c.hangUpStepAt("Say")
-	dur := time.Duration(loops(v.Loop)) * speechDuration(v.Text)
-	c.record(callEvent{kind: EventSay, text: v.Text, dur: dur})
-	c.wait(dur)
-	return true
+	return c.sound(v)
 }
 
 // loops is how many times a verb with loop=n plays: n, or Twilio's cap of
@@ -30,25 +27,52 @@ func loops(n int) int {
 // play plays audio (for as long as [WithMediaDuration] says) or DTMF tones.
 func (c *Call) play(v *twiml.Play) bool {
 	c.hangUpStepAt("Play")
-	if v.Digits != "" {
-		dur := digitsDuration(v.Digits)
-		c.record(callEvent{kind: EventPlay, text: "digits " + v.Digits, dur: dur})
-		c.wait(dur)
-		return true
-	}
-	u, err := c.resolve(v.URL)
-	if err != nil {
-		c.notify(twiml.CodeInvalidURL, LevelWarning, "<Play>: "+err.Error(), v.URL, "")
+	return c.sound(v)
+}
+
+// pause waits v.Length seconds.
+func (c *Call) pause(v *twiml.Pause) bool {
+	c.hangUpStepAt("Pause")
+	return c.sound(v)
+}
+
+// sound records a <Say>, <Play> or <Pause> and goes on with the next verb
+// when it is over. It reports false, at once, for a <Play> it cannot play.
+func (c *Call) sound(v twiml.Verb) bool {
+	ev, ok := c.soundEvent(v)
+	if !ok {
 		return false
 	}
-	each, ok := c.srv.media[faultKey(u)]
-	if !ok {
-		each = DefaultMediaDuration
-	}
-	dur := time.Duration(loops(v.Loop)) * each
-	c.record(callEvent{kind: EventPlay, text: u, dur: dur})
-	c.wait(dur)
+	c.record(ev)
+	c.wait(ev.dur)
 	return true
+}
+
+// soundEvent returns the event of a <Say>, <Play> or <Pause>: what it says
+// or plays, and for how long. A <Play> whose URL cannot be resolved is
+// skipped with warning 11100 (ok is false). Call with srv.mu held.
+func (c *Call) soundEvent(v twiml.Verb) (ev callEvent, ok bool) {
+	switch v := v.(type) {
+	case *twiml.Say:
+		return callEvent{kind: EventSay, text: v.Text, dur: time.Duration(loops(v.Loop)) * speechDuration(v.Text)}, true
+	case *twiml.Pause:
+		return callEvent{kind: EventPause, dur: time.Duration(v.Length) * time.Second}, true
+	case *twiml.Play:
+		if v.Digits != "" {
+			return callEvent{kind: EventPlay, text: "digits " + v.Digits, dur: digitsDuration(v.Digits)}, true
+		}
+		u, err := c.resolve(v.URL)
+		if err != nil {
+			c.notify(twiml.CodeInvalidURL, LevelWarning, "<Play>: "+err.Error(), v.URL, "")
+			return callEvent{}, false
+		}
+		each, ok := c.srv.media[faultKey(u)]
+		if !ok {
+			each = DefaultMediaDuration
+		}
+		return callEvent{kind: EventPlay, text: u, dur: time.Duration(loops(v.Loop)) * each}, true
+	}
+	return callEvent{}, false
 }
 
 // digitsDuration is how long <Play digits> takes: a tenth of a second a
@@ -66,15 +90,6 @@ func digitsDuration(digits string) time.Duration {
 		}
 	}
 	return d
-}
-
-// pause waits v.Length seconds.
-func (c *Call) pause(v *twiml.Pause) bool {
-	c.hangUpStepAt("Pause")
-	dur := time.Duration(v.Length) * time.Second
-	c.record(callEvent{kind: EventPause, dur: dur})
-	c.wait(dur)
-	return true
 }
 
 // wait goes on with the next verb after d.
