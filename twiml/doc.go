@@ -91,11 +91,17 @@
 //   - Methods are GET or POST in any case, and come out in upper case;
 //     booleans are true or false in any case. Twilio documents the values
 //     but not whether case matters.
-//   - Ranges: <Gather> timeout and numDigits must be positive (so
+//   - Ranges: <Gather> timeout 1 to 86400 and numDigits positive (so
 //     timeout="0" is 13313 and becomes 5), maxSpeechTime 1 to 60; <Dial>
-//     timeout 5 to 600 and timeLimit 1 to 86400; <Record> timeout 0 or
-//     more, maxLength 2 to 86400; <Pause> length 1 or more; the answering
-//     machine detection attributes as on Twilio's <Number> page.
+//     timeout 5 to 600 and timeLimit 1 to 86400; <Record> timeout 0 to
+//     86400, maxLength 2 to 86400; <Pause> length 1 to 86400; loop 0 to
+//     1000 on <Say> and <Play>; the answering machine detection attributes
+//     as on Twilio's <Number> page. Twilio documents no upper bound for the
+//     timeouts, the length of a pause or a loop: 86400 seconds is the
+//     longest call Twilio allows, and 1,000 is what Twilio plays for
+//     loop="0", so a larger value could not be played out. A value out of
+//     range is reported with the attribute's code and replaced by the
+//     default, never silently changed or left to overflow.
 //   - Where the catalog has no code of its own for an attribute (the
 //     statusCallbackEvent of a noun, answering machine detection values, a
 //     <Stream> track, most <Pay> and <Conference> attributes, the method of

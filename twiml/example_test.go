@@ -32,7 +32,7 @@ func Example() {
 	// Gather
 	// Redirect
 	// timeout: 5 finishOnKey: #
-	// warning 13313 at Response/Gather[1]: timeout="soon" is not a positive whole number; Twilio uses the default 5
+	// warning 13313 at Response/Gather[1]: timeout="soon" is not a whole number from 1 to 86400; Twilio uses the default 5
 	// action: https://example.com/menu
 }
 

@@ -22,7 +22,7 @@ func (p *parser) say(el *etree.Element, inGather bool) *Say {
 	s := &Say{
 		Voice:    a.enum("voice", "man", voiceCode, validVoice, "man, woman, alice or a Polly. or Google. voice"),
 		Language: a.strOr("language", "en-US"),
-		Loop:     a.integer("loop", 1, 0, math.MaxInt, loopCode),
+		Loop:     a.integer("loop", 1, 0, MaxLoop, loopCode),
 	}
 	a.done()
 	s.Text = p.sayText(el)
@@ -92,7 +92,7 @@ func isSSML(el *etree.Element) bool {
 func (p *parser) play(el *etree.Element) *Play {
 	a := p.attrsOf(el)
 	pl := &Play{
-		Loop:   a.integer("loop", 1, 0, math.MaxInt, CodePlayLoop),
+		Loop:   a.integer("loop", 1, 0, MaxLoop, CodePlayLoop),
 		Digits: a.enum("digits", "", CodePlayDigits, validPlayDigits, "made of 0-9, A-D, *, #, w and W"),
 	}
 	a.done()
@@ -109,7 +109,7 @@ func (p *parser) play(el *etree.Element) *Play {
 // pause reads <Pause>.
 func (p *parser) pause(el *etree.Element) *Pause {
 	a := p.attrsOf(el)
-	length := a.integer("length", 1, 1, math.MaxInt, CodePauseLength)
+	length := a.integer("length", 1, 1, MaxSeconds, CodePauseLength)
 	a.done()
 	p.noText(el)
 	p.noChildren(el)
@@ -125,7 +125,7 @@ func (p *parser) gather(el *etree.Element) *Gather {
 		ActionOnEmptyResult:         a.boolean("actionOnEmptyResult", false, CodeGatherActionOnEmptyResult),
 		FinishOnKey:                 a.enum("finishOnKey", "#", CodeGatherFinishOnKey, validGatherKey, "one of 0-9, # and *, or empty"),
 		NumDigits:                   a.integer("numDigits", 0, 1, math.MaxInt, CodeGatherNumDigits),
-		Timeout:                     a.integer("timeout", 5, 1, math.MaxInt, CodeGatherTimeout),
+		Timeout:                     a.integer("timeout", 5, 1, MaxSeconds, CodeGatherTimeout),
 		Input:                       a.list("input", []string{"dtmf"}, CodeGatherInput, validInput, "dtmf, speech or both"),
 		SpeechTimeout:               a.enum("speechTimeout", "", CodeGatherSpeechTimeout, validSpeechTimeout, "a positive whole number or auto"),
 		SpeechModel:                 a.enum("speechModel", "", CodeGatherSpeechModel, validSpeechModel, "a speech model of Twilio's"),
@@ -180,7 +180,7 @@ func (p *parser) record(el *etree.Element) *Record {
 	r := &Record{
 		Action:                        a.url("action", CodeInvalidURL),
 		Method:                        a.method("method", CodeRecordMethod),
-		Timeout:                       a.integer("timeout", 5, 0, math.MaxInt, CodeRecordTimeout),
+		Timeout:                       a.integer("timeout", 5, 0, MaxSeconds, CodeRecordTimeout),
 		FinishOnKey:                   a.enum("finishOnKey", "1234567890*#", CodeRecordFinishOnKey, validRecordKeys, "made of 0-9, # and *"),
 		MaxLength:                     a.integer("maxLength", maxLength, 2, 86400, CodeRecordMaxLength),
 		PlayBeep:                      a.boolean("playBeep", true, CodeRecordPlayBeep),

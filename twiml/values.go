@@ -5,6 +5,17 @@ import (
 	"strings"
 )
 
+// Upper bounds of numeric attributes that Twilio does not bound.
+const (
+	// MaxSeconds bounds attributes counted in seconds (a <Pause> length, a
+	// <Gather> or <Record> timeout): 86400 seconds is the longest call
+	// Twilio allows.
+	MaxSeconds = 86400
+	// MaxLoop bounds loop on <Say> and <Play>: Twilio plays loop="0" 1,000
+	// times, so more could never be heard.
+	MaxLoop = 1000
+)
+
 // This file holds the checks of attribute values and texts: each reports
 // whether Twilio accepts a value.
 

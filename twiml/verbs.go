@@ -2,17 +2,20 @@ package twiml
 
 // Verb is one instruction of a document: one of the typed verbs of this
 // package (*Say, *Gather, *Dial, …), or an *Element for an element that is
-// not a TwiML voice verb.
+// not a TwiML voice verb. The interface is sealed: only this package's
+// types implement it, so a switch over them can be complete.
 type Verb interface {
 	// VerbName returns the element name, as written in the document ("Say").
 	VerbName() string
+	verb()
 }
 
 // Noun is what a verb acts on: the nouns of <Dial>, <Connect>, <Start>,
-// <Stop> and <Refer>, and nested <Parameter>s.
+// <Stop> and <Refer>, and nested <Parameter>s. Like [Verb], it is sealed.
 type Noun interface {
 	// NounName returns the element name ("Number").
 	NounName() string
+	noun()
 }
 
 // Parameter is a custom name and value passed along (<Parameter>).
@@ -562,3 +565,39 @@ func (*Recording) NounName() string { return "Recording" }
 // NounName returns the element's name as written, with its namespace
 // prefix if it has one.
 func (e *Element) NounName() string { return e.Name }
+
+func (*Say) verb()      {}
+func (*Play) verb()     {}
+func (*Pause) verb()    {}
+func (*Gather) verb()   {}
+func (*Dial) verb()     {}
+func (*Record) verb()   {}
+func (*Redirect) verb() {}
+func (*Hangup) verb()   {}
+func (*Reject) verb()   {}
+func (*Enqueue) verb()  {}
+func (*Leave) verb()    {}
+func (*Sms) verb()      {}
+func (*Connect) verb()  {}
+func (*Start) verb()    {}
+func (*Stop) verb()     {}
+func (*Refer) verb()    {}
+func (*Pay) verb()      {}
+func (*Echo) verb()     {}
+func (*Element) verb()  {}
+
+func (*Number) noun()            {}
+func (*Client) noun()            {}
+func (*Sip) noun()               {}
+func (*Sim) noun()               {}
+func (*Application) noun()       {}
+func (*Conference) noun()        {}
+func (*Queue) noun()             {}
+func (*Stream) noun()            {}
+func (*Room) noun()              {}
+func (*VirtualAgent) noun()      {}
+func (*ConversationRelay) noun() {}
+func (*Siprec) noun()            {}
+func (*Transcription) noun()     {}
+func (*Recording) noun()         {}
+func (*Element) noun()           {}
