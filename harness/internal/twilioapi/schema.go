@@ -1,0 +1,231 @@
+package twilioapi
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// Schema renders one resource type in every representation. T is a struct
+// whose exported fields carry json tags: the tag is the field's name in
+// JSON and the CSV header, and its PascalCase form ("account_sid" →
+// "AccountSid") the XML element. Fields may be strings, integers, booleans
+// or floats, pointers to those (nil is JSON null, an empty XML element and
+// an empty CSV cell), [Links], or structs of such fields (nested objects,
+// left out of CSV).
+//
+// A Schema is immutable once made and safe for concurrent use.
+type Schema[T any] struct {
+	element string // the XML element of one resource: "Call"
+	listKey string // the JSON key of a list: "calls"
+	fields  []field
+}
+
+// field is one wire field of a resource.
+type field struct {
+	name    string // the json tag
+	element string // the XML element
+	index   int
+	nested  []field // for struct fields
+	links   bool
+}
+
+// NewSchema returns the schema of T, whose XML element is element ("Call")
+// and whose lists carry their items under listKey ("calls"; the XML list
+// element is listKey in PascalCase). It panics if T is not a struct or has
+// a field it cannot render: a programmer's error.
+func NewSchema[T any](element, listKey string) *Schema[T] {
+	t := reflect.TypeFor[T]()
+	return &Schema[T]{element: element, listKey: listKey, fields: fieldsOf(t)}
+}
+
+func fieldsOf(t reflect.Type) []field {
+	if t.Kind() != reflect.Struct {
+		panic(fmt.Sprintf("twilioapi: %v is not a struct", t))
+	}
+	var out []field
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if !sf.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		f := field{name: name, element: Pascal(name), index: i}
+		ft := sf.Type
+		switch {
+		case ft == reflect.TypeFor[Links]():
+			f.links = true
+		case ft.Kind() == reflect.Struct:
+			f.nested = fieldsOf(ft)
+		case scalar(ft) || ft.Kind() == reflect.Pointer && scalar(ft.Elem()):
+		default:
+			panic(fmt.Sprintf("twilioapi: %v.%s: cannot render a %v", t, sf.Name, ft))
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func scalar(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int64, reflect.Float64:
+		return true
+	}
+	return false
+}
+
+// Pascal returns a snake_case wire name in PascalCase: "account_sid" →
+// "AccountSid", "uri" → "Uri".
+func Pascal(name string) string {
+	var b strings.Builder
+	b.Grow(len(name))
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '_':
+			upper = true
+			continue
+		case upper && 'a' <= c && c <= 'z':
+			c -= 'a' - 'A'
+		}
+		upper = false
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// ListKey returns the JSON key of the schema's lists ("calls").
+func (s *Schema[T]) ListKey() string { return s.listKey }
+
+// Columns returns the CSV header: the names of the fields that are not
+// nested objects, in the struct's order.
+func (s *Schema[T]) Columns() []string {
+	var out []string
+	for _, f := range s.fields {
+		if f.nested == nil && !f.links {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+// Render returns one resource in the representation f.
+func (s *Schema[T]) Render(f Format, v *T) []byte {
+	switch f {
+	case JSON:
+		return mustJSON(v)
+	case CSV:
+		return s.csv([]*T{v})
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString("<TwilioResponse>")
+	s.writeXML(&b, v)
+	b.WriteString("</TwilioResponse>")
+	return b.Bytes()
+}
+
+// RenderPage returns a page of resources in the representation f.
+func (s *Schema[T]) RenderPage(f Format, p *Page[T]) []byte {
+	switch f {
+	case JSON:
+		return s.pageJSON(p)
+	case CSV:
+		return s.csv(p.Items)
+	}
+	return s.pageXML(p)
+}
+
+func mustJSON(v any) []byte {
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic("twilioapi: " + err.Error()) // the schema admits only types that marshal
+	}
+	return data
+}
+
+// csv renders items with a header row.
+func (s *Schema[T]) csv(items []*T) []byte {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write(s.Columns())
+	row := make([]string, 0, len(s.fields))
+	for _, it := range items {
+		v := reflect.ValueOf(it).Elem()
+		row = row[:0]
+		for _, f := range s.fields {
+			if f.nested == nil && !f.links {
+				row = append(row, text(v.Field(f.index)))
+			}
+		}
+		w.Write(row)
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+// text renders a scalar (or a pointer to one; nil is "") as CSV and XML
+// show it.
+func text(v reflect.Value) string {
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Int, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Float64:
+		return strconv.FormatFloat(v.Float(), 'f', -1, 64)
+	}
+	return ""
+}
+
+// writeXML writes one resource as its element.
+func (s *Schema[T]) writeXML(b *bytes.Buffer, v *T) {
+	b.WriteString("<" + s.element + ">")
+	writeFields(b, s.fields, reflect.ValueOf(v).Elem())
+	b.WriteString("</" + s.element + ">")
+}
+
+func writeFields(b *bytes.Buffer, fields []field, v reflect.Value) {
+	for _, f := range fields {
+		fv := v.Field(f.index)
+		switch {
+		case f.links:
+			b.WriteString("<" + f.element + ">")
+			for _, l := range fv.Interface().(Links) {
+				writeElement(b, Pascal(l.Key), strings.TrimSuffix(l.URI, ".json"))
+			}
+			b.WriteString("</" + f.element + ">")
+		case f.nested != nil:
+			b.WriteString("<" + f.element + ">")
+			writeFields(b, f.nested, fv)
+			b.WriteString("</" + f.element + ">")
+		default:
+			writeElement(b, f.element, text(fv))
+		}
+	}
+}
+
+// writeElement writes <name>text</name>, or <name/> for empty text.
+func writeElement(b *bytes.Buffer, name, text string) {
+	if text == "" {
+		b.WriteString("<" + name + "/>")
+		return
+	}
+	b.WriteString("<" + name + ">")
+	xml.EscapeText(b, []byte(text))
+	b.WriteString("</" + name + ">")
+}
