@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/twimlharness/twimlharness/harness/internal/signing"
 	"github.com/twimlharness/twimlharness/scenario"
 	"github.com/twimlharness/twimlharness/twiml"
 )
@@ -101,29 +102,19 @@ func (a amdConfig) classify(p scenario.Party) (string, time.Duration) {
 	return "machine_end_other", g + a.speechEndThreshold
 }
 
-// startAMD runs detection on a call that just answered. In synchronous
-// mode the call waits for the result before its TwiML runs (then calls
-// ready); asynchronously the TwiML runs at once and the result goes to the
-// AsyncAmdStatusCallback. Call with srv.mu held.
-func (c *Call) startAMD(a amdConfig, ready func()) {
-	answer, after := a.detect(c.party)
-	c.record(callEvent{kind: EventNote, text: "answering machine detection (" + a.mode + ") started"})
+// startAMDLocked runs detection on a call that just answered. In
+// synchronous mode the call waits for the result before its TwiML runs
+// (then calls ready); asynchronously the TwiML runs at once and the result
+// goes to the AsyncAmdStatusCallback.
+func (c *Call) startAMDLocked(a amdConfig, ready func()) {
+	answer, after := a.detect(c.farEnd.party)
+	c.recordLocked(callEvent{kind: EventNote, action: ActionDetecting, text: a.mode})
 	done := func() {
-		c.answeredBy, c.amdDuration = answer, after
-		c.base = nil // AnsweredBy joins the standard parameters
-		c.record(callEvent{kind: EventNote, text: "answering machine detection: " + answer + " after " + after.String()})
-		if a.async || c.leg != nil {
-			if a.callbackURL != "" {
-				target, err := c.resolveAMDCallback(a.callbackURL)
-				if err != nil {
-					c.notify(twiml.CodeInvalidURL, LevelWarning, "AMD status callback: "+err.Error(), a.callbackURL, "")
-				} else {
-					c.srv.post(c.srv.newWebhook(KindAMDStatus, c, a.callbackMethod, target, params{
-						{"AccountSid", c.account}, {"AnsweredBy", answer}, {"CallSid", c.sid},
-						{"MachineDetectionDuration", strconv.FormatInt(after.Milliseconds(), 10)},
-					}))
-				}
-			}
+		c.amd.answeredBy, c.amd.took = answer, after
+		c.callback.base = nil // AnsweredBy joins the standard parameters
+		c.recordLocked(callEvent{kind: EventNote, action: ActionDetected, text: answer, dur: after})
+		if (a.async || c.dial.leg != nil) && a.callbackURL != "" {
+			c.postAMDResultLocked(a, answer, after)
 		}
 		if !a.async && ready != nil {
 			ready()
@@ -131,20 +122,29 @@ func (c *Call) startAMD(a amdConfig, ready func()) {
 	}
 	if a.async {
 		if a.callbackURL == "" {
-			c.notify(21262, LevelWarning, "answering machine detection without a status callback URL: the result is only on the Call resource (answered_by)", "", "")
+			c.notifyLocked(codeAMDNoCallback, LevelWarning, "answering machine detection without a status callback URL: the result is only on the Call resource (answered_by)", "", "")
 		}
-		c.amdTimer = c.later(after, done)
+		c.amd.timer = c.afterUnlessMovedOnLocked(after, done)
 		ready()
 		return
 	}
-	c.step = c.later(after, done)
+	c.program.step = c.afterUnlessMovedOnLocked(after, done)
 }
 
-// resolveAMDCallback resolves a leg's amdStatusCallback against the parent
-// document; the REST API's is absolute already.
-func (c *Call) resolveAMDCallback(u string) (string, error) {
-	if c.leg != nil {
-		return c.leg.dial.c.resolve(u)
+// postAMDResultLocked sends detection's result to its status callback: a
+// leg's amdStatusCallback resolves against its parent's document; the REST
+// API's is absolute already.
+func (c *Call) postAMDResultLocked(a amdConfig, answer string, after time.Duration) {
+	target, err := a.callbackURL, error(nil)
+	if l := c.dial.leg; l != nil {
+		target, err = l.dial.c.resolveLocked(a.callbackURL)
 	}
-	return u, nil
+	if err != nil {
+		c.notifyLocked(codeInvalidURL, LevelWarning, "AMD status callback: "+err.Error(), a.callbackURL, "")
+		return
+	}
+	c.srv.out.postLocked(c.srv.out.buildLocked(KindAMDStatus, c, a.callbackMethod, target, signing.Params{
+		{Name: "AccountSid", Value: c.account}, {Name: "AnsweredBy", Value: answer}, {Name: "CallSid", Value: c.sid},
+		{Name: "MachineDetectionDuration", Value: strconv.FormatInt(after.Milliseconds(), 10)},
+	}))
 }

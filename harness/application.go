@@ -1,6 +1,62 @@
 package harness
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
+)
+
+// VoiceSettings are where an account's calls find their TwiML and report
+// their progress: the voice settings that an [Application] and an
+// [IncomingNumber] share. Methods default to POST.
+type VoiceSettings struct {
+	// VoiceURL is requested when a call answers (or, for a number, when a
+	// call comes in).
+	VoiceURL    string
+	VoiceMethod string
+	// VoiceFallbackURL is requested when a request for the call's TwiML
+	// fails.
+	VoiceFallbackURL    string
+	VoiceFallbackMethod string
+	// StatusCallback receives the completed event of each call.
+	StatusCallback       string
+	StatusCallbackMethod string
+}
+
+// check checks that each URL is absolute (or empty) and each method GET or
+// POST, and sets empty methods to POST. what names the operation in
+// errors.
+func (v *VoiceSettings) check(what string) error {
+	for _, f := range []struct {
+		name        string
+		url, method *string
+	}{
+		{"VoiceURL", &v.VoiceURL, &v.VoiceMethod},
+		{"VoiceFallbackURL", &v.VoiceFallbackURL, &v.VoiceFallbackMethod},
+		{"StatusCallback", &v.StatusCallback, &v.StatusCallbackMethod},
+	} {
+		if *f.url != "" && twilioapi.CheckURL(*f.url) != nil {
+			return fmt.Errorf("harness: %s: %s %q is not an absolute http or https URL", what, f.name, *f.url)
+		}
+		m, err := twilioapi.Method(*f.method)
+		if err != nil {
+			return fmt.Errorf("harness: %s: %s method %q: %v", what, f.name, *f.method, err)
+		}
+		*f.method = m
+	}
+	return nil
+}
+
+// source returns where a call with these settings gets its TwiML.
+func (v VoiceSettings) source() source {
+	return source{url: v.VoiceURL, method: v.VoiceMethod, fallbackURL: v.VoiceFallbackURL, fallbackMethod: v.VoiceFallbackMethod}
+}
+
+// callback returns the status callback of a call with these settings: the
+// completed event.
+func (v VoiceSettings) callback() callback {
+	return callback{url: v.StatusCallback, method: v.StatusCallbackMethod, events: evCompleted}
+}
 
 // Application is a TwiML application of an account: the voice settings a
 // call created with its ApplicationSid uses instead of its own Url, Method,
@@ -10,17 +66,7 @@ type Application struct {
 	SID string
 	// AccountSID is the owning account; empty means the server's first one.
 	AccountSID string
-	// VoiceURL is requested when a call answers; VoiceMethod defaults to POST.
-	VoiceURL    string
-	VoiceMethod string
-	// VoiceFallbackURL is requested when VoiceURL fails; its method defaults
-	// to POST.
-	VoiceFallbackURL    string
-	VoiceFallbackMethod string
-	// StatusCallback receives the completed event of each call;
-	// StatusCallbackMethod defaults to POST.
-	StatusCallback       string
-	StatusCallbackMethod string
+	VoiceSettings
 }
 
 // AddApplication registers app and returns its SID. It returns an error if
@@ -30,11 +76,7 @@ func (s *Server) AddApplication(app Application) (string, error) {
 	if app.AccountSID == "" {
 		app.AccountSID = s.cfg.accountSID
 	}
-	if err := checkURLMethods("add application", []urlMethod{
-		{"VoiceURL", &app.VoiceURL, &app.VoiceMethod},
-		{"VoiceFallbackURL", &app.VoiceFallbackURL, &app.VoiceFallbackMethod},
-		{"StatusCallback", &app.StatusCallback, &app.StatusCallbackMethod},
-	}); err != nil {
+	if err := app.check("add application"); err != nil {
 		return "", err
 	}
 	s.mu.Lock()
@@ -42,32 +84,7 @@ func (s *Server) AddApplication(app Application) (string, error) {
 	if _, ok := s.accounts[app.AccountSID]; !ok {
 		return "", fmt.Errorf("harness: add application: unknown account %s", app.AccountSID)
 	}
-	app.SID = s.ids.sid("AP")
+	app.SID = s.ids.SID("AP")
 	s.apps[app.SID] = &app
 	return app.SID, nil
-}
-
-// urlMethod is a URL setting and its method, as applications and numbers
-// have them.
-type urlMethod struct {
-	name   string
-	url    *string
-	method *string
-}
-
-// checkURLMethods checks that each URL is absolute (or empty) and each
-// method GET or POST, and sets empty methods to POST. what names the
-// operation in errors.
-func checkURLMethods(what string, fields []urlMethod) error {
-	for _, f := range fields {
-		if *f.url != "" && checkURL(*f.url) != nil {
-			return fmt.Errorf("harness: %s: %s %q is not an absolute http or https URL", what, f.name, *f.url)
-		}
-		m, err := httpMethod(*f.method)
-		if err != nil {
-			return fmt.Errorf("harness: %s: %s method %q: %v", what, f.name, *f.method, err)
-		}
-		*f.method = m
-	}
-	return nil
 }

@@ -9,8 +9,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/twimlharness/twimlharness/harness/internal/clock"
+	"github.com/twimlharness/twimlharness/harness/internal/signing"
 	"github.com/twimlharness/twimlharness/scenario"
-	"github.com/twimlharness/twimlharness/twiml"
 )
 
 // Call is one call leg in the fake: its state in Twilio's state machine, the
@@ -18,7 +19,9 @@ import (
 // [Server.Call]. Its methods are safe for concurrent use; values they return
 // are snapshots.
 type Call struct {
-	srv       *Server
+	srv *Server
+
+	// Set when the call is made and never changed: read without a lock.
 	sid       string
 	uri       string // the resource's path, …/Calls/CA….json
 	account   string
@@ -26,51 +29,77 @@ type Call struct {
 	parent    string
 	to, from  string
 	created   time.Time
-	params    *callParams
-	appSID    string
+	params    *callParams     // the create request of an outbound-api call
+	appSID    string          // the application whose voice settings it uses
+	number    *IncomingNumber // the number an inbound call came in on
+	callToken string          // an inbound call's CallToken
+	done      chan struct{}   // closed once it ended and sent its last callbacks
 
-	// guarded by srv.mu
-	party       scenario.Party
-	partyFixed  bool // set per call: ignore the server's parties
-	status      Status
-	updated     time.Time
-	started     time.Time
-	answered    time.Time
-	ended       time.Time
-	price       string
-	sipCode     int
-	src         source
-	cb          callback
-	timeLimit   time.Duration
-	recordings  []*Recording
-	active      activeVerb // the verb holding the call, if any
-	leg         *leg       // set on a leg of a <Dial>
-	dialing     *dialing   // the <Dial> the call is running, if any
-	children    []*Call
-	loadsAt     time.Time // documents loaded at one instant, against loops
-	loads       int
-	lastPrompt  string // what the call said last, for prompt triggers
-	steps       stepState
-	answeredBy  string        // answering machine detection's result
-	amdDuration time.Duration // how long detection took
-	amdTimer    *timer
-	number      *IncomingNumber // the number an inbound call came in on
-	callToken   string
-	misuse      []string // unused steps, for the test
-	base        params   // the standard parameters, once built
-	epoch       uint64   // bumped whenever the running TwiML is abandoned
-	doc         *twiml.Document
-	docURL      string
-	pc          int
-	step        *timer // the next step of the ring or of the TwiML
-	limit       *timer // TimeLimit
-	farEnd      *timer // the far end hanging up
-	cbSeq       int
-	events      []callEvent
-	hooks       []*webhook
-	notes       []*Notification
-	deleted     bool
-	done        chan struct{}
+	// The parts below are guarded by srv.mu; methods that touch them end
+	// in Locked.
+	line     line      // status, times, SIP code, price, time limit
+	program  program   // the TwiML it runs
+	farEnd   farEnd    // who is at the other end, and their script
+	history  history   // what happened, as the record keeps it
+	callback callback  // the status callback subscription
+	amd      detection // answering machine detection's result
+	dial     dialLink  // the <Dial> it runs, the one it is a leg of, its legs
+	deleted  bool      // deleted with the REST API: the API no longer shows it
+}
+
+// line is a call's connection in Twilio's state machine.
+type line struct {
+	status    Status
+	updated   time.Time
+	started   time.Time // dialing began
+	answered  time.Time
+	ended     time.Time
+	price     string // set when the call ends
+	sipCode   int    // the final SIP response
+	timeLimit time.Duration
+	limit     *clock.Timer // ends the call at its time limit
+}
+
+// farEnd is whoever is at the other end of the call: the callee of an
+// outbound call or a leg, the caller of an inbound one.
+type farEnd struct {
+	party  scenario.Party
+	fixed  bool         // set for this call alone: the server's parties do not apply
+	steps  stepState    // which steps of its script were used
+	hangUp *clock.Timer // the far end hanging up
+	misuse []string     // unused steps, to fail the test with
+}
+
+// history is the call's part of the record.
+type history struct {
+	events     []callEvent
+	hooks      []*webhook
+	notes      []*Notification
+	recordings []*Recording
+}
+
+// callback is a call's status callback subscription, and the standard
+// parameters of its requests, built once.
+type callback struct {
+	url, method string
+	events      eventSet
+	seq         int            // SequenceNumber of the next status callback
+	base        signing.Params // the standard parameters without CallStatus; nil until built
+}
+
+// detection is the result of answering machine detection.
+type detection struct {
+	answeredBy string        // "human", "machine_start", …; empty without detection
+	took       time.Duration // how long detection took
+	timer      *clock.Timer  // asynchronous detection's result
+}
+
+// dialLink ties a call to <Dial>: the Dial it runs, the Dial it is a leg
+// of, and the legs it dialed.
+type dialLink struct {
+	running  *dialing // the <Dial> the call runs, if any
+	leg      *leg     // set on a leg of a <Dial>
+	children []*Call
 }
 
 // source is where a call's TwiML comes from: a URL with its fallback, or a
@@ -79,12 +108,6 @@ type source struct {
 	url, method                 string
 	fallbackURL, fallbackMethod string
 	twiml                       string
-}
-
-// callback is a call's status callback subscription.
-type callback struct {
-	url, method string
-	events      eventSet
 }
 
 // CallInfo is a snapshot of a call's state.
@@ -147,14 +170,14 @@ func (c *Call) Params() url.Values {
 func (c *Call) Status() Status {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
-	return c.status
+	return c.line.status
 }
 
 // Ended reports whether the call has reached a terminal status.
 func (c *Call) Ended() bool {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
-	return c.status.Ended()
+	return c.line.status.Ended()
 }
 
 // Done returns a channel closed once the call has ended and its completed
@@ -188,15 +211,16 @@ func (c *Call) settled() bool {
 func (c *Call) Info() CallInfo {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
+	ln := &c.line
 	info := CallInfo{
 		SID: c.sid, AccountSID: c.account, ParentSID: c.parent, Direction: c.direction,
-		To: c.to, From: c.from, Status: c.status, Created: c.created, Started: c.started,
-		Answered: c.answered, Ended: c.ended, Price: c.price, PriceUnit: c.srv.cfg.priceUnit,
-		SIPResponseCode: c.sipCode, Party: c.party, AnsweredBy: c.answeredBy,
+		To: c.to, From: c.from, Status: ln.status, Created: c.created, Started: ln.started,
+		Answered: ln.answered, Ended: ln.ended, Price: ln.price, PriceUnit: c.srv.cfg.priceUnit,
+		SIPResponseCode: ln.sipCode, Party: c.farEnd.party, AnsweredBy: c.amd.answeredBy,
 	}
-	info.Duration = c.duration()
-	if !c.started.IsZero() {
-		info.QueueTime = c.started.Sub(c.created)
+	info.Duration = c.durationLocked()
+	if !ln.started.IsZero() {
+		info.QueueTime = ln.started.Sub(c.created)
 	}
 	return info
 }
@@ -207,16 +231,16 @@ func (c *Call) Info() CallInfo {
 func (c *Call) SetParty(p scenario.Party) {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
-	c.party, c.partyFixed = p, true
+	c.farEnd.party, c.farEnd.fixed = p, true
 }
 
 // Events returns the call's history, in order.
 func (c *Call) Events() []Event {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
-	out := make([]Event, len(c.events))
-	for i, e := range c.events {
-		out[i] = e.export(c.sid)
+	out := make([]Event, len(c.history.events))
+	for i := range c.history.events {
+		out[i] = c.history.events[i].exportLocked(c.sid)
 	}
 	return out
 }
@@ -225,9 +249,9 @@ func (c *Call) Events() []Event {
 func (c *Call) Requests() []Request {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
-	out := make([]Request, len(c.hooks))
-	for i, w := range c.hooks {
-		out[i] = w.export()
+	out := make([]Request, len(c.history.hooks))
+	for i, w := range c.history.hooks {
+		out[i] = w.exportLocked()
 	}
 	return out
 }
@@ -236,8 +260,8 @@ func (c *Call) Requests() []Request {
 func (c *Call) Notifications() []Notification {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
-	out := make([]Notification, len(c.notes))
-	for i, n := range c.notes {
+	out := make([]Notification, len(c.history.notes))
+	for i, n := range c.history.notes {
 		out[i] = *n
 	}
 	return out
@@ -247,8 +271,8 @@ func (c *Call) Notifications() []Notification {
 func (c *Call) Recordings() []Recording {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
-	out := make([]Recording, len(c.recordings))
-	for i, r := range c.recordings {
+	out := make([]Recording, len(c.history.recordings))
+	for i, r := range c.history.recordings {
 		out[i] = *r
 	}
 	return out
@@ -266,86 +290,91 @@ func (c *Call) GomegaString() string {
 func (c *Call) Children() []*Call {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
-	return append([]*Call(nil), c.children...)
+	return slices.Clone(c.dial.children)
 }
 
-func (e callEvent) export(callSID string) Event {
-	out := Event{Seq: e.seq, Time: e.at, CallSID: callSID, Kind: e.kind, Status: e.status,
-		Text: e.text, Duration: e.dur, Code: e.code}
-	if e.hook != nil {
-		r := e.hook.export()
-		out.Request = &r
-	}
-	if e.api != nil {
-		r := e.api.export()
-		out.APIRequest = &r
-	}
-	return out
+// recordLocked appends ev to the call's history, stamped now.
+func (c *Call) recordLocked(ev callEvent) {
+	ev.seq = c.srv.nextSeqLocked()
+	ev.at = c.srv.clock.Now()
+	c.history.events = append(c.history.events, ev)
 }
 
-// record appends ev to the call's history. Call with srv.mu held.
-func (c *Call) record(ev callEvent) {
-	ev.seq = c.srv.nextSeq()
-	ev.at = c.srv.clock.now
-	c.events = append(c.events, ev)
+// noteLocked records a note in words.
+func (c *Call) noteLocked(text string) {
+	c.recordLocked(callEvent{kind: EventNote, text: text})
 }
 
-// setStatus moves the call to st and records it. Call with srv.mu held.
-func (c *Call) setStatus(st Status) {
-	c.status = st
-	c.updated = c.srv.clock.now
-	c.record(callEvent{kind: EventStatus, status: st})
+// setStatusLocked moves the call to st and records it.
+func (c *Call) setStatusLocked(st Status) {
+	c.line.status = st
+	c.line.updated = c.srv.clock.Now()
+	c.recordLocked(callEvent{kind: EventStatus, status: st})
 }
 
-// notify logs a notification for the call. Call with srv.mu held.
-func (c *Call) notify(code int, level Level, msg, url, method string) {
-	n := &Notification{Seq: c.srv.nextSeq(), Time: c.srv.clock.now, CallSID: c.sid, Code: code,
+// notifyLocked logs a notification for the call.
+func (c *Call) notifyLocked(code int, level Level, msg, url, method string) {
+	s := c.srv
+	n := &Notification{Seq: s.nextSeqLocked(), Time: s.clock.Now(), CallSID: c.sid, Code: code,
 		Level: level, Message: msg, URL: url, Method: method}
-	c.notes = append(c.notes, n)
-	c.srv.notes = append(c.srv.notes, n)
-	c.events = append(c.events, callEvent{seq: n.Seq, at: n.Time, kind: EventNotification, code: code, text: msg})
+	c.history.notes = append(c.history.notes, n)
+	s.notes = append(s.notes, n)
+	c.history.events = append(c.history.events, callEvent{seq: n.Seq, at: n.Time, kind: EventNotification, code: code, text: msg})
 }
 
-// duration is the time from answer to end, or to now while the call is live.
-// Call with srv.mu held.
-func (c *Call) duration() time.Duration {
+// durationLocked is the time from answer to end, or to now while the call
+// is live.
+func (c *Call) durationLocked() time.Duration {
+	ln := &c.line
 	switch {
-	case c.answered.IsZero():
+	case ln.answered.IsZero():
 		return 0
-	case c.ended.IsZero():
-		return c.srv.clock.now.Sub(c.answered)
+	case ln.ended.IsZero():
+		return c.srv.clock.Now().Sub(ln.answered)
 	}
-	return c.ended.Sub(c.answered)
+	return ln.ended.Sub(ln.answered)
 }
 
-// seconds is Twilio's duration in whole seconds.
-func (c *Call) seconds() int { return int(c.duration() / time.Second) }
+// secondsLocked is Twilio's duration in whole seconds.
+func (c *Call) secondsLocked() int { return int(c.durationLocked() / time.Second) }
 
-// billedMinutes is the call's duration in started minutes: at least one for
-// an answered call, none for a call never answered.
-func (c *Call) billedMinutes() int {
-	if c.answered.IsZero() {
+// billedMinutesLocked is the call's duration in started minutes: at least
+// one for an answered call, none for a call never answered.
+func (c *Call) billedMinutesLocked() int {
+	if c.line.answered.IsZero() {
 		return 0
 	}
-	return max(1, int(math.Ceil(c.duration().Seconds()/60)))
+	return max(1, int(math.Ceil(c.durationLocked().Seconds()/60)))
 }
 
-// priceText renders what the call cost, as Twilio does: negative, five
-// decimals.
-func (c *Call) priceText() string {
-	m := c.billedMinutes()
+// priceTextLocked renders what the call cost, as Twilio does: negative,
+// five decimals.
+func (c *Call) priceTextLocked() string {
+	m := c.billedMinutesLocked()
 	if m == 0 {
 		return "0.00000"
 	}
 	return strconv.FormatFloat(-float64(m)*c.srv.cfg.pricePerMinute, 'f', 5, 64)
 }
 
-// partyFor returns who answers the call. Call with srv.mu held.
-func (c *Call) partyFor() scenario.Party {
-	if !c.partyFixed {
-		c.party = c.srv.parties[c.to]
+// shownEndLocked returns the end_time the Call resource shows, and whether
+// it shows one: for a completed call, or for any ended call with
+// [Fidelity.UnansweredCallTimes].
+func (c *Call) shownEndLocked() (time.Time, bool) {
+	ln := &c.line
+	if ln.ended.IsZero() || (ln.status != StatusCompleted && !c.srv.cfg.fidelity.UnansweredCallTimes) {
+		return time.Time{}, false
 	}
-	return c.party
+	return ln.ended, true
+}
+
+// partyLocked returns who answers the call: the party set for this call, or
+// the server's party for its address.
+func (c *Call) partyLocked() scenario.Party {
+	if !c.farEnd.fixed {
+		c.farEnd.party = c.srv.parties[c.to]
+	}
+	return c.farEnd.party
 }
 
 // Calls returns every call of every account, in the order they were created,
@@ -353,7 +382,7 @@ func (c *Call) partyFor() scenario.Party {
 func (s *Server) Calls() []*Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]*Call(nil), s.order...)
+	return slices.Clone(s.order)
 }
 
 // Call returns the call with the given SID, or nil.
@@ -369,10 +398,26 @@ func (s *Server) Events() []Event {
 	defer s.mu.Unlock()
 	var out []Event
 	for _, c := range s.order {
-		for _, e := range c.events {
-			out = append(out, e.export(c.sid))
+		for i := range c.history.events {
+			out = append(out, c.history.events[i].exportLocked(c.sid))
 		}
 	}
 	slices.SortFunc(out, func(a, b Event) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out
+}
+
+// addCallLocked registers a new call with the server and its account.
+func (s *Server) addCallLocked(c *Call) {
+	s.calls[c.sid] = c
+	s.order = append(s.order, c)
+	s.accounts[c.account].calls = append(s.accounts[c.account].calls, c)
+}
+
+// newCallBaseLocked returns a call with its identity set and nothing else: every
+// kind of call starts here.
+func (s *Server) newCallBaseLocked(account string, dir Direction, to, from string) *Call {
+	sid := s.ids.SID("CA")
+	return &Call{srv: s, sid: sid, uri: apiPrefix + account + "/Calls/" + sid + ".json", account: account,
+		direction: dir, to: to, from: from, created: s.clock.Now(), done: make(chan struct{}),
+		history: history{events: make([]callEvent, 0, 16)}}
 }

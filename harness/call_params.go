@@ -2,9 +2,11 @@ package harness
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/twimlharness/twimlharness/harness/internal/phone"
+	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
 )
 
 // Status-callback events a call can subscribe to, as a bit set.
@@ -86,43 +88,38 @@ func magicTo(to string) *APIError {
 
 // parseCreate validates the parameters of POST /Calls.json in Twilio's order
 // and returns the first problem as Twilio reports it.
-func parseCreate(form url.Values) (*callParams, *APIError) {
-	p := &callParams{form: form, timeout: defaultTimeout, timeLimit: defaultTimeLimit,
+func parseCreate(form twilioapi.Form, fid Fidelity) (*callParams, *APIError) {
+	p := &callParams{form: url.Values(form), timeout: defaultTimeout, timeLimit: defaultTimeLimit,
 		recordingChannels: "mono", recordingTrack: "both", trim: "trim-silence"}
-	rawTo, rawFrom := strings.TrimSpace(form.Get("To")), strings.TrimSpace(form.Get("From"))
+	rawTo, rawFrom := form.Get("To"), form.Get("From")
 	if rawTo == "" {
 		return nil, badRequest(codeNoTo, "No 'To' number is specified")
 	}
 	if rawFrom == "" {
 		return nil, badRequest(codeNoFrom, "No 'From' number is specified")
 	}
-	to, toKind := normalizeAddress(rawTo)
-	if toKind == addrInvalid {
+	to, toKind := phone.Normalize(rawTo)
+	if toKind == phone.Invalid {
 		return nil, badRequest(codeInvalidTo, "The 'To' number %s is not a valid phone number, client identifier or SIP address.", rawTo)
 	}
 	if err := magicTo(to); err != nil {
 		return nil, err
 	}
-	from, fromKind := normalizeAddress(rawFrom)
-	if fromKind == addrInvalid && toKind != addrSIP && toKind != addrClient ||
-		toKind == addrPhone && fromKind != addrPhone || from == "+15005550001" {
+	from, fromKind := phone.Normalize(rawFrom)
+	if fromKind == phone.Invalid && toKind != phone.SIP && toKind != phone.Client ||
+		toKind == phone.Phone && fromKind != phone.Phone || from == "+15005550001" {
 		return nil, badRequest(codeInvalidFrom, "From is not a valid phone number: %s", rawFrom)
 	}
-	if fromKind == addrInvalid {
+	if fromKind == phone.Invalid {
 		from = rawFrom // a caller ID label towards a client or SIP endpoint
 	}
 	p.to, p.from = to, from
-	if err := p.parseSource(form); err != nil {
-		return nil, err
-	}
-	if err := p.parseCallbacks(form); err != nil {
-		return nil, err
-	}
-	if err := p.parseDialing(form); err != nil {
-		return nil, err
-	}
-	if err := p.parseRecording(form); err != nil {
-		return nil, err
+	for _, parse := range []func(twilioapi.Form) *APIError{
+		p.parseSource, p.parseCallbacks, func(f twilioapi.Form) *APIError { return p.parseDialing(f, fid) }, p.parseRecording,
+	} {
+		if err := parse(form); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
@@ -130,17 +127,15 @@ func parseCreate(form url.Values) (*callParams, *APIError) {
 // parseSource reads where the call's TwiML comes from: Url, Twiml or
 // ApplicationSid (checked against the account later), with Method and the
 // fallback.
-func (p *callParams) parseSource(form url.Values) *APIError {
-	p.url = strings.TrimSpace(form.Get("Url"))
-	p.twiml = form.Get("Twiml")
-	p.applicationSID = strings.TrimSpace(form.Get("ApplicationSid"))
+func (p *callParams) parseSource(form twilioapi.Form) *APIError {
+	p.url = form.Get("Url")
+	p.twiml = form.Raw("Twiml")
+	p.applicationSID = form.Get("ApplicationSid")
 	if p.url == "" && p.twiml == "" && p.applicationSID == "" {
 		return badRequest(codeNoURL, "A 'Url', 'Twiml' or 'ApplicationSid' parameter is required to create a call")
 	}
-	if p.url != "" {
-		if err := checkURL(p.url); err != nil {
-			return badRequest(codeNoURL, "Url is not a valid URL: %s", p.url)
-		}
+	if p.url != "" && twilioapi.CheckURL(p.url) != nil {
+		return badRequest(codeNoURL, "Url is not a valid URL: %s", p.url)
 	}
 	if len(p.twiml) > maxTwimlLength {
 		return badRequest(codeTwimlTooLong, "Twiml is %d characters long; the maximum is %d", len(p.twiml), maxTwimlLength)
@@ -157,7 +152,7 @@ func (p *callParams) parseSource(form url.Values) *APIError {
 }
 
 // parseCallbacks reads StatusCallback, its method and its events.
-func (p *callParams) parseCallbacks(form url.Values) *APIError {
+func (p *callParams) parseCallbacks(form twilioapi.Form) *APIError {
 	var err *APIError
 	if p.statusCallback, err = urlParam(form, "StatusCallback"); err != nil {
 		return err
@@ -165,22 +160,19 @@ func (p *callParams) parseCallbacks(form url.Values) *APIError {
 	if p.statusCallbackMethod, err = methodParam(form, "StatusCallbackMethod"); err != nil {
 		return err
 	}
-	p.events, err = parseEvents(form["StatusCallbackEvent"])
+	p.events, err = parseEvents(form.List("StatusCallbackEvent"))
 	return err
 }
 
-// parseEvents reads StatusCallbackEvent values, repeated or separated by
-// spaces; none means completed only.
-func parseEvents(values []string) (eventSet, *APIError) {
+// parseEvents reads StatusCallbackEvent names; none means completed only.
+func parseEvents(names []string) (eventSet, *APIError) {
 	var set eventSet
-	for _, v := range values {
-		for _, name := range strings.Fields(v) {
-			e, ok := callbackEvents[strings.ToLower(name)]
-			if !ok {
-				return 0, badRequest(codeInvalidCallbackEvnt, "Invalid 'StatusCallbackEvent': %q is not one of initiated, ringing, answered, completed", name)
-			}
-			set |= e
+	for _, name := range names {
+		e, ok := callbackEvents[strings.ToLower(name)]
+		if !ok {
+			return 0, badRequest(codeInvalidCallbackEvnt, "Invalid 'StatusCallbackEvent': %q is not one of initiated, ringing, answered, completed", name)
 		}
+		set |= e
 	}
 	if set == 0 {
 		set = evCompleted
@@ -190,20 +182,18 @@ func parseEvents(values []string) (eventSet, *APIError) {
 
 // parseDialing reads Timeout, TimeLimit, SendDigits and the answering machine
 // detection parameters.
-func (p *callParams) parseDialing(form url.Values) *APIError {
-	if v := strings.TrimSpace(form.Get("Timeout")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxTimeout {
-			return badRequest(codeInvalidTimeout, "Timeout must be an integer between 1 and %d: %s", maxTimeout, v)
-		}
+func (p *callParams) parseDialing(form twilioapi.Form, fid Fidelity) *APIError {
+	if n, given, err := form.Int("Timeout", 1, maxTimeout); err != nil {
+		return badRequest(codeInvalidTimeout, "Timeout must be an integer between 1 and %d: %s", maxTimeout, form.Get("Timeout"))
+	} else if given {
 		p.timeout = time.Duration(n) * time.Second
 	}
-	if d, err := parseTimeLimit(form); err != nil {
+	if d, err := parseTimeLimit(form, fid); err != nil {
 		return err
 	} else if d > 0 {
 		p.timeLimit = d
 	}
-	p.sendDigits = form.Get("SendDigits")
+	p.sendDigits = form.Raw("SendDigits")
 	if len(p.sendDigits) > maxSendDigits || strings.Trim(p.sendDigits, "0123456789ABCD#*wW") != "" {
 		return badRequest(codeInvalidSendDigits, "SendDigits may only contain 0-9, A-D, #, *, w and W, at most %d of them: %s", maxSendDigits, p.sendDigits)
 	}
@@ -211,15 +201,16 @@ func (p *callParams) parseDialing(form url.Values) *APIError {
 }
 
 // parseTimeLimit reads the TimeLimit parameter: 0 when absent, an error
-// unless it is a positive integer.
-func parseTimeLimit(form url.Values) (time.Duration, *APIError) {
-	v := strings.TrimSpace(form.Get("TimeLimit"))
-	if v == "" {
+// unless it is a whole number of seconds from 1 to the account's longest
+// call ([Fidelity.MaxTimeLimit], Twilio's 4 hours by default).
+func parseTimeLimit(form twilioapi.Form, fid Fidelity) (time.Duration, *APIError) {
+	most := int(fid.maxTimeLimit() / time.Second)
+	n, given, err := form.Int("TimeLimit", 1, most)
+	switch {
+	case err != nil:
+		return 0, badRequest(codeBadRequest, "TimeLimit must be a whole number of seconds from 1 to %d (the longest call this account allows): %s", most, form.Get("TimeLimit"))
+	case !given:
 		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return 0, badRequest(codeBadRequest, "TimeLimit must be a positive integer: %s", v)
 	}
 	return time.Duration(n) * time.Second, nil
 }
@@ -237,34 +228,28 @@ var amdRanges = []struct {
 
 // parseAMD validates the answering machine detection parameters. With
 // SendDigits, Twilio ignores them.
-func (p *callParams) parseAMD(form url.Values) *APIError {
+func (p *callParams) parseAMD(form twilioapi.Form) *APIError {
 	a := defaultAMD()
-	switch v := form.Get("MachineDetection"); v {
-	case "", "Enable", "DetectMessageEnd":
-		a.mode = v
-	default:
-		return badRequest(codeMachineDetection, "MachineDetection must be Enable or DetectMessageEnd: %s", v)
+	var cerr error
+	if a.mode, cerr = form.Choice("MachineDetection", "", "Enable", "DetectMessageEnd"); cerr != nil {
+		return badRequest(codeMachineDetection, "MachineDetection must be Enable or DetectMessageEnd: %s", form.Raw("MachineDetection"))
 	}
 	dst := []*time.Duration{&a.timeout, &a.speechThreshold, &a.speechEndThreshold, &a.silenceTimeout}
 	units := []time.Duration{time.Second, time.Millisecond, time.Millisecond, time.Millisecond}
 	for i, r := range amdRanges {
-		v := strings.TrimSpace(form.Get(r.name))
-		if v == "" {
-			continue
+		n, given, err := form.Int(r.name, r.min, r.max)
+		if err != nil {
+			return badRequest(codeMachineDetection, "%s must be an integer between %d and %d: %s", r.name, r.min, r.max, form.Get(r.name))
 		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < r.min || n > r.max {
-			return badRequest(codeMachineDetection, "%s must be an integer between %d and %d: %s", r.name, r.min, r.max, v)
+		if given {
+			*dst[i] = time.Duration(n) * units[i]
 		}
-		*dst[i] = time.Duration(n) * units[i]
 	}
-	switch v := strings.ToLower(form.Get("AsyncAmd")); v {
-	case "", "false":
-	case "true":
-		a.async = true
-	default:
-		return badRequest(codeMachineDetection, "AsyncAmd must be true or false: %s", form.Get("AsyncAmd"))
+	async, _, berr := form.Bool("AsyncAmd")
+	if berr != nil {
+		return badRequest(codeMachineDetection, "AsyncAmd must be true or false: %s", form.Raw("AsyncAmd"))
 	}
+	a.async = async
 	var err *APIError
 	if a.callbackURL, err = p.relativeURLParam(form, "AsyncAmdStatusCallback"); err != nil {
 		return err
@@ -280,14 +265,12 @@ func (p *callParams) parseAMD(form url.Values) *APIError {
 }
 
 // parseRecording reads Record and the recording parameters.
-func (p *callParams) parseRecording(form url.Values) *APIError {
-	switch v := strings.ToLower(form.Get("Record")); v {
-	case "", "false":
-	case "true":
-		p.record = true
-	default:
-		return badRequest(codeBadRequest, "Record must be true or false: %s", form.Get("Record"))
+func (p *callParams) parseRecording(form twilioapi.Form) *APIError {
+	record, _, berr := form.Bool("Record")
+	if berr != nil {
+		return badRequest(codeBadRequest, "Record must be true or false: %s", form.Raw("Record"))
 	}
+	p.record = record
 	choices := []struct {
 		name    string
 		dst     *string
@@ -298,12 +281,9 @@ func (p *callParams) parseRecording(form url.Values) *APIError {
 		{"Trim", &p.trim, []string{"trim-silence", "do-not-trim"}},
 	}
 	for _, c := range choices {
-		v := form.Get(c.name)
-		if v == "" {
-			continue
-		}
-		if !contains(c.allowed, v) {
-			return badRequest(codeBadRequest, "%s must be one of %s: %s", c.name, strings.Join(c.allowed, ", "), v)
+		v, err := form.Choice(c.name, *c.dst, c.allowed...)
+		if err != nil {
+			return badRequest(codeBadRequest, "%s must be one of %s: %s", c.name, strings.Join(c.allowed, ", "), form.Raw(c.name))
 		}
 		*c.dst = v
 	}
@@ -314,14 +294,12 @@ func (p *callParams) parseRecording(form url.Values) *APIError {
 	if p.recordingStatusCallbackMethod, err = methodParam(form, "RecordingStatusCallbackMethod"); err != nil {
 		return err
 	}
-	for _, v := range form["RecordingStatusCallbackEvent"] {
-		for _, name := range strings.Fields(v) {
-			e, ok := recordingEvents[strings.ToLower(name)]
-			if !ok {
-				return badRequest(codeBadRequest, "RecordingStatusCallbackEvent must be in-progress, completed or absent: %s", name)
-			}
-			p.recordingEvents |= e
+	for _, name := range form.List("RecordingStatusCallbackEvent") {
+		e, ok := recordingEvents[strings.ToLower(name)]
+		if !ok {
+			return badRequest(codeBadRequest, "RecordingStatusCallbackEvent must be in-progress, completed or absent: %s", name)
 		}
+		p.recordingEvents |= e
 	}
 	if p.recordingEvents == 0 {
 		p.recordingEvents = recCompleted
@@ -330,19 +308,19 @@ func (p *callParams) parseRecording(form url.Values) *APIError {
 }
 
 // urlParam reads an optional URL parameter; it must be absolute.
-func urlParam(form url.Values, name string) (string, *APIError) {
-	v := strings.TrimSpace(form.Get(name))
-	if v != "" && checkURL(v) != nil {
-		return "", badRequest(codeNoURL, "%s is not a valid URL: %s", name, v)
+func urlParam(form twilioapi.Form, name string) (string, *APIError) {
+	v, err := form.URL(name)
+	if err != nil {
+		return "", badRequest(codeNoURL, "%s is not a valid URL: %s", name, form.Get(name))
 	}
 	return v, nil
 }
 
 // relativeURLParam reads an optional URL parameter that may be relative to
 // the call's Url, as AsyncAmdStatusCallback may.
-func (p *callParams) relativeURLParam(form url.Values, name string) (string, *APIError) {
-	v := strings.TrimSpace(form.Get(name))
-	if v == "" || checkURL(v) == nil {
+func (p *callParams) relativeURLParam(form twilioapi.Form, name string) (string, *APIError) {
+	v := form.Get(name)
+	if v == "" || twilioapi.CheckURL(v) == nil {
 		return v, nil
 	}
 	if p.url == "" {
@@ -353,7 +331,7 @@ func (p *callParams) relativeURLParam(form url.Values, name string) (string, *AP
 		return "", badRequest(codeNoURL, "%s is not a valid URL: %s", name, v)
 	}
 	ref, err := base.Parse(v)
-	if err != nil || checkURL(ref.String()) != nil {
+	if err != nil || twilioapi.CheckURL(ref.String()) != nil {
 		return "", badRequest(codeNoURL, "%s is not a valid URL: %s", name, v)
 	}
 	return ref.String(), nil
@@ -361,44 +339,77 @@ func (p *callParams) relativeURLParam(form url.Values, name string) (string, *AP
 
 // methodParam reads an optional HTTP method parameter: GET or POST, in any
 // case; POST when absent.
-func methodParam(form url.Values, name string) (string, *APIError) {
-	m, err := httpMethod(form.Get(name))
+func methodParam(form twilioapi.Form, name string) (string, *APIError) {
+	m, err := form.Method(name)
 	if err != nil {
-		return "", badRequest(codeInvalidMethod, "%s must be GET or POST: %s", name, form.Get(name))
+		return "", badRequest(codeInvalidMethod, "%s must be GET or POST: %s", name, form.Raw(name))
 	}
 	return m, nil
 }
 
-// httpMethod normalises a webhook method: "" is POST; GET and POST in any
-// case are accepted.
-func httpMethod(m string) (string, error) {
-	switch strings.ToUpper(strings.TrimSpace(m)) {
-	case "", "POST":
-		return "POST", nil
-	case "GET":
-		return "GET", nil
-	}
-	return "", errBadMethod
+// callUpdate is a validated update request.
+type callUpdate struct {
+	url, method          string
+	twiml                string
+	status               Status
+	fallbackURL          *string
+	fallbackMethod       string
+	statusCallback       *string
+	statusCallbackMethod string
+	timeLimit            time.Duration
 }
 
-// checkURL accepts absolute http and https URLs with a host name that has no
-// underscore, as Twilio requires of webhook URLs.
-func checkURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return err
+// parseUpdate validates the parameters of POST /Calls/{Sid}.json.
+func parseUpdate(form twilioapi.Form, fid Fidelity) (*callUpdate, *APIError) {
+	u := &callUpdate{}
+	var err *APIError
+	if u.url, err = urlParam(form, "Url"); err != nil {
+		return nil, err
 	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || strings.Contains(u.Host, "_") {
-		return errBadURL
+	u.twiml = form.Raw("Twiml")
+	if u.url != "" && u.twiml != "" {
+		return nil, badRequest(codeBadRequest, "Twiml and Url are mutually exclusive: give one of them")
 	}
-	return nil
-}
-
-func contains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
+	if len(u.twiml) > maxTwimlLength {
+		return nil, badRequest(codeTwimlTooLong, "Twiml is %d characters long; the maximum is %d", len(u.twiml), maxTwimlLength)
+	}
+	if u.method, err = methodParam(form, "Method"); err != nil {
+		return nil, err
+	}
+	switch st := form.Get("Status"); st {
+	case "":
+	case "canceled", "completed":
+		u.status = Status(st)
+	default:
+		return nil, badRequest(codeBadRequest, "Status must be canceled or completed: %s", st)
+	}
+	if form.Has("FallbackUrl") {
+		v, err := urlParam(form, "FallbackUrl")
+		if err != nil {
+			return nil, err
+		}
+		u.fallbackURL = &v
+	}
+	if form.Get("FallbackMethod") != "" {
+		if u.fallbackMethod, err = methodParam(form, "FallbackMethod"); err != nil {
+			return nil, err
 		}
 	}
-	return false
+	if form.Has("StatusCallback") {
+		// An update of the status callback alone is accepted, as Twilio does.
+		v, err := urlParam(form, "StatusCallback")
+		if err != nil {
+			return nil, err
+		}
+		u.statusCallback = &v
+	}
+	if form.Get("StatusCallbackMethod") != "" {
+		if u.statusCallbackMethod, err = methodParam(form, "StatusCallbackMethod"); err != nil {
+			return nil, err
+		}
+	}
+	if u.timeLimit, err = parseTimeLimit(form, fid); err != nil {
+		return nil, err
+	}
+	return u, nil
 }

@@ -5,52 +5,49 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/twimlharness/twimlharness/harness/internal/phone"
+	"github.com/twimlharness/twimlharness/harness/internal/signing"
+	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
 )
 
-// apiVersion is the version of the REST API the fake implements.
-const apiVersion = "2010-04-01"
-
-// rfc2822 formats t as Twilio's dates: "Tue, 31 Aug 2010 20:36:28 +0000".
-func rfc2822(t time.Time) string { return t.UTC().Format(time.RFC1123Z) }
-
-// standardParams returns the parameters of every request Twilio makes about
-// a call, with CallStatus st, sorted by name: a copy of the call's own,
-// built once. Call with srv.mu held.
-func (c *Call) standardParams(st Status) params {
-	if c.base == nil {
-		c.base = c.buildStandardParams()
+// standardParamsLocked returns the parameters of every request Twilio makes
+// about a call, with CallStatus st, sorted by name: a copy of the call's
+// own, built once.
+func (c *Call) standardParamsLocked(st Status) signing.Params {
+	if c.callback.base == nil {
+		c.callback.base = c.buildStandardParamsLocked()
 	}
-	p := make(params, len(c.base), len(c.base)+10)
-	copy(p, c.base)
-	p.set("CallStatus", string(st))
+	base := c.callback.base
+	p := make(signing.Params, len(base), len(base)+10)
+	copy(p, base)
+	p.Set("CallStatus", string(st))
 	return p
 }
 
-// buildStandardParams builds the call's standard parameters. Call with
-// srv.mu held.
-func (c *Call) buildStandardParams() params {
-	const st = ""
-	p := make(params, 0, 36)
-	p = append(p, param{"AccountSid", c.account}, param{"ApiVersion", apiVersion})
+// buildStandardParamsLocked builds the call's standard parameters.
+func (c *Call) buildStandardParamsLocked() signing.Params {
+	p := make(signing.Params, 0, 36)
+	p = append(p, signing.Param{Name: "AccountSid", Value: c.account}, signing.Param{Name: "ApiVersion", Value: apiVersion})
 	if c.appSID != "" {
-		p = append(p, param{"ApplicationSid", c.appSID})
+		p = append(p, signing.Param{Name: "ApplicationSid", Value: c.appSID})
 	}
-	p = append(p, param{"CallSid", c.sid}, param{"CallStatus", string(st)}, param{"Called", c.to})
+	p = append(p, signing.Param{Name: "CallSid", Value: c.sid}, signing.Param{Name: "CallStatus"}, signing.Param{Name: "Called", Value: c.to})
 	p = geoParams(p, "Called", c.to)
-	p = append(p, param{"Caller", c.from})
+	p = append(p, signing.Param{Name: "Caller", Value: c.from})
 	p = geoParams(p, "Caller", c.from)
-	p = append(p, param{"Direction", string(c.direction)}, param{"From", c.from})
+	p = append(p, signing.Param{Name: "Direction", Value: string(c.direction)}, signing.Param{Name: "From", Value: c.from})
 	p = geoParams(p, "From", c.from)
 	if c.parent != "" {
-		p = append(p, param{"ParentCallSid", c.parent})
+		p = append(p, signing.Param{Name: "ParentCallSid", Value: c.parent})
 	}
-	p = append(p, param{"To", c.to})
+	p = append(p, signing.Param{Name: "To", Value: c.to})
 	p = geoParams(p, "To", c.to)
-	if c.answeredBy != "" {
-		p.add("AnsweredBy", c.answeredBy)
+	if by := c.amd.answeredBy; by != "" {
+		p.Add("AnsweredBy", by)
 	}
 	if c.direction == DirectionInbound {
-		c.inboundParams(&p)
+		c.inboundParamsLocked(&p)
 	}
 	return p
 }
@@ -58,16 +55,16 @@ func (c *Call) buildStandardParams() params {
 // geoParams adds the geographic parameters of a phone number under the
 // prefix name (To, Called, From, Caller). The harness knows countries from
 // calling codes; city, state and zip are sent empty.
-func geoParams(p params, name, number string) params {
+func geoParams(p signing.Params, name, number string) signing.Params {
 	if !strings.HasPrefix(number, "+") {
 		return p
 	}
 	n := geoNames(name)
 	return append(p,
-		param{n[0], ""},
-		param{n[1], countryOf(number)},
-		param{n[2], ""},
-		param{n[3], ""},
+		signing.Param{Name: n[0]},
+		signing.Param{Name: n[1], Value: phone.Country(number)},
+		signing.Param{Name: n[2]},
+		signing.Param{Name: n[3]},
 	)
 }
 
@@ -86,32 +83,33 @@ func geoNames(prefix string) [4]string {
 	return [4]string{prefix + "City", prefix + "Country", prefix + "State", prefix + "Zip"}
 }
 
-// progress builds the status callback for ev if the call subscribed to it.
-// Call with srv.mu held, right after the status change it reports.
-func (c *Call) progress(ev eventSet) *webhook {
-	if c.cb.url == "" || c.cb.events&ev == 0 {
+// progressLocked builds the status callback for ev if the call subscribed
+// to it. Call it right after the status change it reports.
+func (c *Call) progressLocked(ev eventSet) *webhook {
+	cb := &c.callback
+	if cb.url == "" || cb.events&ev == 0 {
 		return nil
 	}
-	p := c.standardParams(c.status)
-	p.add("CallbackSource", "call-progress-events")
-	p.add("SequenceNumber", strconv.Itoa(c.cbSeq))
-	p.add("Timestamp", rfc2822(c.srv.clock.now))
-	c.cbSeq++
+	p := c.standardParamsLocked(c.line.status)
+	p.Add("CallbackSource", "call-progress-events")
+	p.Add("SequenceNumber", strconv.Itoa(cb.seq))
+	p.Add("Timestamp", twilioapi.Date(c.srv.clock.Now()))
+	cb.seq++
 	if ev == evCompleted {
-		p.add("CallDuration", strconv.Itoa(c.seconds()))
-		p.add("Duration", strconv.Itoa(c.billedMinutes()))
-		if c.status == StatusFailed || c.status == StatusNoAnswer {
-			p.add("SipResponseCode", strconv.Itoa(c.sipCode))
+		p.Add("CallDuration", strconv.Itoa(c.secondsLocked()))
+		p.Add("Duration", strconv.Itoa(c.billedMinutesLocked()))
+		if st := c.line.status; st == StatusFailed || st == StatusNoAnswer {
+			p.Add("SipResponseCode", strconv.Itoa(c.line.sipCode))
 		}
-		if r := c.apiRecording(); r != nil && r.Status == "completed" {
-			p.add("RecordingUrl", r.URL)
-			p.add("RecordingSid", r.SID)
-			p.add("RecordingDuration", strconv.Itoa(int(r.Duration/time.Second)))
+		if r := c.apiRecordingLocked(); r != nil && r.Status == "completed" {
+			p.Add("RecordingUrl", r.URL)
+			p.Add("RecordingSid", r.SID)
+			p.Add("RecordingDuration", strconv.Itoa(int(r.Duration/time.Second)))
 		}
 	}
-	method := c.cb.method
+	method := cb.method
 	if method == "" {
 		method = http.MethodPost
 	}
-	return c.srv.newWebhook(KindStatusCallback, c, method, c.cb.url, p)
+	return c.srv.out.buildLocked(KindStatusCallback, c, method, cb.url, p)
 }

@@ -3,18 +3,100 @@ package harness
 import (
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
+
+	"github.com/twimlharness/twimlharness/harness/internal/phone"
+	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
 )
 
-// createCall answers POST /Calls.json: a new outbound-api call, queued.
-func (s *Server) createCall(acct *account, r *http.Request) apiReply {
-	if r.PostForm == nil {
-		if err := r.ParseForm(); err != nil {
-			return apiReply{err: badRequest(codeBadRequest, "The request parameters could not be read: %v", err)}
+// callsResource is the Calls resource: …/Calls.json (list, create) and
+// …/Calls/{Sid}.json (fetch, update, delete).
+func callsResource() resource {
+	return resource{path: "Calls",
+		list: (*Server).listCalls, create: (*Server).createCall,
+		fetch: (*Server).fetchCall, update: (*Server).updateCall, delete: (*Server).deleteCall}
+}
+
+// callListing declares the Calls list's filters, in the order Twilio's page
+// URIs carry them. Its tests run with srv.mu held.
+var callListing = &listing[*Call]{
+	key: func(c *Call) string { return c.sid },
+	filters: []listFilter[*Call]{
+		{"To", addressFilter(func(c *Call) string { return c.to })},
+		{"From", addressFilter(func(c *Call) string { return c.from })},
+		{"ParentCallSid", func(v string) (func(*Call) bool, *APIError) {
+			return func(c *Call) bool { return c.parent == v }, nil
+		}},
+		{"Status", func(v string) (func(*Call) bool, *APIError) {
+			if !Status(v).Ended() && v != string(StatusQueued) && v != string(StatusRinging) && v != string(StatusInProgress) {
+				return nil, badRequest(codeBadRequest, "Status must be one of queued, ringing, in-progress, canceled, completed, failed, busy, no-answer: %s", v)
+			}
+			return func(c *Call) bool { return string(c.line.status.resource()) == v }, nil
+		}},
+		{"StartTime", dateFilter("StartTime", startOf)},
+		{"StartTime<", dateFilter("StartTime<", startOf)},
+		{"StartTime>", dateFilter("StartTime>", startOf)},
+		{"EndTime", dateFilter("EndTime", endOf)},
+		{"EndTime<", dateFilter("EndTime<", endOf)},
+		{"EndTime>", dateFilter("EndTime>", endOf)},
+	},
+}
+
+// startOf and endOf are when the call began dialing and when it ended
+// (zero before), which the date filters compare: a call that ended
+// unanswered is found by EndTime although its resource shows no end_time.
+// Call with srv.mu held.
+func startOf(c *Call) time.Time { return c.line.started }
+
+func endOf(c *Call) time.Time { return c.line.ended }
+
+// addressFilter keeps calls whose address (as addr returns it) is the
+// given one, normalised as To and From are.
+func addressFilter(addr func(*Call) string) func(string) (func(*Call) bool, *APIError) {
+	return func(v string) (func(*Call) bool, *APIError) {
+		want, _ := phone.Normalize(v)
+		return func(c *Call) bool { return addr(c) == want }, nil
+	}
+}
+
+// dateFilter keeps calls whose time (as at returns it) passes the date
+// filter name.
+func dateFilter(name string, at func(*Call) time.Time) func(string) (func(*Call) bool, *APIError) {
+	return func(v string) (func(*Call) bool, *APIError) {
+		f, err := twilioapi.ParseDateFilter(name, v)
+		if err != nil {
+			return nil, badRequest(codeBadRequest, "%s", err)
+		}
+		return func(c *Call) bool { return f.Match(at(c)) }, nil
+	}
+}
+
+// listCalls answers GET /Calls.json: the account's calls, newest first,
+// filtered and paged.
+func (s *Server) listCalls(req *apiRequest) apiReply {
+	lq, aerr := callListing.parse(req)
+	if aerr != nil {
+		return apiReply{err: aerr}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	calls := req.acct.calls
+	matched := make([]*Call, 0, len(calls))
+	for i := len(calls) - 1; i >= 0; i-- {
+		if c := calls[i]; lq.matches(c) {
+			matched = append(matched, c)
 		}
 	}
-	p, aerr := parseCreate(r.PostForm)
+	return pageReply(callSchema, page(callListing, lq, matched, req.path, (*Call).resourceLocked))
+}
+
+// createCall answers POST /Calls.json: a new outbound-api call, queued.
+func (s *Server) createCall(req *apiRequest) apiReply {
+	form, aerr := req.form()
+	if aerr != nil {
+		return apiReply{err: aerr}
+	}
+	p, aerr := parseCreate(form, s.cfg.fidelity)
 	if aerr != nil {
 		return apiReply{err: aerr}
 	}
@@ -23,15 +105,15 @@ func (s *Server) createCall(acct *account, r *http.Request) apiReply {
 	var app *Application
 	if p.applicationSID != "" && p.url == "" {
 		app = s.apps[p.applicationSID]
-		if app == nil || app.AccountSID != acct.sid {
+		if app == nil || app.AccountSID != req.acct.sid {
 			return apiReply{err: badRequest(codeInvalidApplication, "ApplicationSid %s is not a valid application of this account", p.applicationSID)}
 		}
 		if app.VoiceURL == "" {
 			return apiReply{err: badRequest(codeInvalidApplication, "Application %s has no voice URL", app.SID)}
 		}
 	}
-	c := s.newCall(acct, p, app)
-	return apiReply{status: http.StatusCreated, value: c.resource(), callSID: c.sid}
+	c := s.newCallLocked(req.acct, p, app)
+	return instance(http.StatusCreated, callSchema, c.resourceLocked(), c.sid)
 }
 
 // CreateCall creates an outbound call for the server's first account as
@@ -46,50 +128,15 @@ func (s *Server) CreateCall(form url.Values) (*Call, error) {
 	acct := s.accounts[s.cfg.accountSID]
 	s.mu.Unlock()
 	r := &http.Request{Method: http.MethodPost, PostForm: form, Form: form}
-	reply := s.createCall(acct, r)
+	reply := s.createCall(&apiRequest{http: r, acct: acct, format: twilioapi.JSON})
 	if reply.err != nil {
 		return nil, reply.err
 	}
 	return s.Call(reply.callSID), nil
 }
 
-// newCall creates a queued outbound-api call. Call with s.mu held.
-func (s *Server) newCall(acct *account, p *callParams, app *Application) *Call {
-	s.tick()
-	now := s.clock.now
-	sid := s.ids.sid("CA")
-	c := &Call{
-		srv: s, sid: sid, uri: apiPrefix + acct.sid + "/Calls/" + sid + ".json", account: acct.sid,
-		direction: DirectionOutboundAPI, events: make([]callEvent, 0, 16),
-		to: p.to, from: p.from, created: now, params: p, timeLimit: p.timeLimit,
-		done: make(chan struct{}),
-		src: source{url: p.url, method: p.method, fallbackURL: p.fallbackURL,
-			fallbackMethod: p.fallbackMethod, twiml: p.twiml},
-		cb: callback{url: p.statusCallback, method: p.statusCallbackMethod, events: p.events},
-	}
-	if p.url != "" {
-		c.src.twiml = "" // Twilio ignores Twiml when Url is given
-	}
-	if app != nil {
-		c.appSID = app.SID
-		c.src = source{url: app.VoiceURL, method: app.VoiceMethod, fallbackURL: app.VoiceFallbackURL,
-			fallbackMethod: app.VoiceFallbackMethod}
-		c.cb = callback{url: app.StatusCallback, method: app.StatusCallbackMethod, events: evCompleted}
-	}
-	s.calls[c.sid] = c
-	s.order = append(s.order, c)
-	acct.calls = append(acct.calls, c)
-	c.setStatus(StatusQueued)
-	if p.url != "" && p.twiml != "" {
-		c.notify(32019, LevelWarning, "Twiml and Url were both given: the Url is used and the Twiml ignored", p.url, "")
-	}
-	c.step = s.after(s.cfg.queueTime, c.dequeue)
-	return c
-}
-
-// lookup returns the account's call sid as the API sees it. Call with s.mu
-// held.
-func (s *Server) lookup(acct *account, sid string) *Call {
+// lookupLocked returns the account's call sid as the API sees it.
+func (s *Server) lookupLocked(acct *account, sid string) *Call {
 	c := s.calls[sid]
 	if c == nil || c.account != acct.sid || c.deleted {
 		return nil
@@ -98,32 +145,35 @@ func (s *Server) lookup(acct *account, sid string) *Call {
 }
 
 // fetchCall answers GET /Calls/{Sid}.json.
-func (s *Server) fetchCall(acct *account, sid, path string) apiReply {
+func (s *Server) fetchCall(req *apiRequest) apiReply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := s.lookup(acct, sid)
+	sid := req.param("Sid")
+	c := s.lookupLocked(req.acct, sid)
 	if c == nil {
-		return apiReply{err: notFound(path)}
+		return apiReply{err: notFound(req.path)}
 	}
-	return apiReply{status: http.StatusOK, value: c.resource(), callSID: sid}
+	return instance(http.StatusOK, callSchema, c.resourceLocked(), sid)
 }
 
 // deleteCall answers DELETE /Calls/{Sid}.json: an ended call's record goes
 // away from the API; a live call cannot be deleted.
-func (s *Server) deleteCall(acct *account, sid, path string) apiReply {
+func (s *Server) deleteCall(req *apiRequest) apiReply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := s.lookup(acct, sid)
+	sid := req.param("Sid")
+	c := s.lookupLocked(req.acct, sid)
 	if c == nil {
-		return apiReply{err: notFound(path)}
+		return apiReply{err: notFound(req.path)}
 	}
-	if !c.status.Ended() {
-		return apiReply{callSID: sid, err: badRequest(codeDeleteLiveCall, "Cannot delete call %s: it is %s, and a call can be deleted only once it has ended", sid, c.status.resource())}
+	if st := c.line.status; !st.Ended() {
+		return apiReply{callSID: sid, err: badRequest(codeDeleteLiveCall, "Cannot delete call %s: it is %s, and a call can be deleted only once it has ended", sid, st.resource())}
 	}
 	c.deleted = true
-	for i, other := range acct.calls {
+	calls := req.acct.calls
+	for i, other := range calls {
 		if other == c {
-			acct.calls = append(acct.calls[:i], acct.calls[i+1:]...)
+			req.acct.calls = append(calls[:i], calls[i+1:]...)
 			break
 		}
 	}
@@ -133,165 +183,49 @@ func (s *Server) deleteCall(acct *account, sid, path string) apiReply {
 // updateCall answers POST /Calls/{Sid}.json: redirect the call to a new Url
 // or Twiml, hang it up (Status=canceled|completed), change its callbacks or
 // its time limit.
-func (s *Server) updateCall(acct *account, sid, path string, r *http.Request) apiReply {
-	if err := r.ParseForm(); err != nil {
-		return apiReply{err: badRequest(codeBadRequest, "The request parameters could not be read: %v", err)}
+func (s *Server) updateCall(req *apiRequest) apiReply {
+	form, aerr := req.form()
+	if aerr != nil {
+		return apiReply{err: aerr}
 	}
-	u, aerr := parseUpdate(r.PostForm)
+	u, aerr := parseUpdate(form, s.cfg.fidelity)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := s.lookup(acct, sid)
+	sid := req.param("Sid")
+	c := s.lookupLocked(req.acct, sid)
 	if c == nil {
-		return apiReply{err: notFound(path)}
+		return apiReply{err: notFound(req.path)}
 	}
 	if aerr != nil {
 		return apiReply{callSID: sid, err: aerr}
 	}
-	if c.status.Ended() {
+	if c.line.status.Ended() {
 		return apiReply{callSID: sid, err: badRequest(codeInvalidCallState, "Call is not in-progress. Cannot redirect.")}
 	}
-	c.update(u)
-	return apiReply{status: http.StatusOK, value: c.resource(), callSID: sid}
+	c.updateLocked(u)
+	return instance(http.StatusOK, callSchema, c.resourceLocked(), sid)
 }
 
-// update applies a validated update to a live call. Call with srv.mu held.
-func (c *Call) update(u *callUpdate) {
-	if u.fallbackURL != nil {
-		c.src.fallbackURL = *u.fallbackURL
+// newCallLocked creates a queued outbound-api call from a create request.
+func (s *Server) newCallLocked(acct *account, p *callParams, app *Application) *Call {
+	s.tickLocked()
+	c := s.newCallBaseLocked(acct.sid, DirectionOutboundAPI, p.to, p.from)
+	c.params, c.line.timeLimit = p, p.timeLimit
+	c.program.src = source{url: p.url, method: p.method, fallbackURL: p.fallbackURL,
+		fallbackMethod: p.fallbackMethod, twiml: p.twiml}
+	c.callback = callback{url: p.statusCallback, method: p.statusCallbackMethod, events: p.events}
+	if p.url != "" {
+		c.program.src.twiml = "" // Twilio ignores Twiml when Url is given
 	}
-	if u.fallbackMethod != "" {
-		c.src.fallbackMethod = u.fallbackMethod
+	if app != nil {
+		c.appSID = app.SID
+		c.program.src, c.callback = app.source(), app.callback()
 	}
-	if u.statusCallback != nil {
-		c.cb.url = *u.statusCallback
+	s.addCallLocked(c)
+	c.setStatusLocked(StatusQueued)
+	if p.url != "" && p.twiml != "" {
+		c.notifyLocked(codeTwimlAndURL, LevelWarning, "Twiml and Url were both given: the Url is used and the Twiml ignored", p.url, "")
 	}
-	if u.statusCallbackMethod != "" {
-		c.cb.method = u.statusCallbackMethod
-	}
-	if u.timeLimit > 0 {
-		c.setTimeLimit(u.timeLimit)
-	}
-	switch {
-	case u.status == StatusCanceled && c.status != StatusInProgress:
-		c.hangUp(StatusCanceled, "canceled with the REST API")
-		return
-	case u.status == StatusCompleted:
-		if c.status == StatusInProgress {
-			c.hangUp(StatusCompleted, "hung up with the REST API")
-		} else {
-			c.hangUp(StatusCanceled, "canceled with the REST API")
-		}
-		return
-	}
-	if u.url != "" || u.twiml != "" {
-		c.redirect(u)
-	}
-}
-
-// redirect replaces the call's TwiML. A call in progress abandons what it is
-// doing and runs the new document now; a call not answered yet will run it
-// when it answers. Call with srv.mu held.
-func (c *Call) redirect(u *callUpdate) {
-	c.src.url, c.src.twiml = u.url, u.twiml
-	if u.url != "" {
-		c.src.method = u.method
-	}
-	if c.status != StatusInProgress {
-		return
-	}
-	if c.leg != nil {
-		c.leg.detach()
-	}
-	c.interrupt("redirected with the REST API")
-	c.runSource()
-}
-
-// interrupt abandons what the call is doing: the verb in progress stops (a
-// <Dial>'s legs hang up) and nothing scheduled for the old document runs.
-// Call with srv.mu held.
-func (c *Call) interrupt(why string) {
-	c.endVerb()
-	c.epoch++
-	c.doc = nil
-	c.record(callEvent{kind: EventNote, text: why})
-}
-
-// setTimeLimit sets the call's maximum duration, counted from the answer.
-// Call with srv.mu held.
-func (c *Call) setTimeLimit(d time.Duration) {
-	c.timeLimit = d
-	if c.status != StatusInProgress {
-		return
-	}
-	c.srv.clock.cancel(c.limit)
-	c.limit = c.whileLive(c.answered.Add(d).Sub(c.srv.clock.now), func() { c.hangUp(StatusCompleted, "the call reached its time limit") })
-}
-
-// callUpdate is a validated update request.
-type callUpdate struct {
-	url, method          string
-	twiml                string
-	status               Status
-	fallbackURL          *string
-	fallbackMethod       string
-	statusCallback       *string
-	statusCallbackMethod string
-	timeLimit            time.Duration
-}
-
-// parseUpdate validates the parameters of POST /Calls/{Sid}.json.
-func parseUpdate(form url.Values) (*callUpdate, *APIError) {
-	u := &callUpdate{}
-	var err *APIError
-	if u.url, err = urlParam(form, "Url"); err != nil {
-		return nil, err
-	}
-	u.twiml = form.Get("Twiml")
-	if u.url != "" && u.twiml != "" {
-		return nil, badRequest(codeBadRequest, "Twiml and Url are mutually exclusive: give one of them")
-	}
-	if len(u.twiml) > maxTwimlLength {
-		return nil, badRequest(codeTwimlTooLong, "Twiml is %d characters long; the maximum is %d", len(u.twiml), maxTwimlLength)
-	}
-	if u.method, err = methodParam(form, "Method"); err != nil {
-		return nil, err
-	}
-	switch st := strings.TrimSpace(form.Get("Status")); st {
-	case "":
-	case "canceled", "completed":
-		u.status = Status(st)
-	default:
-		return nil, badRequest(codeBadRequest, "Status must be canceled or completed: %s", st)
-	}
-	if _, ok := form["FallbackUrl"]; ok {
-		v, err := urlParam(form, "FallbackUrl")
-		if err != nil {
-			return nil, err
-		}
-		u.fallbackURL = &v
-	}
-	if form.Get("FallbackMethod") != "" {
-		if u.fallbackMethod, err = methodParam(form, "FallbackMethod"); err != nil {
-			return nil, err
-		}
-	}
-	if _, ok := form["StatusCallback"]; ok {
-		if u.url == "" && u.twiml == "" {
-			return nil, badRequest(codeNoURL, "StatusCallback can only be updated together with Url or Twiml")
-		}
-		v, err := urlParam(form, "StatusCallback")
-		if err != nil {
-			return nil, err
-		}
-		u.statusCallback = &v
-	}
-	if form.Get("StatusCallbackMethod") != "" {
-		if u.statusCallbackMethod, err = methodParam(form, "StatusCallbackMethod"); err != nil {
-			return nil, err
-		}
-	}
-	if u.timeLimit, err = parseTimeLimit(form); err != nil {
-		return nil, err
-	}
-	return u, nil
+	c.program.step = s.afterLocked(s.cfg.queueTime, c.dequeue)
+	return c
 }

@@ -47,7 +47,7 @@ func cliRef[T any](v T) *T { return &v }
 func cliDate(t time.Time) string { return t.UTC().Format(time.RFC1123Z) }
 
 // cliAt returns the instant d after the server's virtual start.
-func cliAt(d time.Duration) time.Time { return harness.DefaultStartTime.Add(d) }
+func cliAt(d time.Duration) time.Time { return harness.DefaultStartTime().Add(d) }
 
 // cliCreate creates a call with the official client and returns its SID.
 func cliCreate(t *testing.T, tw *twilio.RestClient, p *api.CreateCallParams) string {
@@ -137,7 +137,7 @@ func cliFirstValues(form url.Values) map[string]string {
 func cliSummary(reqs []harness.Request) string {
 	var b strings.Builder
 	for _, r := range reqs {
-		fmt.Fprintf(&b, "  +%v %s %s %s CallStatus=%q\n", r.Time.Sub(harness.DefaultStartTime), r.Kind, r.Method,
+		fmt.Fprintf(&b, "  +%v %s %s %s CallStatus=%q\n", r.Time.Sub(harness.DefaultStartTime()), r.Kind, r.Method,
 			strings.SplitN(r.URL, "?", 2)[0], r.Form.Get("CallStatus"))
 	}
 	if len(reqs) == 0 {
@@ -199,8 +199,8 @@ func TestClientCreateFetch(t *testing.T) {
 
 	wantCreated := api.ApiV2010Call{
 		Sid:             cliRef(sid),
-		DateCreated:     cliRef(cliDate(harness.DefaultStartTime)),
-		DateUpdated:     cliRef(cliDate(harness.DefaultStartTime)),
+		DateCreated:     cliRef(cliDate(harness.DefaultStartTime())),
+		DateUpdated:     cliRef(cliDate(harness.DefaultStartTime())),
 		AccountSid:      cliRef(acct),
 		To:              cliRef("+14155550100"),
 		ToFormatted:     cliRef("(415) 555-0100"),
@@ -223,8 +223,8 @@ func TestClientCreateFetch(t *testing.T) {
 		dc, err := time.Parse(time.RFC1123Z, *created.DateCreated)
 		if err != nil {
 			t.Errorf("date_created %q is not RFC 2822: %v", *created.DateCreated, err)
-		} else if !dc.Equal(harness.DefaultStartTime) || !dc.Equal(srv.Now()) {
-			t.Errorf("date_created = %v, want the virtual start %v (now %v)", dc, harness.DefaultStartTime, srv.Now())
+		} else if !dc.Equal(harness.DefaultStartTime()) || !dc.Equal(srv.Now()) {
+			t.Errorf("date_created = %v, want the virtual start %v (now %v)", dc, harness.DefaultStartTime(), srv.Now())
 		}
 	}
 	if created.Duration != nil && *created.Duration != "" {
@@ -572,7 +572,7 @@ type cliEventLine struct {
 func cliHistory(c *harness.Call) []cliEventLine {
 	var out []cliEventLine
 	for _, e := range c.Events() {
-		l := cliEventLine{At: e.Time.Sub(harness.DefaultStartTime), Kind: e.Kind}
+		l := cliEventLine{At: e.Time.Sub(harness.DefaultStartTime()), Kind: e.Kind}
 		switch e.Kind {
 		case harness.EventStatus:
 			l.Status = e.Status

@@ -3,6 +3,7 @@ package harness_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -245,10 +246,14 @@ func contractProblems(spec *contractSpec, reqs []harness.APIRequest) []string {
 func responseProblems(spec *contractSpec, r harness.APIRequest) []string {
 	ctype, _, _ := mime.ParseMediaType(r.ContentType)
 	switch {
+	case r.Status >= 400 && ctype == "application/xml":
+		return xmlErrorProblems(r)
 	case r.Status >= 400: // Twilio's spec documents no errors
 		return errorShapeProblems(r, ctype)
 	case ctype == "text/csv": // nor the CSV representation
 		return csvProblems(r)
+	case ctype == "application/xml": // nor XML: its elements must be the JSON fields
+		return xmlProblems(spec, r)
 	}
 	var out []string
 	if r.Status == http.StatusNoContent && r.Body != "" {
@@ -355,6 +360,120 @@ func errorShapeProblems(r harness.APIRequest, ctype string) []string {
 	return out
 }
 
+// xmlNode is an XML element, read generically.
+type xmlNode struct {
+	XMLName  xml.Name
+	Attrs    []xml.Attr `xml:",any,attr"`
+	Children []xmlNode  `xml:",any"`
+}
+
+// xmlErrorProblems checks an XML error is Twilio's:
+// <TwilioResponse><RestException><Code>…</Code><Message>…</Message><MoreInfo>…</MoreInfo><Status>…</Status>.
+func xmlErrorProblems(r harness.APIRequest) []string {
+	var doc struct {
+		XMLName xml.Name `xml:"TwilioResponse"`
+		E       *struct {
+			Code     int    `xml:"Code"`
+			Message  string `xml:"Message"`
+			MoreInfo string `xml:"MoreInfo"`
+			Status   int    `xml:"Status"`
+		} `xml:"RestException"`
+	}
+	if err := xml.Unmarshal([]byte(r.Body), &doc); err != nil || doc.E == nil {
+		return []string{fmt.Sprintf("XML error is not <TwilioResponse><RestException> (%v): %.100q", err, r.Body)}
+	}
+	var out []string
+	if doc.E.Status != r.Status {
+		out = append(out, fmt.Sprintf("XML error Status = %d, but the HTTP status is %d", doc.E.Status, r.Status))
+	}
+	if doc.E.Message == "" {
+		out = append(out, "XML error has an empty Message")
+	}
+	if want := twilioErrorDoc + strconv.Itoa(doc.E.Code); doc.E.MoreInfo != want {
+		out = append(out, fmt.Sprintf("XML error MoreInfo = %q, want %q", doc.E.MoreInfo, want))
+	}
+	return out
+}
+
+// xmlProblems checks an XML response against the JSON schema of the same
+// operation: under <TwilioResponse>, the resource's element (or the list's,
+// whose items are the resource's), whose children are the schema's
+// properties in PascalCase, each at most once.
+func xmlProblems(spec *contractSpec, r harness.APIRequest) []string {
+	var root xmlNode
+	if err := xml.Unmarshal([]byte(r.Body), &root); err != nil {
+		return []string{fmt.Sprintf("XML body does not parse: %v", err)}
+	}
+	if root.XMLName.Local != "TwilioResponse" || len(root.Children) != 1 {
+		return []string{fmt.Sprintf("XML body is not one element under <TwilioResponse>: %.100q", r.Body)}
+	}
+	path, _, _ := strings.Cut(r.Path, "?")
+	path = strings.TrimSuffix(path, ".xml") + ".json"
+	req, err := http.NewRequest(http.MethodGet, contractHost+path, nil)
+	if err != nil {
+		return []string{fmt.Sprintf("cannot rebuild the request: %v", err)}
+	}
+	route, _, err := spec.router.FindRoute(req)
+	if err != nil {
+		return []string{fmt.Sprintf("Twilio's OpenAPI description has no such operation: %v", err)}
+	}
+	resp := route.Operation.Responses.Status(r.Status)
+	if resp == nil || resp.Value.Content.Get("application/json") == nil {
+		return []string{fmt.Sprintf("%s has no JSON response %d to compare the XML with", route.Operation.OperationID, r.Status)}
+	}
+	schema := resp.Value.Content.Get("application/json").Schema.Value
+	el := root.Children[0]
+	for key, prop := range schema.Properties {
+		if prop.Value.Type.Is("array") && pascal(key) == el.XMLName.Local {
+			var out []string
+			for _, item := range el.Children {
+				out = append(out, xmlFieldProblems(item, prop.Value.Items.Value)...)
+			}
+			return out
+		}
+	}
+	return xmlFieldProblems(el, schema)
+}
+
+// xmlFieldProblems checks that the children of el are properties of schema.
+func xmlFieldProblems(el xmlNode, schema *openapi3.Schema) []string {
+	allowed := map[string]bool{}
+	for key := range schema.Properties {
+		allowed[pascal(key)] = true
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range el.Children {
+		name := c.XMLName.Local
+		switch {
+		case !allowed[name]:
+			out = append(out, fmt.Sprintf("<%s> has <%s>, which is no field of Twilio's schema", el.XMLName.Local, name))
+		case seen[name]:
+			out = append(out, fmt.Sprintf("<%s> has <%s> twice", el.XMLName.Local, name))
+		}
+		seen[name] = true
+	}
+	for name := range allowed {
+		if !seen[name] {
+			out = append(out, fmt.Sprintf("<%s> lacks <%s>, a field of Twilio's schema", el.XMLName.Local, name))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// pascal returns a JSON field name as its XML element: account_sid →
+// AccountSid.
+func pascal(name string) string {
+	parts := strings.Split(name, "_")
+	for i, p := range parts {
+		if p != "" {
+			parts[i] = strings.ToUpper(p[:1]) + p[1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
 // csvProblems checks a CSV body parses and starts with a header row.
 func csvProblems(r harness.APIRequest) []string {
 	rows, err := csv.NewReader(strings.NewReader(r.Body)).ReadAll()
@@ -456,6 +575,15 @@ func TestContractCheckCanFail(t *testing.T) {
 		{"error not JSON", with(errReq, `Not found`), "not a JSON object"},
 		{"csv broken", harness.APIRequest{Method: "GET", Path: base + ".csv", Status: 200, ContentType: "text/csv", Body: "a,b\n1,2,3\n"}, "does not parse"},
 		{"csv empty", harness.APIRequest{Method: "GET", Path: base + ".csv", Status: 200, ContentType: "text/csv"}, "no header row"},
+		{"xml with a field Twilio lacks", harness.APIRequest{Method: "GET", Path: base + ".xml", Status: 200, ContentType: "application/xml",
+			Body: "<TwilioResponse><Call><Sid>" + sid + "</Sid><Nope/></Call></TwilioResponse>"}, "<Nope>, which is no field"},
+		{"xml without a field", harness.APIRequest{Method: "GET", Path: base + ".xml", Status: 200, ContentType: "application/xml",
+			Body: "<TwilioResponse><Call><Sid>" + sid + "</Sid></Call></TwilioResponse>"}, "lacks <AccountSid>"},
+		{"xml not TwilioResponse", harness.APIRequest{Method: "GET", Path: base, Status: 200, ContentType: "application/xml",
+			Body: "<Call/>"}, "not one element under <TwilioResponse>"},
+		{"xml error with a wrong status", harness.APIRequest{Method: "GET", Path: base + ".xml", Status: 404, ContentType: "application/xml",
+			Body: "<TwilioResponse><RestException><Code>20404</Code><Message>x</Message><MoreInfo>https://www.twilio.com/docs/errors/20404</MoreInfo><Status>400</Status></RestException></TwilioResponse>"},
+			"HTTP status is 404"},
 	} {
 		problems := contractProblems(spec, []harness.APIRequest{tc.req})
 		switch {
@@ -506,11 +634,12 @@ func TestContractCoversEveryOperation(t *testing.T) {
 		t.Fatalf("fetch: %v", err)
 	}
 	calls, err := tw.Api.ListCall(new(api.ListCallParams).SetTo("+15551230002").SetStatus("completed").
-		SetStartTimeAfter(harness.DefaultStartTime.Add(-time.Hour)).SetPageSize(1))
+		SetStartTimeAfter(harness.DefaultStartTime().Add(-time.Hour)).SetPageSize(1))
 	if err != nil || len(calls) != 2 {
 		t.Fatalf("list: %d calls, %v; want 2", len(calls), err)
 	}
-	for _, path := range []string{"/Calls/" + sids[1] + ".csv", "/Calls.csv?PageSize=2"} {
+	for _, path := range []string{"/Calls/" + sids[1] + ".csv", "/Calls.csv?PageSize=2",
+		"/Calls/" + sids[1] + ".xml", "/Calls/" + sids[1], "/Calls.xml?PageSize=2", "/Calls?PageSize=2"} {
 		req, _ := http.NewRequest("GET", contractHost+"/2010-04-01/Accounts/"+srv.AccountSID()+path, nil)
 		req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
 		resp, err := srv.HTTPClient().Do(req)
@@ -541,7 +670,7 @@ func TestContractCoversEveryOperation(t *testing.T) {
 	if len(want) < 5 {
 		t.Fatalf("the description documents only %v on the Calls paths", want)
 	}
-	for _, s := range []string{"csv fetch", "csv list", "error 400", "error 401", "error 404"} {
+	for _, s := range []string{"csv fetch", "csv list", "xml fetch", "xml list", "error 400", "error 401", "error 404"} {
 		want[s] = true
 	}
 	for _, r := range srv.APIRequests() {
@@ -553,6 +682,10 @@ func TestContractCoversEveryOperation(t *testing.T) {
 			seen = "csv list"
 		case ctype == "text/csv":
 			seen = "csv fetch"
+		case ctype == "application/xml" && strings.Contains(r.Path, "/Calls?"), ctype == "application/xml" && strings.Contains(r.Path, "/Calls.xml"):
+			seen = "xml list"
+		case ctype == "application/xml":
+			seen = "xml fetch"
 		default:
 			req, _ := http.NewRequest(r.Method, contractHost+r.Path, nil)
 			if route, _, err := spec.router.FindRoute(req); err == nil {

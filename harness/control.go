@@ -30,6 +30,7 @@ const ControlPrefix = "/_harness/"
 //	POST   clock/run                  run until nothing is left to happen
 //	GET    transcript | record | diagram                  every call, as text, JSON or Mermaid
 //	GET    calls/{sid}/transcript | record | diagram      one call
+//	       (record?reply_bodies=false leaves the applications' reply bodies out)
 //
 // Replies are JSON (text for transcripts and diagrams); errors are
 // {"error": "…"} with status 400 or 404. The control API has no
@@ -116,7 +117,7 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 		s.Run()
 		return map[string]time.Time{"now": s.Now()}, nil
 	case method == http.MethodGet && (path == "transcript" || path == "record" || path == "diagram"):
-		return s.view(path, nil), nil
+		return s.view(path, nil, recordOptions(r)), nil
 	case method == http.MethodGet && parts[0] == "calls" && len(parts) == 3:
 		c := s.Call(parts[1])
 		if c == nil {
@@ -124,15 +125,24 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 		}
 		switch parts[2] {
 		case "transcript", "record", "diagram":
-			return s.view(parts[2], c), nil
+			return s.view(parts[2], c, recordOptions(r)), nil
 		}
 	}
 	return nil, &controlError{http.StatusNotFound, fmt.Sprintf("no control endpoint %s %s%s", method, ControlPrefix, path)}
 }
 
+// recordOptions reads the options of a record request: reply_bodies=false
+// leaves the applications' reply bodies out.
+func recordOptions(r *http.Request) []RecordOption {
+	if r.URL.Query().Get("reply_bodies") == "false" {
+		return []RecordOption{WithoutReplyBodies()}
+	}
+	return nil
+}
+
 // view renders the record of c (or every call) as a transcript, JSON or a
 // diagram.
-func (s *Server) view(what string, c *Call) any {
+func (s *Server) view(what string, c *Call, opts []RecordOption) any {
 	switch {
 	case what == "transcript" && c != nil:
 		return c.Transcript()
@@ -143,9 +153,9 @@ func (s *Server) view(what string, c *Call) any {
 	case what == "diagram":
 		return s.Mermaid()
 	case c != nil:
-		return c.JSON()
+		return c.JSON(opts...)
 	}
-	return s.RecordJSON()
+	return s.RecordJSON(opts...)
 }
 
 // decode reads a JSON body into v, strictly.
@@ -196,9 +206,9 @@ func (s *Server) controlNumber(r *http.Request) (any, error) {
 		return nil, err
 	}
 	sid, err := s.AddNumber(IncomingNumber{AccountSID: body.AccountSID, PhoneNumber: body.PhoneNumber,
-		VoiceURL: body.VoiceURL, VoiceMethod: body.VoiceMethod, VoiceFallbackURL: body.VoiceFallbackURL,
-		VoiceFallbackMethod: body.VoiceFallbackMethod, StatusCallback: body.StatusCallback,
-		StatusCallbackMethod: body.StatusCallbackMethod})
+		VoiceSettings: VoiceSettings{VoiceURL: body.VoiceURL, VoiceMethod: body.VoiceMethod,
+			VoiceFallbackURL: body.VoiceFallbackURL, VoiceFallbackMethod: body.VoiceFallbackMethod,
+			StatusCallback: body.StatusCallback, StatusCallbackMethod: body.StatusCallbackMethod}})
 	if err != nil {
 		return nil, badControl("%v", err)
 	}

@@ -1,10 +1,9 @@
 package harness
 
 import (
-	"fmt"
-	"strconv"
 	"time"
 
+	"github.com/twimlharness/twimlharness/harness/internal/clock"
 	"github.com/twimlharness/twimlharness/scenario"
 )
 
@@ -32,20 +31,19 @@ func (s *Server) Advance(d time.Duration) {
 	s.drive.Lock()
 	defer s.drive.Unlock()
 	s.mu.Lock()
-	target := s.clock.now.Add(d)
+	target := s.clock.Now().Add(d)
 	s.mu.Unlock()
 	for s.step(target) {
 	}
 	s.mu.Lock()
-	if target.After(s.clock.now) {
-		s.clock.now = target
-	}
+	s.clock.AdvanceTo(target)
 	s.mu.Unlock()
 }
 
 // Wait runs the engine until the call has ended and its last callbacks have
-// been sent (or nothing is left to happen), and returns its final state. With [WithAutoRun] it blocks until
-// the server's goroutine has ended the call, or the server closes.
+// been sent (or nothing is left to happen), and returns its final state.
+// With [WithAutoRun] it blocks until the server's goroutine has ended the
+// call, or the server closes.
 func (c *Call) Wait() CallInfo {
 	s := c.srv
 	if s.cfg.autoRun {
@@ -73,20 +71,21 @@ func (c *Call) awaitTree() {
 }
 
 // step runs the next event due no later than limit (zero: any) and reports
-// whether there was one. The caller holds s.drive.
+// whether there was one. The caller holds s.drive; the event runs without
+// s.mu.
 func (s *Server) step(limit time.Time) bool {
 	s.mu.Lock()
-	s.tick()
+	s.tickLocked()
 	if s.closed {
 		s.mu.Unlock()
 		return false
 	}
-	ev := s.clock.next(limit)
+	ev := s.clock.Next(limit)
 	s.mu.Unlock()
 	if ev == nil {
 		return false
 	}
-	ev.fn()
+	ev.Run()
 	return true
 }
 
@@ -96,7 +95,7 @@ func (s *Server) autoRun() {
 	defer s.wg.Done()
 	for {
 		s.mu.Lock()
-		for !s.closed && s.clock.pending() == 0 {
+		for !s.closed && s.clock.Len() == 0 {
 			s.wake.Wait()
 		}
 		closed := s.closed
@@ -110,10 +109,10 @@ func (s *Server) autoRun() {
 	}
 }
 
-// at schedules fn on the virtual clock and wakes the server's goroutine.
-// Call with s.mu held.
-func (s *Server) at(t time.Time, fn func()) *timer {
-	ev := s.clock.at(t, fn)
+// atLocked schedules fn on the virtual clock and wakes the server's
+// goroutine. fn runs without s.mu.
+func (s *Server) atLocked(t time.Time, fn func()) *clock.Timer {
+	ev := s.clock.At(t, fn)
 	if s.cfg.autoRun {
 		s.wake.Signal()
 		select {
@@ -124,9 +123,39 @@ func (s *Server) at(t time.Time, fn func()) *timer {
 	return ev
 }
 
-// after schedules fn d from now. Call with s.mu held.
-func (s *Server) after(d time.Duration, fn func()) *timer {
-	return s.at(s.clock.now.Add(d), fn)
+// afterLocked schedules fn d from now. fn runs without s.mu.
+func (s *Server) afterLocked(d time.Duration, fn func()) *clock.Timer {
+	return s.atLocked(s.clock.Now().Add(d), fn)
+}
+
+// The two ways a call schedules its own work. Both run fn with srv.mu held,
+// and each is skipped in its own case.
+
+// afterUnlessMovedOnLocked runs fn after d unless the call has moved on by
+// then: it ended, or it left the document it runs now (a redirect, a new
+// document, a hang-up). For what belongs to the current verb.
+func (c *Call) afterUnlessMovedOnLocked(d time.Duration, fn func()) *clock.Timer {
+	epoch := c.program.epoch
+	return c.srv.afterLocked(d, func() {
+		c.srv.mu.Lock()
+		defer c.srv.mu.Unlock()
+		if c.program.epoch == epoch && !c.line.status.Ended() {
+			fn()
+		}
+	})
+}
+
+// afterUnlessEndedLocked runs fn after d unless the call has ended by
+// then: for what belongs to the call rather than to its current document
+// (the time limit, the far end hanging up).
+func (c *Call) afterUnlessEndedLocked(d time.Duration, fn func()) *clock.Timer {
+	return c.srv.afterLocked(d, func() {
+		c.srv.mu.Lock()
+		defer c.srv.mu.Unlock()
+		if !c.line.status.Ended() {
+			fn()
+		}
+	})
 }
 
 // dequeue starts dialing a queued call.
@@ -134,13 +163,13 @@ func (c *Call) dequeue() {
 	s := c.srv
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c.status != StatusQueued {
+	if c.line.status != StatusQueued {
 		return
 	}
-	c.started = s.clock.now
-	c.setStatus(StatusInitiated)
-	s.post(c.progress(evInitiated))
-	c.step = s.after(0, c.ring)
+	c.line.started = s.clock.Now()
+	c.setStatusLocked(StatusInitiated)
+	s.out.postLocked(c.progressLocked(evInitiated))
+	c.program.step = s.afterLocked(0, c.ring)
 }
 
 // ring makes the far end ring and schedules what its party does.
@@ -148,32 +177,37 @@ func (c *Call) ring() {
 	s := c.srv
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c.status != StatusInitiated {
+	if c.line.status != StatusInitiated {
 		return
 	}
-	c.setStatus(StatusRinging)
-	s.post(c.progress(evRinging))
-	p := c.partyFor()
-	timeout := c.ringTimeout()
+	c.setStatusLocked(StatusRinging)
+	s.out.postLocked(c.progressLocked(evRinging))
+	p := c.partyLocked()
+	timeout := c.ringTimeoutLocked()
+	pr := &c.program
 	switch {
 	case p.Outcome == scenario.OutcomeNoAnswer || p.RingTime >= timeout:
-		c.step = c.later(timeout, func() { c.finish(StatusNoAnswer, 487, "no answer within the timeout") })
+		pr.step = c.afterUnlessMovedOnLocked(timeout, func() {
+			c.finishLocked(StatusNoAnswer, sipRequestTerm, "no answer within the timeout")
+		})
 	case p.Outcome == scenario.OutcomeAnswer:
-		c.step = s.after(p.RingTime, c.answer)
+		pr.step = s.afterLocked(p.RingTime, c.answer)
 	case p.Outcome == scenario.OutcomeBusy:
-		c.step = c.later(p.RingTime, func() { c.finish(StatusBusy, p.SIPResponse(), "the line is busy") })
+		pr.step = c.afterUnlessMovedOnLocked(p.RingTime, func() { c.finishLocked(StatusBusy, p.SIPResponse(), "the line is busy") })
 	case p.Outcome == scenario.OutcomeReject:
-		c.step = c.later(p.RingTime, func() { c.finish(StatusBusy, p.SIPResponse(), "the callee declined the call") })
+		pr.step = c.afterUnlessMovedOnLocked(p.RingTime, func() { c.finishLocked(StatusBusy, p.SIPResponse(), "the callee declined the call") })
 	default:
-		c.step = c.later(p.RingTime, func() { c.finish(StatusFailed, p.SIPResponse(), "the call could not be completed") })
+		pr.step = c.afterUnlessMovedOnLocked(p.RingTime, func() {
+			c.finishLocked(StatusFailed, p.SIPResponse(), "the call could not be completed")
+		})
 	}
 }
 
-// ringTimeout is how long the call may ring. Call with s.mu held.
-func (c *Call) ringTimeout() time.Duration {
+// ringTimeoutLocked is how long the call may ring.
+func (c *Call) ringTimeoutLocked() time.Duration {
 	switch {
-	case c.leg != nil:
-		return c.leg.dial.timeout()
+	case c.dial.leg != nil:
+		return c.dial.leg.dial.timeout()
 	case c.params != nil:
 		return c.params.timeout
 	}
@@ -187,112 +221,107 @@ func (c *Call) answer() {
 	s := c.srv
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c.status != StatusRinging {
+	if c.line.status != StatusRinging {
 		return
 	}
-	c.step = nil
-	c.connect()
-	s.post(c.startRecording())
-	if d := c.party.HangUpAfter; d > 0 {
-		c.farEnd = c.whileLive(d, func() { c.farEndHangsUp("the far end hung up") })
+	c.program.step = nil
+	c.connectLocked()
+	s.out.postLocked(c.startRecordingLocked())
+	if d := c.farEnd.party.HangUpAfter; d > 0 {
+		c.farEnd.hangUp = c.afterUnlessEndedLocked(d, func() { c.farEndHangsUpLocked("the far end hung up") })
 	}
-	if c.leg != nil {
-		c.leg.answered()
+	if c.dial.leg != nil {
+		c.dial.leg.answeredLocked()
 		return
 	}
 	switch {
 	case c.params != nil && c.params.sendDigits != "":
 		d := digitsDuration(c.params.sendDigits)
-		c.record(callEvent{kind: EventPlay, text: "digits " + c.params.sendDigits + " (SendDigits)", dur: d})
-		c.step = c.later(d, c.runSource)
+		c.recordLocked(callEvent{kind: EventPlay, action: ActionSendDigits, digits: c.params.sendDigits, dur: d})
+		c.program.step = c.afterUnlessMovedOnLocked(d, c.runSourceLocked)
 	case c.params != nil && c.params.amd.mode != "":
-		c.startAMD(c.params.amd, c.runSource)
+		c.startAMDLocked(c.params.amd, c.runSourceLocked)
 	default:
-		c.runSource()
+		c.runSourceLocked()
 	}
 }
 
-// connect moves a ringing call to in-progress: the answered callback and
-// the time limit, counted from now. Call with s.mu held.
-func (c *Call) connect() {
-	c.answered = c.srv.clock.now
-	c.setStatus(StatusInProgress)
-	c.srv.post(c.progress(evAnswered))
-	c.limit = c.whileLive(c.timeLimit, func() { c.hangUp(StatusCompleted, "the call reached its time limit") })
+// connectLocked moves a ringing call to in-progress: the answered callback
+// and the time limit, counted from now.
+func (c *Call) connectLocked() {
+	c.line.answered = c.srv.clock.Now()
+	c.setStatusLocked(StatusInProgress)
+	c.srv.out.postLocked(c.progressLocked(evAnswered))
+	c.line.limit = c.afterUnlessEndedLocked(c.line.timeLimit, func() {
+		c.hangUpLocked(StatusCompleted, "the call reached its time limit")
+	})
 }
 
-// farEndHangsUp ends the call because the party at the far end hung up.
-// The verb in progress may still make a request about it (Record's and
-// Dial's action). Call with s.mu held.
-func (c *Call) farEndHangsUp(reason string) {
-	if c.status.Ended() {
+// farEndHangsUpLocked ends the call because the party at the far end hung
+// up. The verb in progress may still make a request about it (Record's and
+// Dial's action).
+func (c *Call) farEndHangsUpLocked(reason string) {
+	if c.line.status.Ended() {
 		return
 	}
-	if c.active != nil {
-		w := c.active.hungUp()
-		c.active = nil
-		c.srv.post(w)
+	if a := c.program.active; a != nil {
+		c.program.active = nil
+		c.srv.out.postLocked(a.hungUpLocked())
 	}
-	if c.answered.IsZero() {
-		c.record(callEvent{kind: EventHangup, text: reason})
-		c.finish(StatusCanceled, 487, reason) // hung up while ringing
+	if c.line.answered.IsZero() {
+		c.recordLocked(callEvent{kind: EventHangup, text: reason})
+		c.finishLocked(StatusCanceled, sipRequestTerm, reason) // hung up while ringing
 		return
 	}
-	c.hangUp(StatusCompleted, reason)
+	c.hangUpLocked(StatusCompleted, reason)
 }
 
-// hangUp records why the call ends and ends it. Call with s.mu held.
-func (c *Call) hangUp(st Status, reason string) {
-	if c.status.Ended() {
+// hangUpLocked records why the call ends and ends it.
+func (c *Call) hangUpLocked(st Status, reason string) {
+	if c.line.status.Ended() {
 		return
 	}
-	c.record(callEvent{kind: EventHangup, text: reason})
-	sip := 200
+	c.recordLocked(callEvent{kind: EventHangup, text: reason})
+	sip := sipOK
 	if st == StatusCanceled {
-		sip = 487
+		sip = sipRequestTerm
 	}
-	c.finish(st, sip, reason)
+	c.finishLocked(st, sip, reason)
 }
 
-// finish moves the call to a terminal status: the verb in progress stops,
-// times, price and recordings are settled, every pending step is canceled,
-// and the completed callbacks are scheduled. Call with s.mu held.
-func (c *Call) finish(st Status, sip int, reason string) {
-	if c.status.Ended() {
+// finishLocked moves the call to a terminal status: the verb in progress
+// stops, times, price and recordings are settled, every pending step is
+// canceled, and the completed callbacks are scheduled.
+func (c *Call) finishLocked(st Status, sip int, reason string) {
+	if c.line.status.Ended() {
 		return
 	}
 	s := c.srv
-	wasQueued := c.status == StatusQueued
+	wasQueued := c.line.status == StatusQueued
 	if !wasQueued {
-		c.ended = s.clock.now
+		c.line.ended = s.clock.Now()
 	}
-	c.sipCode = sip
-	c.setStatus(st)
-	if c.active != nil {
-		c.active.stop()
-		c.active = nil
+	c.line.sipCode = sip
+	c.setStatusLocked(st)
+	c.program.abandonLocked(s)
+	for _, t := range []*clock.Timer{c.line.limit, c.farEnd.hangUp, c.amd.timer} {
+		s.clock.Cancel(t)
 	}
-	s.clock.cancel(c.step)
-	s.clock.cancel(c.limit)
-	s.clock.cancel(c.farEnd)
-	s.clock.cancel(c.amdTimer)
-	c.step, c.limit, c.farEnd, c.amdTimer = nil, nil, nil, nil
-	c.epoch++
-	c.doc = nil
-	c.price = c.priceText()
-	c.stopRecordings()
-	c.reportUnusedSteps()
-	if c.leg != nil {
-		c.leg.ended()
+	c.line.limit, c.farEnd.hangUp, c.amd.timer = nil, nil, nil
+	c.line.price = c.priceTextLocked()
+	c.stopRecordingsLocked()
+	c.reportUnusedStepsLocked()
+	if l := c.dial.leg; l != nil {
+		l.endedLocked()
 	}
-	if c.dialing != nil {
-		c.dialing.parentEnded()
+	if d := c.dial.running; d != nil {
+		d.stopLocked()
 	}
 	if wasQueued {
 		close(c.done) // a call canceled in the queue sends no callbacks
 		return
 	}
-	s.after(0, c.afterEnd)
+	s.afterLocked(0, c.afterEnd)
 }
 
 // afterEnd sends the completed status callback and the recordings'
@@ -300,8 +329,8 @@ func (c *Call) finish(st Status, sip int, reason string) {
 func (c *Call) afterEnd() {
 	s := c.srv
 	s.mu.Lock()
-	hooks := []*webhook{c.progress(evCompleted)}
-	for _, r := range c.recordings {
+	hooks := []*webhook{c.progressLocked(evCompleted)}
+	for _, r := range c.history.recordings {
 		if r.reported {
 			continue
 		}
@@ -309,50 +338,10 @@ func (c *Call) afterEnd() {
 		if r.Status == "absent" {
 			ev = recAbsent
 		}
-		hooks = append(hooks, c.recordingCallback(r, ev))
+		hooks = append(hooks, c.recordingCallbackLocked(r, ev))
 	}
-	c.base = nil // an ended call needs its parameters no more: keep the record small
+	c.callback.base = nil // an ended call needs its parameters no more: keep the record small
 	s.mu.Unlock()
 	c.reportMisuse()
-	s.sendChain(hooks, func() { close(c.done) })
-}
-
-// sendChain sends the requests that are not nil one after the other, each
-// once the previous reply is in, then calls done. Call without s.mu.
-func (s *Server) sendChain(hooks []*webhook, done func()) {
-	for len(hooks) > 0 && hooks[0] == nil {
-		hooks = hooks[1:]
-	}
-	if len(hooks) == 0 {
-		done()
-		return
-	}
-	w := hooks[0]
-	s.request(w, func() {
-		s.callbackFailed(w)
-		s.sendChain(hooks[1:], done)
-	})
-}
-
-// callbackFailed logs a notification when a request whose reply is not
-// TwiML got no reply or an HTTP error: 15003 for a status callback, 11200
-// for others, 11205 for a failed connection. Call without s.mu.
-func (s *Server) callbackFailed(w *webhook) {
-	if !w.failed() {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.calls[w.callSID]
-	if c == nil {
-		return
-	}
-	switch {
-	case w.err != nil:
-		c.notify(codeHTTPConnection, LevelWarning, "HTTP connection failure: "+w.err.Error(), w.url, w.method)
-	case w.kind == KindStatusCallback:
-		c.notify(15003, LevelWarning, "Call Progress: Warning Response to Callback URL (HTTP "+strconv.Itoa(w.status)+")", w.url, w.method)
-	default:
-		c.notify(codeHTTPRetrieval, LevelWarning, fmt.Sprintf("HTTP retrieval failure: %s answered %d", w.kind, w.status), w.url, w.method)
-	}
+	s.out.sendChain(hooks, func() { close(c.done) })
 }

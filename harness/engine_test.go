@@ -249,8 +249,7 @@ func TestSameSeedSameTranscript(t *testing.T) {
 func TestApplicationSid(t *testing.T) {
 	a := newApp(`<Response><Say>From the app</Say></Response>`)
 	srv := newServer(t, harness.WithApp(origin, a))
-	appSID, err := srv.AddApplication(harness.Application{VoiceURL: origin + "/voice", VoiceMethod: "GET",
-		StatusCallback: origin + "/app-status"})
+	appSID, err := srv.AddApplication(harness.Application{VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice", VoiceMethod: "GET", StatusCallback: origin + "/app-status"}})
 	if err != nil {
 		t.Fatal(err)
 	}

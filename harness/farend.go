@@ -7,14 +7,8 @@ import (
 	"github.com/twimlharness/twimlharness/scenario"
 )
 
-// CodeUnusedStep is the harness's own code (not Twilio's) for a step of the
-// far end's script that the call never reached: a key press for a menu that
-// never came, say. It is logged when the call ends, with what the call did
-// instead.
-const CodeUnusedStep = 99003
-
-// stepState is what a call knows about its party's steps: which were used,
-// and how many of each verb it has run. Guarded by Server.mu.
+// stepState is what a call knows about its far end's steps: which were
+// used, and how many of each verb it has run.
 type stepState struct {
 	used   []bool
 	counts map[string]int
@@ -22,36 +16,36 @@ type stepState struct {
 	seen   []string // the verbs the call ran, for the report of unused steps
 }
 
-// countVerb counts a verb the call starts. Call with srv.mu held.
-func (c *Call) countVerb(name string) {
-	if len(c.party.Steps) == 0 {
+// countVerbLocked counts a verb the call starts.
+func (c *Call) countVerbLocked(name string) {
+	if len(c.farEnd.party.Steps) == 0 {
 		return
 	}
-	st := &c.steps
+	st := &c.farEnd.steps
 	if st.counts == nil {
 		st.counts = map[string]int{}
 	}
 	st.counts[name]++
-	if name == "Gather" || name == "Record" || name == "Dial" {
+	if c.srv.takesInput(name) {
 		st.inputs++
 	}
 	st.seen = append(st.seen, fmt.Sprintf("<%s> #%d", name, st.counts[name]))
 }
 
-// stepFor returns the party's step for the verb that is starting, or nil
-// when no step matches (the far end stays silent). prompt is what the verb
-// (or the call before it) said. Call with srv.mu held.
-func (c *Call) stepFor(verb, prompt string) *scenario.Step {
-	steps := c.party.Steps
+// stepForLocked returns the party's step for the verb that is starting, or
+// nil when no step matches (the far end stays silent). prompt is what the
+// verb (or the call before it) said.
+func (c *Call) stepForLocked(verb, prompt string) *scenario.Step {
+	steps := c.farEnd.party.Steps
 	if len(steps) == 0 {
 		return nil
 	}
-	st := &c.steps
+	st := &c.farEnd.steps
 	if st.used == nil {
 		st.used = make([]bool, len(steps))
 	}
 	input := 0
-	if verb == "Gather" || verb == "Record" || verb == "Dial" {
+	if c.srv.takesInput(verb) {
 		input = st.inputs
 	}
 	for i := range steps {
@@ -62,42 +56,43 @@ func (c *Call) stepFor(verb, prompt string) *scenario.Step {
 			st.used[i] = true
 		}
 		step := steps[i]
-		c.record(callEvent{kind: EventInput, text: "the far end will " + step.String()})
+		c.recordLocked(callEvent{kind: EventInput, action: ActionPlanned, more: &eventMore{step: &step}})
 		return &step
 	}
 	return nil
 }
 
-// hangUpStepAt schedules the far end's hang-up when a HangUp step names the
-// verb that is starting (hanging up during a <Play>, say). Call with srv.mu
-// held.
-func (c *Call) hangUpStepAt(verb string) {
-	if len(c.party.Steps) == 0 || verb == "Gather" || verb == "Record" || verb == "Dial" {
+// hangUpStepAtLocked schedules the far end's hang-up when a HangUp step
+// names the verb that is starting (hanging up during a <Play>, say). Verbs
+// that take input plan their own steps.
+func (c *Call) hangUpStepAtLocked(verb string) {
+	if len(c.farEnd.party.Steps) == 0 || c.srv.takesInput(verb) {
 		return
 	}
-	step := c.stepFor(verb, c.lastPrompt)
+	step := c.stepForLocked(verb, c.program.lastPrompt)
 	if step == nil || step.Do.Kind != scenario.HangUp {
 		return
 	}
-	c.srv.clock.cancel(c.farEnd)
-	c.farEnd = c.whileLive(step.Do.Delay, func() { c.farEndHangsUp("the far end hung up during <" + verb + ">") })
+	fe := &c.farEnd
+	c.srv.clock.Cancel(fe.hangUp)
+	fe.hangUp = c.afterUnlessEndedLocked(step.Do.Delay, func() { c.farEndHangsUpLocked("the far end hung up during <" + verb + ">") })
 }
 
-// reportUnusedSteps logs a notification for each step of the party's
-// script that the call never used. Call with srv.mu held.
-func (c *Call) reportUnusedSteps() {
-	steps := c.party.Steps
-	for i, step := range steps {
-		if step.Repeat || (c.steps.used != nil && c.steps.used[i]) {
+// reportUnusedStepsLocked logs a notification for each step of the
+// party's script that the call never used.
+func (c *Call) reportUnusedStepsLocked() {
+	fe := &c.farEnd
+	for i, step := range fe.party.Steps {
+		if step.Repeat || (fe.steps.used != nil && fe.steps.used[i]) {
 			continue
 		}
 		did := "no verb that waits for the far end"
-		if len(c.steps.seen) > 0 {
-			did = strings.Join(c.steps.seen, ", ")
+		if len(fe.steps.seen) > 0 {
+			did = strings.Join(fe.steps.seen, ", ")
 		}
 		msg := fmt.Sprintf("the far end's step %d (%s) was never used; the call ran %s", i+1, step, did)
-		c.notify(CodeUnusedStep, LevelError, msg, "", "")
-		c.misuse = append(c.misuse, msg)
+		c.notifyLocked(CodeUnusedStep, LevelError, msg, "", "")
+		fe.misuse = append(fe.misuse, msg)
 	}
 }
 
@@ -106,8 +101,8 @@ func (c *Call) reportUnusedSteps() {
 func (c *Call) reportMisuse() {
 	s := c.srv
 	s.mu.Lock()
-	msgs := c.misuse
-	c.misuse = nil
+	msgs := c.farEnd.misuse
+	c.farEnd.misuse = nil
 	s.mu.Unlock()
 	if s.t == nil || s.cfg.lenient {
 		return

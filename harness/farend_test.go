@@ -114,8 +114,7 @@ func (r *farEndRig) call(set func(*api.CreateCallParams)) *harness.Call {
 // status callback is /status, and runs the call to its end.
 func (r *farEndRig) incoming(caller scenario.Party) *harness.Call {
 	GinkgoHelper()
-	_, err := r.srv.AddNumber(harness.IncomingNumber{PhoneNumber: feNumber, VoiceURL: feOrigin + "/voice",
-		StatusCallback: feOrigin + "/status"})
+	_, err := r.srv.AddNumber(harness.IncomingNumber{PhoneNumber: feNumber, VoiceSettings: harness.VoiceSettings{VoiceURL: feOrigin + "/voice", StatusCallback: feOrigin + "/status"}})
 	Expect(err).NotTo(HaveOccurred())
 	c, err := r.srv.IncomingCall(feCaller, feNumber, caller)
 	Expect(err).NotTo(HaveOccurred())

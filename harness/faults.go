@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
 )
 
 // Fault is a failure injected in place of an application's reply, for
@@ -50,12 +52,12 @@ type injected struct {
 // whether the application is in-process or reached over HTTP. A later call
 // for the same URL replaces the fault.
 func (s *Server) InjectFault(target string, f Fault) error {
-	if checkURL(target) != nil {
+	if twilioapi.CheckURL(target) != nil {
 		return fmt.Errorf("harness: inject fault: %q is not an absolute http or https URL", target)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults[faultKey(target)] = &injected{fault: f}
+	s.out.faults[faultKey(target)] = &injected{fault: f}
 	return nil
 }
 
@@ -63,7 +65,7 @@ func (s *Server) InjectFault(target string, f Fault) error {
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	clear(s.faults)
+	clear(s.out.faults)
 }
 
 // faultKey is a URL without query and fragment.
@@ -74,10 +76,9 @@ func faultKey(u string) string {
 	return u
 }
 
-// faultFor returns the fault for w, if one applies, and counts it. Call
-// with s.mu held.
-func (s *Server) faultFor(w *webhook) *Fault {
-	in := s.faults[faultKey(w.url)]
+// faultForLocked returns the fault for w, if one applies, and counts it.
+func (o *outbox) faultForLocked(w *webhook) *Fault {
+	in := o.faults[faultKey(w.url)]
 	if in == nil || (in.fault.Times > 0 && in.used >= in.fault.Times) {
 		return nil
 	}
@@ -86,9 +87,9 @@ func (s *Server) faultFor(w *webhook) *Fault {
 	return &f
 }
 
-// applyFault fills in w's reply as the fault says and returns how much
-// virtual time the reply takes. Call with s.mu held.
-func (w *webhook) applyFault(f *Fault) time.Duration {
+// applyFaultLocked fills in w's reply as the fault says and returns how much
+// virtual time the reply takes.
+func (w *webhook) applyFaultLocked(f *Fault) time.Duration {
 	w.done = true
 	switch {
 	case f.Timeout:

@@ -3,20 +3,30 @@ package harness
 import "time"
 
 // Fidelity holds the harness's choices where Twilio's behaviour is not
-// documented, so that a test can pick the other one. [DefaultFidelity]
-// returns the harness's defaults; [WithFidelity] sets them for a server.
+// documented, or where a test may want the harness's older behaviour, so
+// that a test can pick the other one. The zero value of each switch is
+// Twilio's documented behaviour; [DefaultFidelity] returns the defaults of
+// the durations and limits too, and [WithFidelity] sets them for a server.
 type Fidelity struct {
-	// FallbackForActions makes a failed action or <Redirect> request go to
-	// the call's FallbackUrl, as a failed Url request does. By default the
-	// call ends with Twilio's application error: Twilio documents the
-	// fallback for the call's Url only.
-	FallbackForActions bool
-	// EmptyRecordingSkipsAction makes a <Record> that recorded nothing go on
-	// with the next verb without requesting its action, as Twilio's older
-	// documentation said. By default the action is requested with
-	// RecordingDuration 0, as the current documentation implies (silent
-	// recordings are kept).
-	EmptyRecordingSkipsAction bool
+	// NoFallbackForActions makes a failed action, <Redirect> or later
+	// document request end the call with Twilio's application error, as
+	// the harness did before. By default such a failure goes to the
+	// call's FallbackUrl, with ErrorCode and ErrorUrl, as Twilio's
+	// "Availability and Reliability" page says of "a fatal error while
+	// executing your call".
+	NoFallbackForActions bool
+	// EmptyRecordingRequestsAction makes a <Record> that recorded nothing
+	// request its action with RecordingDuration 0, as the harness did
+	// before. By default the call goes on with the next verb and no request
+	// is made, as Twilio's <Record> page says of an empty recording.
+	EmptyRecordingRequestsAction bool
+	// UnansweredCallTimes makes the Call resource of a call that ended
+	// without being answered (busy, failed, no-answer, canceled) show
+	// duration "0" and its end_time, as the harness did before. By default
+	// both are null, as the Call resource page says ("empty for busy,
+	// failed, unanswered"; end_time "empty if the call did not complete
+	// successfully").
+	UnansweredCallTimes bool
 	// NoDialActionAfterHangup stops the request to a <Dial>'s action when
 	// the caller hangs up during the Dial. By default it is requested with
 	// CallStatus=completed and its reply ignored, as for <Record>.
@@ -33,6 +43,10 @@ type Fidelity struct {
 	// virtual instant before the harness ends it as a <Redirect> loop
 	// (Twilio would loop forever; a test should not). Default: 100.
 	MaxDocumentsAtOnce int
+	// MaxTimeLimit is the longest TimeLimit the REST API accepts: Twilio's
+	// 4 hours unless the account has asked for longer calls (at most 24
+	// hours). Zero means the default.
+	MaxTimeLimit time.Duration
 }
 
 // DefaultFidelity returns the harness's default choices.
@@ -42,5 +56,14 @@ func DefaultFidelity() Fidelity {
 		SpeechEndTimeout:   time.Second,
 		BeepLength:         500 * time.Millisecond,
 		MaxDocumentsAtOnce: 100,
+		MaxTimeLimit:       defaultTimeLimit,
 	}
+}
+
+// maxTimeLimit returns MaxTimeLimit, or Twilio's default for zero.
+func (f Fidelity) maxTimeLimit() time.Duration {
+	if f.MaxTimeLimit <= 0 {
+		return defaultTimeLimit
+	}
+	return f.MaxTimeLimit
 }

@@ -18,8 +18,7 @@ const ourNumber = "+14155550123"
 func inbound(t *testing.T, paths map[string]string, caller scenario.Party) (*harness.Server, *harness.Call) {
 	t.Helper()
 	srv := newServer(t, harness.WithApp(origin, &docs{paths: paths}))
-	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: ourNumber, VoiceURL: origin + "/voice",
-		StatusCallback: origin + "/status"}); err != nil {
+	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: ourNumber, VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice", StatusCallback: origin + "/status"}}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := srv.IncomingCall("+14155550999", ourNumber, caller)
@@ -111,7 +110,7 @@ func TestAnswerOnBridge(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, &docs{paths: map[string]string{
 		"/voice": `<Response><Dial answerOnBridge="true">+14155550201</Dial></Response>`}}),
 		harness.WithParty("+14155550201", scenario.AnswersAfter(8*time.Second).HangsUpAfter(5*time.Second)))
-	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: ourNumber, VoiceURL: origin + "/voice"}); err != nil {
+	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: ourNumber, VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := srv.IncomingCall("+14155550999", ourNumber, scenario.Person())
@@ -129,10 +128,10 @@ func TestIncomingCallErrors(t *testing.T) {
 	if _, err := srv.IncomingCall("+14155550999", "+14155550000", scenario.Person()); err == nil {
 		t.Error("a call to a number nobody added was placed")
 	}
-	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: "client:bob", VoiceURL: origin}); err == nil {
+	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: "client:bob", VoiceSettings: harness.VoiceSettings{VoiceURL: origin}}); err == nil {
 		t.Error("a client address was accepted as a number")
 	}
-	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: ourNumber, VoiceURL: "/relative"}); err == nil {
+	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: ourNumber, VoiceSettings: harness.VoiceSettings{VoiceURL: "/relative"}}); err == nil {
 		t.Error("a relative voice URL was accepted")
 	}
 }

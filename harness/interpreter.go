@@ -8,174 +8,128 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twimlharness/twimlharness/harness/internal/clock"
+	"github.com/twimlharness/twimlharness/harness/internal/signing"
 	"github.com/twimlharness/twimlharness/twiml"
-)
-
-// Codes of the notifications the interpreter logs.
-const (
-	// CodeNotSimulated is the harness's own code (not Twilio's) for a verb
-	// the harness cannot execute yet. The call ends after it.
-	CodeNotSimulated = 99001
-	// CodeRedirectLoop is the harness's own code for a call that loaded too
-	// many documents at one virtual instant (see
-	// [Fidelity.MaxDocumentsAtOnce]). The call ends after it.
-	CodeRedirectLoop = 99002
-
-	codeHTTPRetrieval   = 11200
-	codeHTTPConnection  = 11205
-	codeTooManyRedirect = 11215
-	codeReplyTooLarge   = 11750
-	codeEmptyReply      = 11770
-	codeContentType     = 12300
-	codeDialInDial      = 13201
 )
 
 // applicationError is what Twilio says before hanging up on a call whose
 // application failed.
 const applicationError = "We are sorry, an application error has occurred. Goodbye."
 
+// program is the TwiML a call runs: where it comes from, the document and
+// the position in it, and the verb holding the call.
+type program struct {
+	src        source
+	doc        *twiml.Document
+	docURL     string
+	pc         int          // the next verb
+	epoch      uint64       // bumped whenever the running TwiML is abandoned
+	active     activeVerb   // the verb holding the call, if any
+	step       *clock.Timer // the next step of the ring or of the TwiML
+	loadsAt    time.Time    // documents loaded at one instant, against loops
+	loads      int
+	lastPrompt string // what the call said last, for the far end's prompt triggers
+}
+
 // activeVerb is a verb that holds the call for a while (a <Gather>, a
-// <Record>, a <Dial>…). Its methods run with srv.mu held.
+// <Record>, a <Dial>…).
 type activeVerb interface {
-	// stop ends the verb without a result: the call is being redirected or
-	// hung up.
-	stop()
-	// hungUp ends the verb because the far end hung up, and returns the
-	// request Twilio still makes about it (Record's and Dial's action), or
-	// nil. The call has ended when it is sent.
-	hungUp() *webhook
+	// stopLocked ends the verb without a result: the call is being
+	// redirected or hung up.
+	stopLocked()
+	// hungUpLocked ends the verb because the far end hung up, and returns
+	// the request Twilio still makes about it (Record's and Dial's action),
+	// or nil. The call has ended when it is sent.
+	hungUpLocked() *webhook
 }
 
-// later runs fn after d, with srv.mu held, if the call is still running the
-// same TwiML then (no redirect, no hang-up in between). Call with srv.mu
-// held.
-func (c *Call) later(d time.Duration, fn func()) *timer {
-	epoch := c.epoch
-	return c.srv.after(d, func() {
-		c.srv.mu.Lock()
-		defer c.srv.mu.Unlock()
-		if c.epoch == epoch && !c.status.Ended() {
-			fn()
-		}
-	})
-}
-
-// whileLive runs fn after d, with srv.mu held, if the call has not ended:
-// for what belongs to the call rather than to its current document (the
-// time limit, the far end hanging up). Call with srv.mu held.
-func (c *Call) whileLive(d time.Duration, fn func()) *timer {
-	return c.srv.after(d, func() {
-		c.srv.mu.Lock()
-		defer c.srv.mu.Unlock()
-		if !c.status.Ended() {
-			fn()
-		}
-	})
-}
-
-// post sends w now, as an event of the clock, for requests whose reply
-// matters only when it fails (callbacks). Call with s.mu held; nil is
-// ignored.
-func (s *Server) post(w *webhook) {
-	if w == nil {
-		return
+// endVerbLocked cancels what the current verb had scheduled.
+func (p *program) endVerbLocked(s *Server) {
+	if p.active != nil {
+		p.active.stopLocked()
+		p.active = nil
 	}
-	s.after(0, func() { s.request(w, func() { s.callbackFailed(w) }) })
+	s.clock.Cancel(p.step)
+	p.step = nil
 }
 
-// request makes w, then calls then once the reply is in: at once, or after
-// an injected fault's delay of virtual time. Call without s.mu.
-func (s *Server) request(w *webhook, then func()) {
-	s.mu.Lock()
-	s.logWebhook(w)
-	f := s.faultFor(w)
-	var delay time.Duration
-	if f != nil {
-		delay = w.applyFault(f)
-		w.replyAt = s.clock.now.Add(delay)
-	}
-	s.mu.Unlock()
-	if f == nil {
-		s.send(w)
-		then()
-		return
-	}
-	if delay == 0 {
-		then()
-		return
-	}
-	s.mu.Lock()
-	s.after(delay, then)
-	s.mu.Unlock()
+// abandonLocked drops the running document: the verb in progress stops and
+// nothing scheduled for the document runs any more.
+func (p *program) abandonLocked(s *Server) {
+	p.endVerbLocked(s)
+	p.epoch++
+	p.doc = nil
 }
 
-// runSource starts the call's TwiML: it runs the inline document, or fetches
-// the URL and runs what it returns. Call with srv.mu held.
-func (c *Call) runSource() {
-	if c.src.url == "" {
-		doc, err := c.srv.parse(c.src.twiml)
+// runSourceLocked starts the call's TwiML: it runs the inline document, or
+// fetches the URL and runs what it returns.
+func (c *Call) runSourceLocked() {
+	src := &c.program.src
+	if src.url == "" {
+		doc, err := c.srv.parseLocked(src.twiml)
 		if err != nil {
-			c.notify(codeOf(err), LevelError, "inline Twiml: "+err.Error(), "", "")
-			c.applicationError()
+			c.notifyLocked(codeOf(err), LevelError, "inline Twiml: "+err.Error(), "", "")
+			c.applicationErrorLocked()
 			return
 		}
-		c.start(doc, "")
+		c.startLocked(doc, "")
 		return
 	}
-	var extra params
-	if c.answeredBy != "" && c.params != nil && !c.params.amd.async {
-		extra = params{{"MachineDetectionDuration", strconv.FormatInt(c.amdDuration.Milliseconds(), 10)}}
+	var extra signing.Params
+	if c.amd.answeredBy != "" && c.params != nil && !c.params.amd.async {
+		extra = signing.Params{{Name: "MachineDetectionDuration", Value: strconv.FormatInt(c.amd.took.Milliseconds(), 10)}}
 	}
-	c.load(KindVoice, c.src.method, c.src.url, extra)
+	c.loadLocked(KindVoice, src.method, src.url, extra)
 }
 
-// load requests a document and runs it when it arrives. The request is made
-// by an event of the clock at the current instant, unless the call moves on
-// first. Call with srv.mu held.
-func (c *Call) load(kind RequestKind, method, target string, extra params) {
-	epoch := c.epoch
+// loadLocked requests a document and runs it when it arrives. The request
+// is made by an event of the clock at the current instant, unless the call
+// moves on first.
+func (c *Call) loadLocked(kind RequestKind, method, target string, extra signing.Params) {
 	s := c.srv
-	c.step = s.after(0, func() {
+	epoch := c.program.epoch
+	c.program.step = s.afterLocked(0, func() {
 		s.mu.Lock()
-		if c.epoch != epoch || c.status.Ended() {
+		if c.program.epoch != epoch || c.line.status.Ended() {
 			s.mu.Unlock()
 			return
 		}
-		p := c.standardParams(c.status)
+		p := c.standardParamsLocked(c.line.status)
 		for _, kv := range extra {
-			p.add(kv.name, kv.value)
+			p.Add(kv.Name, kv.Value)
 		}
-		w := s.newWebhook(kind, c, method, target, p)
+		w := s.out.buildLocked(kind, c, method, target, p)
 		s.mu.Unlock()
-		s.request(w, func() { c.fetched(epoch, w) })
+		s.out.send(w, func() { c.fetched(epoch, w) })
 	})
 }
 
-// transfer hands control to the document at ref, resolved against the
-// current document's URL: the action of a verb, or a <Redirect>. Call with
-// srv.mu held.
-func (c *Call) transfer(kind RequestKind, ref, method string, extra params) {
-	target, err := c.resolve(ref)
+// transferLocked hands control to the document at ref, resolved against
+// the current document's URL: the action of a verb, or a <Redirect>.
+func (c *Call) transferLocked(kind RequestKind, ref, method string, extra signing.Params) {
+	target, err := c.resolveLocked(ref)
 	if err != nil {
-		c.notify(twiml.CodeInvalidURL, LevelError, err.Error(), ref, method)
-		c.applicationError()
+		c.notifyLocked(codeInvalidURL, LevelError, err.Error(), ref, method)
+		c.applicationErrorLocked()
 		return
 	}
-	c.load(kind, method, target, extra)
+	c.loadLocked(kind, method, target, extra)
 }
 
-// resolve returns ref as an absolute URL, resolved against the current
-// document's URL. A document given inline (Twiml) has no URL: its URLs must
-// be absolute.
-func (c *Call) resolve(ref string) (string, error) {
+// resolveLocked returns ref as an absolute URL, resolved against the
+// current document's URL. A document given inline (Twiml) has no URL: its
+// URLs must be absolute.
+func (c *Call) resolveLocked(ref string) (string, error) {
+	base := c.program.docURL
 	if ref == "" {
-		ref = c.docURL
+		ref = base
 	}
 	if ref == "" {
 		return "", fmt.Errorf("%w: no URL to request: a document given with the Twiml parameter has no URL of its own, so its action URLs must be absolute", twiml.ErrBadURL)
 	}
-	u, err := twiml.Resolve(c.docURL, ref)
-	if err != nil && c.docURL == "" {
+	u, err := twiml.Resolve(base, ref)
+	if err != nil && base == "" {
 		return "", fmt.Errorf("%w (a document given with the Twiml parameter has no URL to resolve it against)", err)
 	}
 	return u, err
@@ -187,30 +141,45 @@ func (c *Call) fetched(epoch uint64, w *webhook) {
 	s := c.srv
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c.epoch != epoch || c.status.Ended() {
+	if c.program.epoch != epoch || c.line.status.Ended() {
 		return
 	}
-	doc, code, msg := s.readTwiML(w)
+	doc, code, msg := s.readTwiMLLocked(w)
 	if code == 0 {
-		c.start(doc, w.target)
+		c.startLocked(doc, w.target)
 		return
 	}
-	c.notify(code, LevelError, msg, w.url, w.method)
-	fallback := w.kind == KindVoice || (s.cfg.fidelity.FallbackForActions && (w.kind == KindAction || w.kind == KindRedirect))
-	if !fallback || c.src.fallbackURL == "" {
-		c.applicationError()
+	c.notifyLocked(code, LevelError, msg, w.url, w.method)
+	src := &c.program.src
+	if !c.fallsBackLocked(w.kind) || src.fallbackURL == "" {
+		c.applicationErrorLocked()
 		return
 	}
-	c.load(KindFallback, c.src.fallbackMethod, c.src.fallbackURL,
-		params{{"ErrorCode", strconv.Itoa(code)}, {"ErrorUrl", w.target}})
+	c.loadLocked(KindFallback, src.fallbackMethod, src.fallbackURL,
+		signing.Params{{Name: "ErrorCode", Value: strconv.Itoa(code)}, {Name: "ErrorUrl", Value: w.target}})
 }
 
-// readTwiML checks a TwiML reply as Twilio does and parses it. It returns
-// the document, or Twilio's error code and a message. Call with s.mu held.
-func (s *Server) readTwiML(w *webhook) (*twiml.Document, int, string) {
+// fallsBackLocked reports whether a failed request of kind goes to the
+// call's FallbackUrl: the call's Url always, and every later document of
+// the call (an action, a <Redirect>) unless [Fidelity.NoFallbackForActions].
+func (c *Call) fallsBackLocked(kind RequestKind) bool {
+	switch kind {
+	case KindVoice:
+		return true
+	case KindAction, KindRedirect:
+		return !c.srv.cfg.fidelity.NoFallbackForActions
+	}
+	return false
+}
+
+// readTwiMLLocked checks a TwiML reply as Twilio does and parses it. It
+// returns the document, or Twilio's error code and a message.
+func (s *Server) readTwiMLLocked(w *webhook) (*twiml.Document, int, string) {
 	switch {
-	case errors.Is(w.err, errTooManyRedirect):
-		return nil, codeTooManyRedirect, "HTTP too many redirects"
+	case errors.Is(w.err, errTooManyRedirects):
+		return nil, codeTooManyRedirects, "HTTP too many redirects"
+	case errors.Is(w.err, errBadRedirect):
+		return nil, codeBadRedirect, "HTTP invalid redirect: " + strings.TrimPrefix(w.err.Error(), errBadRedirect.Error()+": ")
 	case w.err != nil:
 		return nil, codeHTTPConnection, "HTTP connection failure: " + w.err.Error()
 	case w.status >= 300:
@@ -227,7 +196,7 @@ func (s *Server) readTwiML(w *webhook) (*twiml.Document, int, string) {
 	default:
 		return nil, codeContentType, fmt.Sprintf("Invalid Content-Type %q: TwiML must be text/xml or application/xml", ctype)
 	}
-	doc, err := s.parse(w.reply)
+	doc, err := s.parseLocked(w.reply)
 	if err != nil {
 		return nil, codeOf(err), "Document parse failure: " + err.Error()
 	}
@@ -237,10 +206,10 @@ func (s *Server) readTwiML(w *webhook) (*twiml.Document, int, string) {
 // maxParsed bounds the cache of parsed documents.
 const maxParsed = 256
 
-// parse parses a TwiML document, from the server's cache when the same text
-// was parsed before: apps answer the same documents again and again, and a
-// parsed document is never modified. Call with s.mu held.
-func (s *Server) parse(text string) (*twiml.Document, error) {
+// parseLocked parses a TwiML document, from the server's cache when the
+// same text was parsed before: apps answer the same documents again and
+// again, and a parsed document is never modified.
+func (s *Server) parseLocked(text string) (*twiml.Document, error) {
 	if doc, ok := s.parsed[text]; ok {
 		return doc, nil
 	}
@@ -264,141 +233,111 @@ func codeOf(err error) int {
 	return twiml.CodeParseFailure
 }
 
-// applicationError plays Twilio's application error message, then hangs up.
-// Call with srv.mu held.
-func (c *Call) applicationError() {
-	c.endVerb()
+// applicationErrorLocked plays Twilio's application error message, then
+// hangs up.
+func (c *Call) applicationErrorLocked() {
+	c.program.endVerbLocked(c.srv)
 	dur := speechDuration(applicationError)
-	c.record(callEvent{kind: EventSay, text: applicationError, dur: dur})
-	c.step = c.later(dur, func() { c.hangUp(StatusCompleted, "application error") })
+	c.recordLocked(callEvent{kind: EventSay, text: applicationError, dur: dur})
+	c.program.step = c.afterUnlessMovedOnLocked(dur, func() { c.hangUpLocked(StatusCompleted, "application error") })
 }
 
-// start runs doc from its first verb; url is where it came from. Call with
-// srv.mu held.
-func (c *Call) start(doc *twiml.Document, url string) {
-	now := c.srv.clock.now
-	if now.Equal(c.loadsAt) {
-		c.loads++
+// startLocked runs doc from its first verb; url is where it came from.
+func (c *Call) startLocked(doc *twiml.Document, url string) {
+	pr := &c.program
+	now := c.srv.clock.Now()
+	if now.Equal(pr.loadsAt) {
+		pr.loads++
 	} else {
-		c.loadsAt, c.loads = now, 1
+		pr.loadsAt, pr.loads = now, 1
 	}
-	if limit := c.srv.cfg.fidelity.MaxDocumentsAtOnce; limit > 0 && c.loads > limit {
-		c.notify(CodeRedirectLoop, LevelError, fmt.Sprintf("the call loaded more than %d documents at one instant (a <Redirect> loop?); the harness ends it", limit), url, "")
-		c.hangUp(StatusCompleted, "redirect loop")
+	if limit := c.srv.cfg.fidelity.MaxDocumentsAtOnce; limit > 0 && pr.loads > limit {
+		c.notifyLocked(CodeRedirectLoop, LevelError, fmt.Sprintf("the call loaded more than %d documents at one instant (a <Redirect> loop?); the harness ends it", limit), url, "")
+		c.hangUpLocked(StatusCompleted, "redirect loop")
 		return
 	}
-	c.doc, c.docURL, c.pc = doc, url, 0
+	pr.doc, pr.docURL, pr.pc = doc, url, 0
 	for _, p := range doc.Problems {
-		c.notify(p.Code, Level(p.Level), p.Path+": "+p.Message, url, "")
+		c.notifyLocked(p.Code, Level(p.Level), p.Path+": "+p.Message, url, "")
 	}
-	c.exec()
+	c.execLocked()
 }
 
-// exec runs verbs until one of them waits or the call ends. Call with srv.mu
-// held.
-func (c *Call) exec() {
-	c.active = nil
-	for !c.status.Ended() {
-		if c.pc >= len(c.doc.Verbs) {
-			c.endOfDocument()
+// execLocked runs verbs until one of them waits or the call ends.
+func (c *Call) execLocked() {
+	pr := &c.program
+	pr.active = nil
+	for !c.line.status.Ended() {
+		if pr.pc >= len(pr.doc.Verbs) {
+			c.endOfDocumentLocked()
 			return
 		}
-		v := c.doc.Verbs[c.pc]
-		c.pc++
-		if c.verb(v) {
+		v := pr.doc.Verbs[pr.pc]
+		pr.pc++
+		if c.verbLocked(v) {
 			return
 		}
 	}
 }
 
-// next continues with the verb after the current one. Call with srv.mu
-// held.
-func (c *Call) next() {
-	c.endVerb()
-	c.exec()
+// nextLocked continues with the verb after the current one.
+func (c *Call) nextLocked() {
+	c.program.endVerbLocked(c.srv)
+	c.execLocked()
 }
 
-// endVerb cancels what the current verb had scheduled. Call with srv.mu
-// held.
-func (c *Call) endVerb() {
-	if c.active != nil {
-		c.active.stop()
-		c.active = nil
-	}
-	c.srv.clock.cancel(c.step)
-	c.step = nil
+// waitLocked goes on with the next verb after d.
+func (c *Call) waitLocked(d time.Duration) {
+	c.program.step = c.afterUnlessMovedOnLocked(d, c.execLocked)
 }
 
-// endOfDocument is what happens when a document runs out of verbs: the call
-// hangs up, or a whisper ends and its leg is bridged.
-func (c *Call) endOfDocument() {
-	if c.leg != nil && c.leg.whispering {
-		c.leg.whisperDone()
+// endOfDocumentLocked is what happens when a document runs out of verbs:
+// the call hangs up, or a whisper ends and its leg is bridged.
+func (c *Call) endOfDocumentLocked() {
+	if l := c.dial.leg; l != nil && l.state == legWhispering {
+		l.whisperDoneLocked()
 		return
 	}
-	c.hangUp(StatusCompleted, "end of document")
+	c.hangUpLocked(StatusCompleted, "end of document")
 }
 
-// verb executes one verb and reports whether the call now waits for
-// something (the clock, a request, the far end).
-func (c *Call) verb(v twiml.Verb) bool {
-	if c.leg != nil && c.leg.whispering && !whisperAllowed(v) {
-		c.notify(codeDialInDial, LevelError, fmt.Sprintf("<%s> is not allowed in a whisper document (only Play, Say, Pause, Gather and Hangup are)", v.VerbName()), c.docURL, "")
-		c.hangUp(StatusCompleted, "whisper error")
+// verbLocked executes one verb, as its entry in the verb table says, and
+// reports whether the call now waits for something (the clock, a request,
+// the far end).
+func (c *Call) verbLocked(v twiml.Verb) bool {
+	name := v.VerbName()
+	spec := c.srv.specOf(v)
+	if l := c.dial.leg; l != nil && l.state == legWhispering && !spec.inWhisper {
+		c.notifyLocked(codeDialInDial, LevelError, fmt.Sprintf("<%s> is not allowed in a whisper document (only Play, Say, Pause, Gather and Hangup are)", name), c.program.docURL, "")
+		c.hangUpLocked(StatusCompleted, "whisper error")
 		return true
 	}
-	c.countVerb(v.VerbName())
-	if c.direction == DirectionInbound && c.answered.IsZero() && answersCall(v) {
-		c.answerInbound()
+	c.countVerbLocked(name)
+	if c.direction == DirectionInbound && c.line.answered.IsZero() && spec.answers(v) {
+		c.answerInboundLocked()
 	}
-	switch v := v.(type) {
-	case *twiml.Say:
-		return c.say(v)
-	case *twiml.Play:
-		return c.play(v)
-	case *twiml.Pause:
-		return c.pause(v)
-	case *twiml.Gather:
-		return c.gather(v)
-	case *twiml.Record:
-		return c.recordVerb(v)
-	case *twiml.Dial:
-		return c.dial(v)
-	case *twiml.Redirect:
-		return c.redirectVerb(v)
-	case *twiml.Hangup:
-		c.hangUp(StatusCompleted, "<Hangup>")
-		return true
-	case *twiml.Reject:
-		return c.reject(v)
-	case *twiml.Sms:
-		return c.sms(v)
-	case *twiml.Start:
-		return c.startFork(v)
-	case *twiml.Stop:
-		return c.stopFork(v)
-	case *twiml.Echo:
-		return c.echo()
-	case *twiml.Element:
-		return false // not a TwiML verb: skipped, as its 12200 warning says
-	}
-	return c.notSimulated(v)
+	return spec.run(c, v)
 }
 
-// whisperAllowed reports whether v may run in a whisper document.
-func whisperAllowed(v twiml.Verb) bool {
-	switch v.(type) {
-	case *twiml.Play, *twiml.Say, *twiml.Pause, *twiml.Gather, *twiml.Hangup, *twiml.Element:
-		return true
+// specOf returns the entry of v in the verb table. An element that is not
+// a TwiML verb is skipped, as its 12200 warning says; a verb the harness
+// does not execute yet answers the call and ends it with
+// [CodeNotSimulated].
+func (s *Server) specOf(v twiml.Verb) verbSpec {
+	if _, unknown := v.(*twiml.Element); unknown {
+		return verbSpec{answers: never, inWhisper: true, run: func(*Call, twiml.Verb) bool { return false }}
 	}
-	return false
+	if spec, ok := s.verbs[v.VerbName()]; ok {
+		return spec
+	}
+	return verbSpec{answers: always, run: func(c *Call, v twiml.Verb) bool { return c.notSimulatedLocked(v.VerbName()) }}
 }
 
-// notSimulated ends the call at a verb the harness cannot execute yet, with
-// a notification that says so: never a silent skip.
-func (c *Call) notSimulated(v twiml.Verb) bool {
-	c.notify(CodeNotSimulated, LevelError, fmt.Sprintf("<%s> is not simulated by the harness yet; the call ends here", v.VerbName()), c.docURL, "")
-	c.hangUp(StatusCompleted, "<"+v.VerbName()+"> is not simulated")
+// notSimulatedLocked ends the call at a verb the harness cannot execute
+// yet, with a notification that says so: never a silent skip.
+func (c *Call) notSimulatedLocked(name string) bool {
+	c.notifyLocked(CodeNotSimulated, LevelError, fmt.Sprintf("<%s> is not simulated by the harness yet; the call ends here", name), c.program.docURL, "")
+	c.hangUpLocked(StatusCompleted, "<"+name+"> is not simulated")
 	return true
 }
 

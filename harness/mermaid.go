@@ -14,40 +14,40 @@ import (
 func (c *Call) Mermaid() string {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
-	return diagram(c.tree())
+	return diagramLocked(c.treeLocked())
 }
 
 // Mermaid returns a Mermaid sequence diagram of every call of the server.
 func (s *Server) Mermaid() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return diagram(s.order)
+	return diagramLocked(s.order)
 }
 
-// tree returns the call and, recursively, its legs. Call with srv.mu held.
-func (c *Call) tree() []*Call {
+// treeLocked returns the call and, recursively, its legs.
+func (c *Call) treeLocked() []*Call {
 	out := []*Call{c}
-	for _, child := range c.children {
-		out = append(out, child.tree()...)
+	for _, child := range c.dial.children {
+		out = append(out, child.treeLocked()...)
 	}
 	return out
 }
 
-// diagram renders calls as one sequence diagram. Call with srv.mu held.
-func diagram(calls []*Call) string {
+// diagramLocked renders calls as one sequence diagram.
+func diagramLocked(calls []*Call) string {
 	d := &diagrammer{ids: map[string]string{}}
 	var b strings.Builder
 	b.WriteString("sequenceDiagram\n")
 	d.line("participant T as Twilio")
 	type item struct {
 		c *Call
-		e callEvent
+		e *callEvent
 	}
 	var items []item
 	for _, c := range calls {
 		d.party(c)
-		for _, e := range c.events {
-			items = append(items, item{c, e})
+		for i := range c.history.events {
+			items = append(items, item{c, &c.history.events[i]})
 		}
 	}
 	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.e.seq, b.e.seq) })
@@ -101,7 +101,7 @@ func (d *diagrammer) party(c *Call) string {
 }
 
 // event renders one event of c.
-func (d *diagrammer) event(c *Call, e callEvent) {
+func (d *diagrammer) event(c *Call, e *callEvent) {
 	p := d.party(c)
 	switch e.kind {
 	case EventStatus:
@@ -111,25 +111,25 @@ func (d *diagrammer) event(c *Call, e callEvent) {
 		d.add("%s->>T: %s %s", r, e.api.method, escape(shortPath(e.api.path)))
 		d.add("T-->>%s: %d", r, e.api.status)
 	case EventRequest:
-		d.request(e.hook)
+		d.requestLocked(e.hook)
 	case EventSay:
 		d.add("T->>%s: says %s", p, escape(fmt.Sprintf("%q", e.text)))
 	case EventPlay:
-		d.add("T->>%s: plays %s", p, escape(e.text))
+		d.add("T->>%s: plays %s", p, escape(e.detail()))
 	case EventPause:
 		d.add("Note over T,%s: pause %v", p, e.dur)
 	case EventInput:
-		if !strings.HasPrefix(e.text, "the far end will") {
-			d.add("%s->>T: %s", p, escape(e.text))
+		if e.action != ActionPlanned {
+			d.add("%s->>T: %s", p, escape(e.detail()))
 		}
 	case EventSms:
-		d.add("T->>%s: SMS %s", p, escape(e.text))
+		d.add("T->>%s: SMS %s", p, escape(e.detail()))
 	case EventHangup:
 		d.add("Note over T,%s: hang-up: %s", p, escape(e.text))
 	case EventNotification:
 		d.add("Note over T: %d %s", e.code, escape(e.text))
 	default:
-		d.add("Note over T: %s", escape(e.text))
+		d.add("Note over T: %s", escape(e.detail()))
 	}
 }
 
@@ -154,8 +154,8 @@ func (d *diagrammer) status(c *Call, p string, st Status) {
 	}
 }
 
-// request renders a request to the application and its reply.
-func (d *diagrammer) request(w *webhook) {
+// requestLocked renders a request to the application and its reply.
+func (d *diagrammer) requestLocked(w *webhook) {
 	host := w.target
 	path := w.target
 	if u, err := url.Parse(w.target); err == nil {

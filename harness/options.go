@@ -27,11 +27,20 @@ const (
 	DefaultWebhookTimeout = 15 * time.Second
 )
 
-// DefaultStartTime is the instant the virtual clock of a new server shows.
-var DefaultStartTime = time.Date(2025, time.January, 6, 9, 0, 0, 0, time.UTC)
+// DefaultStartTime returns the instant the virtual clock of a new server
+// shows: 6 January 2025, 09:00 UTC.
+func DefaultStartTime() time.Time { return time.Date(2025, time.January, 6, 9, 0, 0, 0, time.UTC) }
 
-// Option configures a [Server]. Options are applied in order by [NewServer].
-type Option func(*config)
+// Option configures a [Server]. Options are applied in order by [NewServer];
+// only this package's With… functions make them.
+type Option interface {
+	apply(*config)
+}
+
+// option is an [Option] made from a function.
+type option func(*config)
+
+func (o option) apply(c *config) { o(c) }
 
 type config struct {
 	accountSID     string
@@ -59,7 +68,7 @@ func defaultConfig() config {
 		accountSID:     DefaultAccountSID,
 		authToken:      DefaultAuthToken,
 		seed:           DefaultSeed,
-		start:          DefaultStartTime,
+		start:          DefaultStartTime(),
 		apps:           map[string]http.Handler{},
 		pricePerMinute: DefaultPricePerMinute,
 		priceUnit:      DefaultPriceUnit,
@@ -76,22 +85,22 @@ func defaultConfig() config {
 // alphanumeric, as the official clients require; the SID must be "AC"
 // followed by 32 hex digits. NewServer panics otherwise.
 func WithAccount(sid, authToken string) Option {
-	return func(c *config) {
+	return option(func(c *config) {
 		mustAccount(sid, authToken)
 		c.accountSID, c.authToken = sid, authToken
-	}
+	})
 }
 
 // WithSeed seeds the generator of SIDs and idempotency tokens (default
 // [DefaultSeed]). The same seed and the same requests give the same SIDs.
 func WithSeed(seed uint64) Option {
-	return func(c *config) { c.seed = seed }
+	return option(func(c *config) { c.seed = seed })
 }
 
 // WithStartTime sets the instant the virtual clock starts at (default
 // [DefaultStartTime]). It is converted to UTC.
 func WithStartTime(t time.Time) Option {
-	return func(c *config) { c.start = t.UTC() }
+	return option(func(c *config) { c.start = t.UTC() })
 }
 
 // WithApp routes every webhook whose URL has the given origin
@@ -104,7 +113,7 @@ func WithApp(origin string, h http.Handler) Option {
 	if err != nil || h == nil {
 		panic("harness: WithApp(" + origin + "): want an origin such as https://app.example.com and a non-nil handler")
 	}
-	return func(c *config) { c.apps[key] = h }
+	return option(func(c *config) { c.apps[key] = h })
 }
 
 // WithAutoRun makes the engine run by itself in a goroutine of the server,
@@ -113,33 +122,33 @@ func WithApp(origin string, h http.Handler) Option {
 // it, nothing happens until the test calls [Server.Run], [Server.Advance] or
 // [Call.Wait].
 func WithAutoRun() Option {
-	return func(c *config) { c.autoRun = true }
+	return option(func(c *config) { c.autoRun = true })
 }
 
 // WithPrice sets what an answered call costs per started minute and the
 // currency (default [DefaultPricePerMinute] [DefaultPriceUnit]). Prices on
 // the Call resource are negative, as Twilio shows charges.
 func WithPrice(perMinute float64, unit string) Option {
-	return func(c *config) { c.pricePerMinute, c.priceUnit = perMinute, strings.ToUpper(unit) }
+	return option(func(c *config) { c.pricePerMinute, c.priceUnit = perMinute, strings.ToUpper(unit) })
 }
 
 // WithQueueTime sets how long an API-created call stays queued before it is
 // dialed (default 0), which the Call resource reports as queue_time.
 func WithQueueTime(d time.Duration) Option {
-	return func(c *config) { c.queueTime = d }
+	return option(func(c *config) { c.queueTime = d })
 }
 
 // WithParty sets the behaviour of whoever is at address (an E.164 number,
 // "client:name" or "sip:user@host"). Addresses nobody described answer at
 // once and stay on the line; see [Server.SetParty] to change one later.
 func WithParty(address string, p scenario.Party) Option {
-	return func(c *config) { c.parties[address] = p }
+	return option(func(c *config) { c.parties[address] = p })
 }
 
 // WithWebhookTimeout sets the real-time limit of a webhook sent over real
 // HTTP (default [DefaultWebhookTimeout]). In-process apps have no limit.
 func WithWebhookTimeout(d time.Duration) Option {
-	return func(c *config) { c.webhookTimeout = d }
+	return option(func(c *config) { c.webhookTimeout = d })
 }
 
 // WithWebhookClient sets the HTTP client for webhooks to origins that no
@@ -147,7 +156,7 @@ func WithWebhookTimeout(d time.Duration) Option {
 // given; by default the server makes its own client with Twilio's timeout
 // and at most 10 redirects.
 func WithWebhookClient(hc *http.Client) Option {
-	return func(c *config) { c.webhookClient = hc }
+	return option(func(c *config) { c.webhookClient = hc })
 }
 
 // DefaultMediaDuration is how long audio played with <Play> lasts when
@@ -157,20 +166,20 @@ const DefaultMediaDuration = 10 * time.Second
 // WithMediaDuration sets how long the audio at url lasts when <Play> plays
 // it (default [DefaultMediaDuration]). The harness does not decode audio.
 func WithMediaDuration(url string, d time.Duration) Option {
-	return func(c *config) { c.media[faultKey(url)] = d }
+	return option(func(c *config) { c.media[faultKey(url)] = d })
 }
 
 // WithFidelity overrides the harness's choices where Twilio's behaviour is
 // undocumented (see [Fidelity]).
 func WithFidelity(f Fidelity) Option {
-	return func(c *config) { c.fidelity = f }
+	return option(func(c *config) { c.fidelity = f })
 }
 
 // WithLenientScripts stops the server from failing the test when a call
 // ends with steps of its far end's script unused (a key press for a menu
 // that never came). The notification [CodeUnusedStep] is logged either way.
 func WithLenientScripts() Option {
-	return func(c *config) { c.lenient = true }
+	return option(func(c *config) { c.lenient = true })
 }
 
 // WithSystemClock runs the server on the system clock instead of its
@@ -181,20 +190,20 @@ func WithLenientScripts() Option {
 // this mode [Server.Run] waits for every call to end and [Server.Advance]
 // sleeps.
 func WithSystemClock() Option {
-	return func(c *config) { c.systemClock, c.autoRun = true, true }
+	return option(func(c *config) { c.systemClock, c.autoRun = true, true })
 }
 
 // WithControlAPI makes the listener of [Server.URL] serve the control API
 // ([Server.ControlHandler]) under [ControlPrefix] besides the REST API, as
 // the standalone server does.
 func WithControlAPI() Option {
-	return func(c *config) { c.control = true }
+	return option(func(c *config) { c.control = true })
 }
 
 // WithListenAddr sets the address [Server.URL] listens on (default
 // "127.0.0.1:0", a free loopback port).
 func WithListenAddr(addr string) Option {
-	return func(c *config) { c.listenAddr = addr }
+	return option(func(c *config) { c.listenAddr = addr })
 }
 
 // originKey normalises an origin or a URL to "scheme://host[:port]" with the

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"time"
@@ -14,8 +15,8 @@ const (
 	// KindVoice fetches a call's TwiML from its Url (or its application's
 	// voice URL) when the call is answered, or after a REST update.
 	KindVoice RequestKind = "voice"
-	// KindFallback fetches TwiML from the FallbackUrl after the voice URL
-	// failed, with ErrorCode and ErrorUrl.
+	// KindFallback fetches TwiML from the FallbackUrl after a request for
+	// the call's TwiML failed, with ErrorCode and ErrorUrl.
 	KindFallback RequestKind = "fallback"
 	// KindStatusCallback reports a call progress event to StatusCallback.
 	KindStatusCallback RequestKind = "status-callback"
@@ -46,13 +47,14 @@ const (
 // Request is one request the fake made to an application, with the reply.
 // Values returned by the server are copies.
 type Request struct {
-	Seq     uint64 // order among everything the server recorded
-	Kind    RequestKind
+	Seq     uint64      // order among everything the server recorded
+	Kind    RequestKind // why it was made
 	CallSID string
 	Method  string
 	// URL is the URL requested: for GET it carries the parameters in its
-	// query.
-	URL string
+	// query. Target is the URL as configured, without them.
+	URL    string
+	Target string
 	// Form holds the parameters sent (the body of a POST, the query of a GET).
 	Form url.Values
 	// Header holds the request headers, X-Twilio-Signature among them.
@@ -66,6 +68,33 @@ type Request struct {
 	// Err is the failure to get a reply (connection refused, timeout), nil
 	// when the application answered, whatever its status.
 	Err error
+}
+
+// MarshalJSON writes the request with snake_case names, its parameters as
+// "params" and its error as text.
+func (r Request) MarshalJSON() ([]byte, error) {
+	type wire struct {
+		Seq         uint64              `json:"seq"`
+		Time        time.Time           `json:"time"`
+		CallSID     string              `json:"call_sid"`
+		Kind        RequestKind         `json:"kind"`
+		Method      string              `json:"method"`
+		URL         string              `json:"url"`
+		Target      string              `json:"target"`
+		Params      map[string][]string `json:"params"`
+		Headers     map[string][]string `json:"headers"`
+		Status      int                 `json:"reply_status,omitempty"`
+		ReplyHeader map[string][]string `json:"reply_headers,omitempty"`
+		ReplyBody   string              `json:"reply_body,omitempty"`
+		Error       string              `json:"error,omitempty"`
+	}
+	w := wire{Seq: r.Seq, Time: r.Time, CallSID: r.CallSID, Kind: r.Kind, Method: r.Method, URL: r.URL,
+		Target: r.Target, Params: r.Form, Headers: r.Header, Status: r.Status, ReplyHeader: r.ReplyHeader,
+		ReplyBody: r.ReplyBody}
+	if r.Err != nil {
+		w.Error = r.Err.Error()
+	}
+	return json.Marshal(w)
 }
 
 // APIRequest is one REST request the server answered.
@@ -106,62 +135,7 @@ type Notification struct {
 	Message string    `json:"message"`
 	// URL and Method are those of the request that failed, if any.
 	URL    string `json:"url,omitempty"`
-	Method string
-}
-
-// EventKind is the kind of an [Event] in a call's history.
-type EventKind string
-
-// The kinds of event in a call's history.
-const (
-	EventStatus       EventKind = "status"       // the call's status changed
-	EventAPI          EventKind = "api"          // a REST request concerned the call
-	EventRequest      EventKind = "request"      // the fake made a request for the call
-	EventSay          EventKind = "say"          // <Say> spoke
-	EventPause        EventKind = "pause"        // <Pause> waited
-	EventHangup       EventKind = "hangup"       // the application or the far end hung up
-	EventNotification EventKind = "notification" // an error or warning was logged
-	EventNote         EventKind = "note"         // something else worth knowing, in words
-	EventPlay         EventKind = "play"         // <Play> played audio or tones
-	EventInput        EventKind = "input"        // the far end pressed keys, spoke, or will
-	EventGather       EventKind = "gather"       // a <Gather> ended, with what it collected
-	EventRecord       EventKind = "record"       // a <Record> started or ended
-	EventDial         EventKind = "dial"         // a <Dial> started, bridged or ended
-	EventSms          EventKind = "sms"          // <Sms> sent a message
-	EventFork         EventKind = "fork"         // <Start> or <Stop> changed a stream, transcription or recording
-)
-
-// Event is one entry of a call's history.
-type Event struct {
-	Seq     uint64
-	Time    time.Time // virtual
-	CallSID string
-	Kind    EventKind
-	// Status is the new status of an EventStatus.
-	Status Status
-	// Text is what was said, why the call hung up, or a notification's
-	// message.
-	Text string
-	// Duration is how long a Say or a Pause lasted.
-	Duration time.Duration
-	// Code is a notification's error code.
-	Code int
-	// Request is set for EventRequest, APIRequest for EventAPI.
-	Request    *Request
-	APIRequest *APIRequest
-}
-
-// callEvent is the compact form of an Event kept in a call's history.
-type callEvent struct {
-	seq    uint64
-	at     time.Time
-	kind   EventKind
-	status Status
-	text   string
-	dur    time.Duration
-	code   int
-	hook   *webhook
-	api    *apiRecord
+	Method string `json:"method,omitempty"`
 }
 
 // apiRecord is the compact form of an APIRequest.
@@ -200,7 +174,7 @@ func (s *Server) Requests() []Request {
 	defer s.mu.Unlock()
 	out := make([]Request, len(s.hooksLog))
 	for i, w := range s.hooksLog {
-		out[i] = w.export()
+		out[i] = w.exportLocked()
 	}
 	return out
 }
@@ -228,8 +202,8 @@ func (s *Server) Notifications() []Notification {
 	return out
 }
 
-// nextSeq returns the next number of the server's record. Call with s.mu held.
-func (s *Server) nextSeq() uint64 {
+// nextSeqLocked returns the next number of the server's record.
+func (s *Server) nextSeqLocked() uint64 {
 	s.seq++
 	return s.seq
 }

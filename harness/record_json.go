@@ -22,86 +22,9 @@ type CallRecordJSON struct {
 	Ended         *time.Time     `json:"ended,omitempty"`
 	DurationMS    int64          `json:"duration_ms"`
 	Price         string         `json:"price,omitempty"`
-	Events        []eventJSON    `json:"events"`
+	Events        []Event        `json:"events"`
 	Notifications []Notification `json:"notifications"`
 	Recordings    []Recording    `json:"recordings"`
-}
-
-type eventJSON struct {
-	Seq        uint64      `json:"seq"`
-	Time       time.Time   `json:"time"`
-	Kind       EventKind   `json:"kind"`
-	Status     Status      `json:"status,omitempty"`
-	Text       string      `json:"text,omitempty"`
-	DurationMS int64       `json:"duration_ms,omitempty"`
-	Code       int         `json:"code,omitempty"`
-	Request    *requestRec `json:"request,omitempty"`
-	API        *APIRequest `json:"api_request,omitempty"`
-}
-
-type requestRec struct {
-	Kind        RequestKind         `json:"kind"`
-	Method      string              `json:"method"`
-	URL         string              `json:"url"`
-	Params      map[string][]string `json:"params"`
-	Headers     map[string][]string `json:"headers"`
-	Status      int                 `json:"reply_status,omitempty"`
-	ReplyHeader map[string][]string `json:"reply_headers,omitempty"`
-	ReplyBody   string              `json:"reply_body,omitempty"`
-	Error       string              `json:"error,omitempty"`
-}
-
-// recordJSON returns the call's record. Call with srv.mu held.
-func (c *Call) recordJSON() CallRecordJSON {
-	opt := func(t time.Time) *time.Time {
-		if t.IsZero() {
-			return nil
-		}
-		return &t
-	}
-	out := CallRecordJSON{SID: c.sid, AccountSID: c.account, ParentSID: c.parent, Direction: c.direction,
-		From: c.from, To: c.to, Status: c.status, AnsweredBy: c.answeredBy, Created: c.created,
-		Started: opt(c.started), Answered: opt(c.answered), Ended: opt(c.ended),
-		DurationMS: c.duration().Milliseconds(), Price: c.price,
-		Events: make([]eventJSON, 0, len(c.events)), Notifications: []Notification{}, Recordings: []Recording{}}
-	for _, e := range c.events {
-		ej := eventJSON{Seq: e.seq, Time: e.at, Kind: e.kind, Status: e.status, Text: e.text,
-			DurationMS: e.dur.Milliseconds(), Code: e.code}
-		if e.hook != nil {
-			r := e.hook.export()
-			ej.Request = &requestRec{Kind: r.Kind, Method: r.Method, URL: r.URL, Params: r.Form, Headers: r.Header,
-				Status: r.Status, ReplyHeader: r.ReplyHeader, ReplyBody: r.ReplyBody}
-			if r.Err != nil {
-				ej.Request.Error = r.Err.Error()
-			}
-		}
-		if e.api != nil {
-			a := e.api.export()
-			ej.API = &a
-		}
-		out.Events = append(out.Events, ej)
-	}
-	for _, n := range c.notes {
-		out.Notifications = append(out.Notifications, *n)
-	}
-	for _, r := range c.recordings {
-		out.Recordings = append(out.Recordings, *r)
-	}
-	return out
-}
-
-// JSON returns the call's record as indented JSON: its state, every event
-// with the requests made and their replies, its notifications and
-// recordings.
-func (c *Call) JSON() []byte {
-	c.srv.mu.Lock()
-	rec := c.recordJSON()
-	c.srv.mu.Unlock()
-	data, err := json.MarshalIndent(rec, "", "  ")
-	if err != nil {
-		panic("harness: cannot render a call's record: " + err.Error())
-	}
-	return data
 }
 
 // ServerRecordJSON is the JSON form of a server's record, as
@@ -113,14 +36,85 @@ type ServerRecordJSON struct {
 	Messages    []Message        `json:"messages"`
 }
 
+// RecordOption changes what [Call.JSON] and [Server.RecordJSON] include.
+type RecordOption interface {
+	applyRecord(*recordConfig)
+}
+
+type recordConfig struct {
+	noReplyBodies bool
+}
+
+type recordOption func(*recordConfig)
+
+func (o recordOption) applyRecord(c *recordConfig) { o(c) }
+
+// WithoutReplyBodies leaves the bodies of the applications' replies out of
+// the record, so that the records of two identical runs compare equal even
+// when the application writes its TwiML's attributes in map order (as
+// twilio-go's twiml package does).
+func WithoutReplyBodies() RecordOption {
+	return recordOption(func(c *recordConfig) { c.noReplyBodies = true })
+}
+
+func recordConfigOf(opts []RecordOption) recordConfig {
+	var rc recordConfig
+	for _, o := range opts {
+		o.applyRecord(&rc)
+	}
+	return rc
+}
+
+// recordJSONLocked returns the call's record.
+func (c *Call) recordJSONLocked(rc recordConfig) CallRecordJSON {
+	opt := func(t time.Time) *time.Time {
+		if t.IsZero() {
+			return nil
+		}
+		return &t
+	}
+	ln := &c.line
+	out := CallRecordJSON{SID: c.sid, AccountSID: c.account, ParentSID: c.parent, Direction: c.direction,
+		From: c.from, To: c.to, Status: ln.status, AnsweredBy: c.amd.answeredBy, Created: c.created,
+		Started: opt(ln.started), Answered: opt(ln.answered), Ended: opt(ln.ended),
+		DurationMS: c.durationLocked().Milliseconds(), Price: ln.price,
+		Events: make([]Event, 0, len(c.history.events)), Notifications: []Notification{}, Recordings: []Recording{}}
+	for i := range c.history.events {
+		e := c.history.events[i].exportLocked(c.sid)
+		if rc.noReplyBodies && e.Request != nil {
+			e.Request.ReplyBody = ""
+		}
+		out.Events = append(out.Events, e)
+	}
+	for _, n := range c.history.notes {
+		out.Notifications = append(out.Notifications, *n)
+	}
+	for _, r := range c.history.recordings {
+		out.Recordings = append(out.Recordings, *r)
+	}
+	return out
+}
+
+// JSON returns the call's record as indented JSON: its state, every event
+// with the requests made and their replies, its notifications and
+// recordings.
+func (c *Call) JSON(opts ...RecordOption) []byte {
+	rc := recordConfigOf(opts)
+	c.srv.mu.Lock()
+	rec := c.recordJSONLocked(rc)
+	c.srv.mu.Unlock()
+	return mustIndent(rec)
+}
+
 // RecordJSON returns the record of every call, every REST request and every
 // message as indented JSON.
-func (s *Server) RecordJSON() []byte {
+func (s *Server) RecordJSON(opts ...RecordOption) []byte {
+	rc := recordConfigOf(opts)
 	s.mu.Lock()
-	rec := ServerRecordJSON{Now: s.clock.now, Calls: make([]CallRecordJSON, 0, len(s.order)),
+	rec := ServerRecordJSON{Now: s.clock.Now(), Calls: make([]CallRecordJSON, 0, len(s.order)),
 		APIRequests: make([]APIRequest, 0, len(s.apiLog)), Messages: make([]Message, 0, len(s.messages))}
 	for _, c := range s.order {
-		rec.Calls = append(rec.Calls, c.recordJSON())
+		rec.Calls = append(rec.Calls, c.recordJSONLocked(rc))
 	}
 	for _, r := range s.apiLog {
 		rec.APIRequests = append(rec.APIRequests, r.export())
@@ -129,7 +123,12 @@ func (s *Server) RecordJSON() []byte {
 		rec.Messages = append(rec.Messages, *m)
 	}
 	s.mu.Unlock()
-	data, err := json.MarshalIndent(rec, "", "  ")
+	return mustIndent(rec)
+}
+
+// mustIndent renders a record: its types always marshal.
+func mustIndent(v any) []byte {
+	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		panic("harness: cannot render the record: " + err.Error())
 	}

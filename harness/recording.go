@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/twimlharness/twimlharness/harness/internal/signing"
+	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
 )
 
 // Recording is a recording of a call: of the whole call (Record=true on the
@@ -40,21 +43,21 @@ const (
 	sourceStart  = "StartCallRecordingTwiML"
 )
 
-// newRecording starts a recording of the call now and returns it with its
-// in-progress callback, if subscribed. Call with srv.mu held.
-func (c *Call) newRecording(source string, channels int, track, trim, cbURL, cbMethod string, events recEventSet) (*Recording, *webhook) {
+// newRecordingLocked starts a recording of the call now and returns it with
+// its in-progress callback, if subscribed.
+func (c *Call) newRecordingLocked(source string, channels int, track, trim, cbURL, cbMethod string, events recEventSet) (*Recording, *webhook) {
 	s := c.srv
-	r := &Recording{SID: s.ids.sid("RE"), AccountSID: c.account, CallSID: c.sid, Source: source,
-		Channels: channels, Track: track, Trim: trim, Status: "in-progress", Start: s.clock.now,
+	r := &Recording{SID: s.ids.SID("RE"), AccountSID: c.account, CallSID: c.sid, Source: source,
+		Channels: channels, Track: track, Trim: trim, Status: "in-progress", Start: s.clock.Now(),
 		callbackURL: cbURL, callbackMethod: cbMethod, callbackEvents: events}
 	r.URL = "https://api.twilio.com/2010-04-01/Accounts/" + c.account + "/Recordings/" + r.SID
-	c.recordings = append(c.recordings, r)
-	return r, c.recordingCallback(r, recInProgress)
+	c.history.recordings = append(c.history.recordings, r)
+	return r, c.recordingCallbackLocked(r, recInProgress)
 }
 
-// startRecording begins the call's Record=true recording at answer and
-// returns the in-progress callback if subscribed. Call with srv.mu held.
-func (c *Call) startRecording() *webhook {
+// startRecordingLocked begins the call's Record=true recording at answer
+// and returns the in-progress callback if subscribed.
+func (c *Call) startRecordingLocked() *webhook {
 	p := c.params
 	if p == nil || !p.record {
 		return nil
@@ -63,15 +66,14 @@ func (c *Call) startRecording() *webhook {
 	if p.recordingChannels == "dual" {
 		channels = 2
 	}
-	_, w := c.newRecording(sourceAPI, channels, p.recordingTrack, p.trim, p.recordingStatusCallback,
+	_, w := c.newRecordingLocked(sourceAPI, channels, p.recordingTrack, p.trim, p.recordingStatusCallback,
 		p.recordingStatusCallbackMethod, p.recordingEvents)
 	return w
 }
 
-// apiRecording returns the call's Record=true recording, or nil. Call with
-// srv.mu held.
-func (c *Call) apiRecording() *Recording {
-	for _, r := range c.recordings {
+// apiRecordingLocked returns the call's Record=true recording, or nil.
+func (c *Call) apiRecordingLocked() *Recording {
+	for _, r := range c.history.recordings {
 		if r.Source == sourceAPI {
 			return r
 		}
@@ -79,9 +81,9 @@ func (c *Call) apiRecording() *Recording {
 	return nil
 }
 
-// stop ends the recording now, keeping d of it (the whole recording when d
-// is negative). Call with srv.mu held.
-func (r *Recording) stop(now time.Time, d time.Duration) {
+// stopLocked ends the recording now, keeping d of it (the whole recording
+// when d is negative).
+func (r *Recording) stopLocked(now time.Time, d time.Duration) {
 	if r.Status != "in-progress" {
 		return
 	}
@@ -95,17 +97,17 @@ func (r *Recording) stop(now time.Time, d time.Duration) {
 	}
 }
 
-// stopRecordings ends the recordings still running when the call ends.
-// Call with srv.mu held.
-func (c *Call) stopRecordings() {
-	for _, r := range c.recordings {
-		r.stop(c.srv.clock.now, -1)
+// stopRecordingsLocked ends the recordings still running when the call
+// ends.
+func (c *Call) stopRecordingsLocked() {
+	for _, r := range c.history.recordings {
+		r.stopLocked(c.srv.clock.Now(), -1)
 	}
 }
 
-// recordingCallback builds the recording status callback of r for ev if it
-// is subscribed. Call with srv.mu held.
-func (c *Call) recordingCallback(r *Recording, ev recEventSet) *webhook {
+// recordingCallbackLocked builds the recording status callback of r for ev
+// if it is subscribed.
+func (c *Call) recordingCallbackLocked(r *Recording, ev recEventSet) *webhook {
 	if r == nil {
 		return nil
 	}
@@ -115,24 +117,24 @@ func (c *Call) recordingCallback(r *Recording, ev recEventSet) *webhook {
 	if r.callbackURL == "" || r.callbackEvents&ev == 0 {
 		return nil
 	}
-	p := params{
-		{"AccountSid", c.account},
-		{"CallSid", c.sid},
-		{"ErrorCode", "0"},
-		{"RecordingChannels", strconv.Itoa(r.Channels)},
-		{"RecordingSid", r.SID},
-		{"RecordingSource", r.Source},
-		{"RecordingStartTime", rfc2822(r.Start)},
-		{"RecordingStatus", r.Status},
-		{"RecordingTrack", r.Track},
-		{"RecordingUrl", r.URL},
+	p := signing.Params{
+		{Name: "AccountSid", Value: c.account},
+		{Name: "CallSid", Value: c.sid},
+		{Name: "ErrorCode", Value: "0"},
+		{Name: "RecordingChannels", Value: strconv.Itoa(r.Channels)},
+		{Name: "RecordingSid", Value: r.SID},
+		{Name: "RecordingSource", Value: r.Source},
+		{Name: "RecordingStartTime", Value: twilioapi.Date(r.Start)},
+		{Name: "RecordingStatus", Value: r.Status},
+		{Name: "RecordingTrack", Value: r.Track},
+		{Name: "RecordingUrl", Value: r.URL},
 	}
 	if r.Status != "in-progress" {
-		p.add("RecordingDuration", strconv.Itoa(int(r.Duration/time.Second)))
+		p.Add("RecordingDuration", strconv.Itoa(int(r.Duration/time.Second)))
 	}
 	method := r.callbackMethod
 	if method == "" {
 		method = http.MethodPost
 	}
-	return c.srv.newWebhook(KindRecordingStatusCallback, c, method, r.callbackURL, p)
+	return c.srv.out.buildLocked(KindRecordingStatusCallback, c, method, r.callbackURL, p)
 }

@@ -1,5 +1,7 @@
 package harness
 
+import "github.com/twimlharness/twimlharness/harness/internal/sid"
+
 // Reset forgets every call, request, notification, message, fault and party
 // the server has, and restarts the SID generator from its seed (see
 // [Server.Reseed]). Accounts, applications and incoming numbers stay, and
@@ -9,12 +11,9 @@ func (s *Server) Reset() {
 	defer s.drive.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, t := range s.clock.queue {
-		t.index = -1
-	}
-	s.clock.queue = nil
+	s.clock.Clear()
 	for _, c := range s.order {
-		c.srv.cancelCall(c)
+		c.forgetLocked()
 	}
 	clear(s.calls)
 	s.order = nil
@@ -22,20 +21,20 @@ func (s *Server) Reset() {
 		a.calls = nil
 	}
 	s.hooksLog, s.apiLog, s.notes, s.messages = nil, nil, nil, nil
-	clear(s.faults)
+	clear(s.out.faults)
 	clear(s.parsed)
 	clear(s.parties)
 	for addr, p := range s.cfg.parties {
 		s.parties[addr] = p
 	}
-	s.ids = newIDs(s.cfg.seed)
+	s.ids = sid.New(s.cfg.seed)
 }
 
-// cancelCall marks a forgotten call as ended, so that anyone waiting on it
-// stops. Call with s.mu held.
-func (s *Server) cancelCall(c *Call) {
-	if !c.status.Ended() {
-		c.status = StatusCanceled
+// forgetLocked marks a forgotten call as ended, so that anyone waiting on
+// it stops.
+func (c *Call) forgetLocked() {
+	if !c.line.status.Ended() {
+		c.line.status = StatusCanceled
 	}
 	select {
 	case <-c.done:
@@ -49,5 +48,5 @@ func (s *Server) Reseed(seed uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cfg.seed = seed
-	s.ids = newIDs(seed)
+	s.ids = sid.New(seed)
 }

@@ -2,43 +2,169 @@ package harness
 
 import (
 	"crypto/subtle"
-	"encoding/json"
-	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
+
+	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
 )
 
 const (
+	apiVersion   = "2010-04-01"
 	apiPrefix    = "/" + apiVersion + "/Accounts/"
 	maxBodyBytes = 1 << 20
-	jsonType     = "application/json"
-	csvType      = "text/csv"
 )
 
-// apiReply is what a REST handler returns: a status and a value for the
-// adapter to render as JSON or CSV, or an error in Twilio's shape. The wire
+// restResources is the REST API's route table: one line a resource, each
+// declared in its own file.
+func restResources() []resource {
+	return []resource{
+		callsResource(),
+	}
+}
+
+// resource is one REST resource under /2010-04-01/Accounts/{AccountSid}/:
+// the path of its list ("Calls", "Calls/{CallSid}/Recordings") and the
+// operations it serves. The list's path takes list and create; the path
+// with "/{Sid}" after it takes fetch, update and delete. A nil operation is
+// answered 405.
+type resource struct {
+	path                  string
+	list, create          apiHandler
+	fetch, update, delete apiHandler
+}
+
+// apiHandler answers one REST operation. It runs without the server's lock.
+type apiHandler func(s *Server, req *apiRequest) apiReply
+
+// apiRequest is an authenticated REST request, routed.
+type apiRequest struct {
+	http   *http.Request
+	acct   *account
+	path   string           // the request's path, as sent
+	format twilioapi.Format // from the path's extension
+	vars   []string         // the values of the pattern's {…} segments, in order
+	names  []string         // their names
+}
+
+// param returns the value of the path segment {name}.
+func (r *apiRequest) param(name string) string {
+	for i, n := range r.names {
+		if n == name {
+			return r.vars[i]
+		}
+	}
+	return ""
+}
+
+// form returns the request's POST parameters, parsed once.
+func (r *apiRequest) form() (twilioapi.Form, *APIError) {
+	if r.http.PostForm == nil {
+		if err := r.http.ParseForm(); err != nil {
+			return nil, badRequest(codeBadRequest, "The request parameters could not be read: %v", err)
+		}
+	}
+	return twilioapi.Form(r.http.PostForm), nil
+}
+
+// query returns the request's query parameters.
+func (r *apiRequest) query() url.Values { return r.http.URL.Query() }
+
+// apiReply is what a REST handler returns: a status and a body to render in
+// the representation asked for, or an error in Twilio's shape. The wire
 // format lives in [Server.serveAPI] alone.
 type apiReply struct {
 	status  int
-	value   any // *callResource, *callList, or nil for no body
-	callSID string
+	body    func(twilioapi.Format) []byte // nil for no body
+	callSID string                        // the call the request concerned, for the record
 	err     *APIError
+}
+
+// route is one pattern of the router: the segments of a path under the
+// account, "{Name}" for a variable one.
+type route struct {
+	segments []string
+	names    []string
+	methods  map[string]apiHandler
+}
+
+// router finds the handler of a request from the route table.
+type router struct {
+	routes []route
+}
+
+func newRouter(resources []resource) *router {
+	rt := &router{}
+	for _, res := range resources {
+		rt.add(res.path, map[string]apiHandler{http.MethodGet: res.list, http.MethodPost: res.create})
+		rt.add(res.path+"/{Sid}", map[string]apiHandler{http.MethodGet: res.fetch, http.MethodPost: res.update, http.MethodDelete: res.delete})
+	}
+	return rt
+}
+
+func (rt *router) add(pattern string, methods map[string]apiHandler) {
+	for m, h := range methods {
+		if h == nil {
+			delete(methods, m)
+		}
+	}
+	if len(methods) == 0 {
+		return
+	}
+	r := route{segments: strings.Split(pattern, "/"), methods: methods}
+	for _, seg := range r.segments {
+		if name, ok := strings.CutPrefix(seg, "{"); ok {
+			r.names = append(r.names, strings.TrimSuffix(name, "}"))
+		}
+	}
+	rt.routes = append(rt.routes, r)
+}
+
+// match returns the handler for method and the segments of a path under
+// the account (its last segment without the extension), with the values of
+// the variable segments; found is false when no pattern matches, and the
+// handler nil when the pattern does not take the method.
+func (rt *router) match(method string, segments []string) (h apiHandler, r *route, vars []string, found bool) {
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	for i := range rt.routes {
+		r := &rt.routes[i]
+		if len(r.segments) != len(segments) {
+			continue
+		}
+		vars = vars[:0]
+		ok := true
+		for j, seg := range r.segments {
+			if strings.HasPrefix(seg, "{") {
+				if segments[j] == "" {
+					ok = false
+					break
+				}
+				vars = append(vars, segments[j])
+			} else if seg != segments[j] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return r.methods[method], r, vars, true
+		}
+	}
+	return nil, nil, nil, false
 }
 
 // serveAPI is the REST API: authentication, routing, rendering and the
 // record of every request.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-	acct, reply := s.authenticate(r)
-	csv := false
-	if reply.err == nil {
-		reply, csv = s.route(acct, r)
-	}
-	status, ctype, body := render(reply, csv)
+	req := &apiRequest{http: r, path: r.URL.Path, format: twilioapi.JSON}
+	reply := s.dispatch(req)
+	status, ctype, body := render(reply, req.format)
 	if reply.err != nil && reply.err.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
 	}
-	s.recordAPI(r, acct, reply.callSID, status, ctype, body)
+	s.recordAPI(r, req.acct, reply.callSID, status, ctype, body)
 	if ctype != "" {
 		w.Header().Set("Content-Type", ctype)
 	}
@@ -46,97 +172,73 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
+// dispatch authenticates req, finds its handler in the route table and
+// runs it. It sets req's account, format and path variables on the way.
+// Errors are JSON unless the path asks for XML with ".xml", or names a
+// route of the API without an extension (the 2010 API's default).
+func (s *Server) dispatch(req *apiRequest) apiReply {
+	rest, inAPI := strings.CutPrefix(req.path, apiPrefix)
+	acctSID, rest, _ := strings.Cut(rest, "/")
+	segments := strings.Split(rest, "/")
+	last, ext := twilioapi.SplitExt(segments[len(segments)-1])
+	segments[len(segments)-1] = last
+	format, known := twilioapi.FormatOf(ext)
+	if ext != "" && known {
+		req.format = format
+	}
+	acct, aerr := s.authenticate(req.http)
+	if aerr != nil {
+		return apiReply{err: aerr}
+	}
+	req.acct = acct
+	if !inAPI || !known || acctSID != acct.sid {
+		return apiReply{err: notFound(req.path)}
+	}
+	h, r, vars, found := s.routes.match(req.http.Method, segments)
+	if !found {
+		return apiReply{err: notFound(req.path)}
+	}
+	req.format = format
+	if h == nil {
+		return apiReply{err: &APIError{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed,
+			Message: "Method not allowed: " + req.http.Method + " " + req.path}}
+	}
+	req.vars, req.names = vars, r.names
+	return h(s, req)
+}
+
 // authenticate checks HTTP Basic auth against the server's accounts.
-func (s *Server) authenticate(r *http.Request) (*account, apiReply) {
+func (s *Server) authenticate(r *http.Request) (*account, *APIError) {
 	user, pass, ok := r.BasicAuth()
 	s.mu.Lock()
 	closed := s.closed
 	acct := s.accounts[user]
 	s.mu.Unlock()
 	if closed {
-		return nil, apiReply{err: &APIError{Status: http.StatusServiceUnavailable, Code: codeServiceUnavailable, Message: "Service unavailable: the harness server is closed"}}
+		return nil, &APIError{Status: http.StatusServiceUnavailable, Code: codeServiceUnavailable, Message: "Service unavailable: the harness server is closed"}
 	}
 	if !ok || acct == nil || subtle.ConstantTimeCompare([]byte(pass), []byte(acct.token)) != 1 {
-		return nil, apiReply{err: &APIError{Status: http.StatusUnauthorized, Code: codeAuthenticate, Message: "Authenticate"}}
+		return nil, &APIError{Status: http.StatusUnauthorized, Code: codeAuthenticate, Message: "Authenticate"}
 	}
-	return acct, apiReply{}
+	return acct, nil
 }
 
-// route finds the handler for the request's path and method. It also
-// reports whether the CSV representation was asked for.
-func (s *Server) route(acct *account, r *http.Request) (apiReply, bool) {
-	path := r.URL.Path
-	rest, ok := strings.CutPrefix(path, apiPrefix)
-	if !ok {
-		return apiReply{err: notFound(path)}, false
-	}
-	sid, rest, _ := strings.Cut(rest, "/")
-	if sid != acct.sid {
-		return apiReply{err: notFound(path)}, false
-	}
-	var ext string
-	switch {
-	case rest == "Calls.json" || rest == "Calls.csv":
-		ext = rest[len("Calls."):]
-		switch r.Method {
-		case http.MethodPost:
-			return s.createCall(acct, r), false
-		case http.MethodGet, http.MethodHead:
-			return s.listCalls(acct, r), ext == "csv"
-		}
-	case strings.HasPrefix(rest, "Calls/") && strings.Count(rest, "/") == 1:
-		file := rest[len("Calls/"):]
-		var callSID string
-		var found bool
-		if callSID, found = strings.CutSuffix(file, ".json"); found {
-			ext = "json"
-		} else if callSID, found = strings.CutSuffix(file, ".csv"); found {
-			ext = "csv"
-		} else {
-			return apiReply{err: notFound(path)}, false
-		}
-		switch r.Method {
-		case http.MethodGet, http.MethodHead:
-			return s.fetchCall(acct, callSID, path), ext == "csv"
-		case http.MethodPost:
-			return s.updateCall(acct, callSID, path, r), false
-		case http.MethodDelete:
-			return s.deleteCall(acct, callSID, path), false
-		}
-	default:
-		return apiReply{err: notFound(path)}, false
-	}
-	return apiReply{err: &APIError{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed,
-		Message: "Method not allowed: " + r.Method + " " + path}}, false
-}
-
-// render turns a reply into its status, content type and body.
-func render(reply apiReply, csv bool) (int, string, []byte) {
+// render turns a reply into its status, content type and body in the
+// representation f.
+func render(reply apiReply, f twilioapi.Format) (int, string, []byte) {
 	if e := reply.err; e != nil {
-		body, _ := json.Marshal(errorBody{Code: e.Code, Message: e.Message, MoreInfo: moreInfo(e.Code), Status: e.Status})
-		return e.Status, jsonType, body
+		ctype, body := twilioapi.NewErrorBody(e.Status, e.Code, e.Message).Render(f)
+		return e.Status, ctype, body
 	}
-	if reply.value == nil {
+	if reply.body == nil {
 		return reply.status, "", nil
 	}
-	if csv {
-		return reply.status, csvType, renderCSV(reply.value)
-	}
-	switch v := reply.value.(type) {
-	case *callResource:
-		return reply.status, jsonType, v.appendJSON(make([]byte, 0, 2048))
-	case *callList:
-		return reply.status, jsonType, v.appendJSON(make([]byte, 0, 512+2048*len(v.Calls)))
-	}
-	panic(fmt.Sprintf("harness: no JSON rendering for %T", reply.value))
+	return reply.status, f.ContentType(), reply.body(f)
 }
 
-// errorBody is Twilio's REST error body.
-type errorBody struct {
-	Code     int    `json:"code"`
-	Message  string `json:"message"`
-	MoreInfo string `json:"more_info"`
-	Status   int    `json:"status"`
+// instance returns a reply with one resource, rendered by its schema.
+func instance[T any](status int, schema *twilioapi.Schema[T], v *T, callSID string) apiReply {
+	return apiReply{status: status, callSID: callSID, body: func(f twilioapi.Format) []byte { return schema.Render(f, v) }}
 }
 
 // recordAPI adds a served request to the record, and to the history of the
@@ -144,8 +246,8 @@ type errorBody struct {
 func (s *Server) recordAPI(r *http.Request, acct *account, callSID string, status int, ctype string, body []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.tick()
-	rec := &apiRecord{seq: s.nextSeq(), at: s.clock.now, callSID: callSID, method: r.Method,
+	s.tickLocked()
+	rec := &apiRecord{seq: s.nextSeqLocked(), at: s.clock.Now(), callSID: callSID, method: r.Method,
 		path: r.URL.RequestURI(), status: status, contentType: ctype, body: string(body)}
 	if r.Method == http.MethodPost {
 		rec.form = r.PostForm
@@ -155,6 +257,6 @@ func (s *Server) recordAPI(r *http.Request, acct *account, callSID string, statu
 	}
 	s.apiLog = append(s.apiLog, rec)
 	if c := s.calls[callSID]; c != nil {
-		c.events = append(c.events, callEvent{seq: rec.seq, at: rec.at, kind: EventAPI, api: rec})
+		c.history.events = append(c.history.events, callEvent{seq: rec.seq, at: rec.at, kind: EventAPI, api: rec})
 	}
 }

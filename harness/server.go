@@ -10,6 +10,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/twimlharness/twimlharness/harness/internal/clock"
+	"github.com/twimlharness/twimlharness/harness/internal/sid"
+	"github.com/twimlharness/twimlharness/harness/internal/signing"
 	"github.com/twimlharness/twimlharness/scenario"
 	"github.com/twimlharness/twimlharness/twiml"
 )
@@ -36,8 +39,10 @@ type TB interface {
 type Server struct {
 	cfg     config
 	api     http.Handler
+	routes  *router
+	verbs   map[string]verbSpec // the verb table; read only
 	client  *http.Client
-	hooks   *http.Client
+	out     *outbox
 	ctx     context.Context
 	cancel  context.CancelFunc
 	t       TB
@@ -47,9 +52,10 @@ type Server struct {
 	closing sync.Once
 
 	mu sync.Mutex
-	// guards the fields below, and every Call's mutable fields
-	clock    clock
-	ids      *ids
+	// guards the fields below, every Call's mutable parts, and the outbox's
+	// faults; methods that need it held end in Locked
+	clock    *clock.Queue
+	ids      *sid.Generator
 	accounts map[string]*account
 	calls    map[string]*Call
 	order    []*Call // every call ever created, in creation order
@@ -57,7 +63,6 @@ type Server struct {
 	numbers  map[string]*IncomingNumber // by phone number
 	parties  map[string]scenario.Party
 	parsed   map[string]*twiml.Document // cache of parsed TwiML, by text
-	faults   map[string]*injected       // by URL without query
 	media    map[string]time.Duration   // length of audio, by URL
 	messages []*Message
 	hooksLog []*webhook
@@ -74,7 +79,7 @@ type Server struct {
 type account struct {
 	sid    string
 	token  string
-	signer *signer
+	signer *signing.Signer
 	calls  []*Call // the account's calls that the API still shows, oldest first
 }
 
@@ -87,7 +92,7 @@ func NewServer(t TB, opts ...Option) *Server {
 	}
 	cfg := defaultConfig()
 	for _, o := range opts {
-		o(&cfg)
+		o.apply(&cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
@@ -95,29 +100,31 @@ func NewServer(t TB, opts ...Option) *Server {
 		ctx:      ctx,
 		cancel:   cancel,
 		t:        t,
-		ids:      newIDs(cfg.seed),
+		ids:      sid.New(cfg.seed),
 		accounts: map[string]*account{},
 		calls:    map[string]*Call{},
 		apps:     map[string]*Application{},
 		numbers:  map[string]*IncomingNumber{},
 		parties:  map[string]scenario.Party{},
 		parsed:   map[string]*twiml.Document{},
-		faults:   map[string]*injected{},
 		media:    map[string]time.Duration{},
 	}
 	for u, d := range cfg.media {
 		s.media[u] = d
 	}
-	s.clock.now = cfg.start
+	start := cfg.start
 	if cfg.systemClock {
-		s.clock.now = systemNow()
+		start = systemNow()
 	}
+	s.clock = clock.New(start)
 	s.wake = sync.NewCond(&s.mu)
 	s.wakeCh = make(chan struct{}, 1)
 	for addr, p := range cfg.parties {
 		s.parties[addr] = p
 	}
-	s.accounts[cfg.accountSID] = &account{sid: cfg.accountSID, token: cfg.authToken, signer: newSigner(cfg.authToken)}
+	s.accounts[cfg.accountSID] = &account{sid: cfg.accountSID, token: cfg.authToken, signer: signing.NewSigner(cfg.authToken)}
+	s.routes = newRouter(restResources())
+	s.verbs = verbTable()
 	s.api = http.HandlerFunc(s.serveAPI)
 	s.client = &http.Client{
 		Transport: inProcess{s.api},
@@ -126,10 +133,7 @@ func NewServer(t TB, opts ...Option) *Server {
 			return http.ErrUseLastResponse
 		},
 	}
-	s.hooks = cfg.webhookClient
-	if s.hooks == nil {
-		s.hooks = newWebhookClient(cfg.webhookTimeout)
-	}
+	s.out = newOutbox(s)
 	switch {
 	case cfg.systemClock:
 		s.wg.Add(1)
@@ -161,7 +165,7 @@ func (s *Server) Close() {
 		}
 		s.wg.Wait()
 		s.conns.Wait()
-		s.hooks.CloseIdleConnections()
+		s.out.client.CloseIdleConnections()
 	})
 }
 
@@ -234,7 +238,7 @@ func (s *Server) trackConn(_ net.Conn, st http.ConnState) {
 func (s *Server) GomegaString() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return fmt.Sprintf("harness server (account %s, %d calls, virtual time %s)", s.cfg.accountSID, len(s.order), s.clock.now.Format(time.RFC3339))
+	return fmt.Sprintf("harness server (account %s, %d calls, virtual time %s)", s.cfg.accountSID, len(s.order), s.clock.Now().Format(time.RFC3339))
 }
 
 // AccountSID returns the SID of the server's first account.
@@ -271,31 +275,31 @@ func mustAccount(sid, token string) {
 // account, and returns its SID and auth token. Empty arguments are generated
 // from the server's seed. It returns an error if the SID is taken or either
 // value is malformed.
-func (s *Server) AddAccount(sid, authToken string) (string, string, error) {
+func (s *Server) AddAccount(accountSID, authToken string) (string, string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if sid == "" {
-		sid = s.ids.sid("AC")
+	if accountSID == "" {
+		accountSID = s.ids.SID("AC")
 	}
 	if authToken == "" {
-		authToken = s.ids.sid("")
+		authToken = s.ids.SID("")
 	}
-	if err := CheckAccount(sid, authToken); err != nil {
+	if err := CheckAccount(accountSID, authToken); err != nil {
 		return "", "", err
 	}
-	if _, ok := s.accounts[sid]; ok {
-		return "", "", fmt.Errorf("harness: add account %s: the server already has it", sid)
+	if _, ok := s.accounts[accountSID]; ok {
+		return "", "", fmt.Errorf("harness: add account %s: the server already has it", accountSID)
 	}
-	s.accounts[sid] = &account{sid: sid, token: authToken, signer: newSigner(authToken)}
-	return sid, authToken, nil
+	s.accounts[accountSID] = &account{sid: accountSID, token: authToken, signer: signing.NewSigner(authToken)}
+	return accountSID, authToken, nil
 }
 
 // AuthTokenOf returns the auth token of the account sid, and whether the
 // server has that account.
-func (s *Server) AuthTokenOf(sid string) (string, bool) {
+func (s *Server) AuthTokenOf(accountSID string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.accounts[sid]
+	a, ok := s.accounts[accountSID]
 	if !ok {
 		return "", false
 	}
@@ -326,7 +330,7 @@ func (s *Server) ClearParty(address string) {
 func (s *Server) Now() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.clock.now
+	return s.clock.Now()
 }
 
 // logf logs through the owning test, if any.

@@ -3,9 +3,11 @@ package harness
 import (
 	"fmt"
 	"mime"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Transcript returns the call's history as text, one line per event, with
@@ -15,7 +17,7 @@ func (c *Call) Transcript() string {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
 	var b strings.Builder
-	c.writeTranscript(&b)
+	c.writeTranscriptLocked(&b)
 	return b.String()
 }
 
@@ -29,21 +31,21 @@ func (s *Server) Transcript() string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		c.writeTranscript(&b)
+		c.writeTranscriptLocked(&b)
 	}
 	return b.String()
 }
 
-// writeTranscript writes the call's header line and its events. Call with
-// srv.mu held.
-func (c *Call) writeTranscript(b *strings.Builder) {
+// writeTranscriptLocked writes the call's header line and its events.
+func (c *Call) writeTranscriptLocked(b *strings.Builder) {
 	fmt.Fprintf(b, "call %s %s from %s to %s", c.sid, c.direction, c.from, c.to)
 	if c.parent != "" {
 		fmt.Fprintf(b, " (child of %s)", c.parent)
 	}
 	b.WriteByte('\n')
-	for _, e := range c.events {
-		fmt.Fprintf(b, "  %s  %-12s %s\n", clockText(e.at.Sub(c.srv.cfg.start)), e.kind, e.describe())
+	for i := range c.history.events {
+		e := &c.history.events[i]
+		fmt.Fprintf(b, "  %s  %-12s %s\n", clockText(e.at.Sub(c.srv.cfg.start)), e.kind, e.lineLocked())
 	}
 }
 
@@ -53,15 +55,15 @@ func clockText(d time.Duration) string {
 	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
 }
 
-// describe renders the event's details for the transcript.
-func (e callEvent) describe() string {
+// lineLocked renders the event's details for the transcript.
+func (e *callEvent) lineLocked() string {
 	switch e.kind {
 	case EventStatus:
 		return string(e.status)
 	case EventAPI:
 		return fmt.Sprintf("%s %s -> %d", e.api.method, e.api.path, e.api.status)
 	case EventRequest:
-		return e.hook.describe()
+		return e.hook.describeLocked()
 	case EventSay:
 		return fmt.Sprintf("%q (%v)", e.text, e.dur)
 	case EventPause:
@@ -69,17 +71,22 @@ func (e callEvent) describe() string {
 	case EventNotification:
 		return fmt.Sprintf("%d %s", e.code, e.text)
 	}
-	return e.text
+	return e.detail()
 }
 
 // transcriptParams are the parameters a transcript shows for a request.
 var transcriptParams = []string{"CallStatus", "SequenceNumber", "ErrorCode", "RecordingStatus", "CallDuration"}
 
-// describe renders a request and its reply on one line. Call with srv.mu
-// held.
-func (w *webhook) describe() string {
+// replyExcerpt is how much of a failed request's reply a transcript shows.
+const replyExcerpt = 80
+
+// describeLocked renders a request and its reply on one line: the URL as
+// requested (for a GET, with the parameters in its query), the parameters
+// worth seeing, and the reply; for a reply that failed, the start of its
+// body, and for a 401 or 403, the URL that was signed.
+func (w *webhook) describeLocked() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s", w.kind, w.method, w.target)
+	fmt.Fprintf(&b, "%s %s %s", w.kind, w.method, w.url)
 	form, _ := url.ParseQuery(w.body)
 	var shown []string
 	for _, k := range transcriptParams {
@@ -104,8 +111,27 @@ func (w *webhook) describe() string {
 		if len(w.reply) > 0 {
 			fmt.Fprintf(&b, " (%d bytes)", len(w.reply))
 		}
+		if w.status >= 400 && len(w.reply) > 0 {
+			fmt.Fprintf(&b, ": %q", excerpt(w.reply, replyExcerpt))
+		}
+		if w.status == http.StatusUnauthorized || w.status == http.StatusForbidden {
+			fmt.Fprintf(&b, " (X-Twilio-Signature was computed for %s: does the application check the same URL?)", w.url)
+		}
 	}
 	return b.String()
+}
+
+// excerpt returns the start of s, at most n bytes on a rune boundary,
+// with "…" when it was cut, its white space folded.
+func excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // FailureReporter is what [LogTranscriptOnFailure] needs from a test:

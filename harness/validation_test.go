@@ -2,6 +2,7 @@ package harness_test
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"mime"
@@ -61,7 +62,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatalf("AddAccount: %v", err)
 	}
-	otherApp, err := srv.AddApplication(harness.Application{AccountSID: other, VoiceURL: validURL})
+	otherApp, err := srv.AddApplication(harness.Application{AccountSID: other, VoiceSettings: harness.VoiceSettings{VoiceURL: validURL}})
 	if err != nil {
 		t.Fatalf("AddApplication: %v", err)
 	}
@@ -174,7 +175,11 @@ type twilioError struct {
 func checkErrorResponse(status int, header http.Header, body []byte) (twilioError, error) {
 	var e twilioError
 	var problems []error
-	if mt, _, err := mime.ParseMediaType(header.Get("Content-Type")); err != nil || mt != "application/json" {
+	mt, _, err := mime.ParseMediaType(header.Get("Content-Type"))
+	if err == nil && mt == "application/xml" {
+		return checkXMLError(status, body)
+	}
+	if err != nil || mt != "application/json" {
 		problems = append(problems, fmt.Errorf("Content-Type is %q, want application/json", header.Get("Content-Type")))
 	}
 	var fields map[string]json.RawMessage
@@ -205,6 +210,35 @@ func checkErrorResponse(status int, header http.Header, body []byte) (twilioErro
 	}
 	if e.Status != status {
 		problems = append(problems, fmt.Errorf("body %s: status is %d, but the HTTP status is %d", body, e.Status, status))
+	}
+	return e, errors.Join(problems...)
+}
+
+// checkXMLError checks an error in Twilio's XML shape:
+// <TwilioResponse><RestException> with the same four fields as JSON.
+func checkXMLError(status int, body []byte) (twilioError, error) {
+	var doc struct {
+		XMLName xml.Name `xml:"TwilioResponse"`
+		E       struct {
+			Code     int    `xml:"Code"`
+			Message  string `xml:"Message"`
+			MoreInfo string `xml:"MoreInfo"`
+			Status   int    `xml:"Status"`
+		} `xml:"RestException"`
+	}
+	if err := xml.Unmarshal(body, &doc); err != nil {
+		return twilioError{}, fmt.Errorf("body %q is not Twilio's XML error: %v", body, err)
+	}
+	e := twilioError{Code: doc.E.Code, Message: doc.E.Message, MoreInfo: doc.E.MoreInfo, Status: doc.E.Status}
+	var problems []error
+	if e.Message == "" {
+		problems = append(problems, fmt.Errorf("body %s: empty message", body))
+	}
+	if want := fmt.Sprintf("https://www.twilio.com/docs/errors/%d", e.Code); e.MoreInfo != want {
+		problems = append(problems, fmt.Errorf("body %s: MoreInfo is %q, want %q", body, e.MoreInfo, want))
+	}
+	if e.Status != status {
+		problems = append(problems, fmt.Errorf("body %s: Status is %d, but the HTTP status is %d", body, e.Status, status))
 	}
 	return e, errors.Join(problems...)
 }
@@ -366,7 +400,11 @@ func TestInvalidRequests(t *testing.T) {
 			wantStatus: 400, wantCode: 21209},
 		{name: "update/Twiml of 4001 characters", method: post, path: livePath, form: url.Values{"Twiml": {twimlOfLength(4001)}},
 			wantStatus: 400, wantCode: 32018},
-		{name: "fetch/unknown extension", method: get, path: apiRoot + "{acct}/Calls/{live}.xml",
+		{name: "fetch/unknown extension", method: get, path: apiRoot + "{acct}/Calls/{live}.txt",
+			wantStatus: 404, wantCode: 20404},
+		{name: "fetch/unknown call as XML", method: get, path: apiRoot + "{acct}/Calls/CA00000000000000000000000000000000.xml",
+			wantStatus: 404, wantCode: 20404},
+		{name: "fetch/unknown call without extension (XML)", method: get, path: apiRoot + "{acct}/Calls/CA00000000000000000000000000000000",
 			wantStatus: 404, wantCode: 20404},
 
 		// The list.
@@ -537,6 +575,14 @@ func checkResponse(rec *httptest.ResponseRecorder) (map[string]any, error) {
 		}
 		return v, nil
 	case "text/csv":
+		return nil, nil
+	case "application/xml":
+		var doc struct {
+			XMLName xml.Name `xml:"TwilioResponse"`
+		}
+		if err := xml.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+			return nil, fmt.Errorf("status %d: body %q is not a TwilioResponse: %v", rec.Code, rec.Body, err)
+		}
 		return nil, nil
 	}
 	return nil, fmt.Errorf("status %d with Content-Type %q", rec.Code, rec.Header().Get("Content-Type"))

@@ -836,8 +836,11 @@ func TestActionFailure(t *testing.T) {
 		}
 	}
 	fallback := func(p *api.CreateCallParams) { p.SetFallbackUrl(origin + "/fallback") }
-	withFallbackForActions := harness.DefaultFidelity()
-	withFallbackForActions.FallbackForActions = true
+	noFallbackForActions := harness.DefaultFidelity()
+	noFallbackForActions.NoFallbackForActions = true
+	// Twilio's "Availability and Reliability" page: the fallback serves "a
+	// fatal error while executing your call", an action's document among
+	// them; NoFallbackForActions keeps the harness's older behaviour.
 	tests := []struct {
 		name     string
 		opts     []harness.Option
@@ -846,18 +849,18 @@ func TestActionFailure(t *testing.T) {
 		wantLen  time.Duration
 	}{
 		{
-			name:     "by default: 11200 and the application error message, although the call has a FallbackUrl",
-			want:     []req{voiceReq, {harness.KindAction, "POST", "/menu", values("Digits", "1")}},
-			wantSaid: []string{"Press 1", "We are sorry, an application error has occurred. Goodbye."},
-			wantLen:  time.Second + 3600*time.Millisecond, // 9 words
-		},
-		{
-			name: "FallbackForActions: the FallbackUrl gets ErrorCode and ErrorUrl",
-			opts: []harness.Option{harness.WithFidelity(withFallbackForActions)},
+			name: "by default: the FallbackUrl gets ErrorCode and ErrorUrl",
 			want: []req{voiceReq, {harness.KindAction, "POST", "/menu", values("Digits", "1")},
 				{harness.KindFallback, "POST", "/fallback", values("ErrorCode", "11200", "ErrorUrl", origin+"/menu")}},
 			wantSaid: []string{"Press 1", "Fallback menu"},
 			wantLen:  2 * time.Second,
+		},
+		{
+			name:     "NoFallbackForActions: 11200 and the application error message, although the call has a FallbackUrl",
+			opts:     []harness.Option{harness.WithFidelity(noFallbackForActions)},
+			want:     []req{voiceReq, {harness.KindAction, "POST", "/menu", values("Digits", "1")}},
+			wantSaid: []string{"Press 1", "We are sorry, an application error has occurred. Goodbye."},
+			wantLen:  time.Second + 3600*time.Millisecond, // 9 words
 		},
 	}
 	for _, tt := range tests {

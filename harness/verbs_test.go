@@ -241,6 +241,47 @@ func TestGatherBargeIn(t *testing.T) {
 	}
 }
 
+// TestEmptyRecording: "If Twilio receives an empty recording, it will not
+// make a request to the action URL; the call flow continues with the next
+// verb" (Twilio's <Record> page). Fidelity.EmptyRecordingRequestsAction
+// keeps the harness's older behaviour.
+func TestEmptyRecording(t *testing.T) {
+	voice := `<Response><Say>Leave a message</Say><Record action="/recorded" maxLength="30" timeout="3"/><Say>No message</Say></Response>`
+	paths := map[string]string{"/voice": voice, "/recorded": `<Response><Say>Thanks</Say></Response>`}
+	silent := scenario.Party{Steps: []scenario.Step{{Do: scenario.Action{Kind: scenario.Silent}}}}
+	requestsAction := harness.DefaultFidelity()
+	requestsAction.EmptyRecordingRequestsAction = true
+	tests := []struct {
+		name     string
+		opts     []harness.Option
+		want     []req
+		wantSaid []string
+	}{
+		{"by default: no request, the next verb", nil,
+			[]req{voiceReq}, []string{"Leave a message", "No message"}},
+		{"EmptyRecordingRequestsAction: the action with RecordingDuration", []harness.Option{harness.WithFidelity(requestsAction)},
+			[]req{voiceReq, {harness.KindAction, "POST", "/recorded", values("RecordingDuration", "3")}}, []string{"Leave a message", "Thanks"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := append([]harness.Option{harness.WithApp(origin, &docs{paths: paths}), harness.WithParty(to, silent)}, tt.opts...)
+			srv := newServer(t, opts...)
+			c := place(t, srv, nil)
+			c.Wait()
+			if diff := cmp.Diff(tt.want, requests(c, "RecordingDuration")); diff != "" {
+				t.Errorf("requests mismatch (-want +got):\n%s\n%s", diff, c.Transcript())
+			}
+			if diff := cmp.Diff(tt.wantSaid, said(c)); diff != "" {
+				t.Errorf("said mismatch (-want +got):\n%s", diff)
+			}
+			recs := c.Recordings()
+			if len(recs) != 1 || recs[0].Status != "absent" {
+				t.Errorf("recordings = %+v, want one absent", recs)
+			}
+		})
+	}
+}
+
 func TestRecord(t *testing.T) {
 	voice := `<Response><Say>Leave a message</Say><Record action="/recorded" maxLength="30" timeout="3"/><Say>No message</Say></Response>`
 	tests := []struct {
@@ -257,8 +298,6 @@ func TestRecord(t *testing.T) {
 			map[string]string{"Digits": "hangup", "RecordingDuration": "5", "CallStatus": "completed"}, harness.StatusCompleted},
 		{"maxLength", scenario.Step{Do: scenario.Action{Kind: scenario.Talk, Duration: 40 * time.Second}},
 			map[string]string{"RecordingDuration": "30", "CallStatus": "in-progress"}, harness.StatusCompleted},
-		{"silence", scenario.Step{Do: scenario.Action{Kind: scenario.Silent}},
-			map[string]string{"RecordingDuration": "3", "CallStatus": "in-progress"}, harness.StatusCompleted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -55,8 +55,7 @@ func demo(args []string, stdout, stderr io.Writer) int {
 		harness.WithApp(remindersOrigin, reminders),
 		harness.WithParty(billingNumber, scenario.Busy().RingsFor(4*time.Second)))
 	defer srv.Close()
-	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: clinicNumber, VoiceURL: clinicOrigin + "/voice",
-		StatusCallback: clinicOrigin + "/status"}); err != nil {
+	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: clinicNumber, VoiceSettings: harness.VoiceSettings{VoiceURL: clinicOrigin + "/voice", StatusCallback: clinicOrigin + "/status"}}); err != nil {
 		fmt.Fprintf(stderr, "twimlharness demo: %v\n", err)
 		return 1
 	}
@@ -106,7 +105,7 @@ func demo(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintf(stdout, "%d calls, %v of virtual time, in %v of real time.\n", len(calls),
-		srv.Now().Sub(harness.DefaultStartTime), time.Since(start).Round(time.Microsecond))
+		srv.Now().Sub(harness.DefaultStartTime()), time.Since(start).Round(time.Microsecond))
 	for _, n := range srv.Notifications() {
 		fmt.Fprintf(stderr, "twimlharness demo: unexpected notification %d: %s\n", n.Code, n.Message)
 		return 1

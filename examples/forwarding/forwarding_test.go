@@ -96,7 +96,7 @@ func TestForwarding(t *testing.T) {
 			app := forwarding.New(forwarding.Config{Owner: owner})
 			srv := harness.NewServer(t, harness.WithApp(origin, app), harness.WithParty(owner, tt.owner))
 			harness.LogTranscriptOnFailure(t, srv)
-			_, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: business, VoiceURL: origin + "/voice"})
+			_, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: business, VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}})
 			g.Expect(err).NotTo(HaveOccurred())
 
 			call, err := srv.IncomingCall(caller, business, tt.caller)

@@ -1,0 +1,75 @@
+package harness
+
+// Every code the harness answers or logs, in one place. Twilio's codes are
+// named after their entries in Twilio's error catalog
+// (https://www.twilio.com/docs/api/errors/NNNNN); the harness's own codes
+// are in the 99xxx range, which Twilio does not use. Codes of TwiML
+// problems found while parsing are the twiml package's (twiml.Code…).
+
+// The harness's own notification codes.
+const (
+	// CodeNotSimulated is logged for a verb the harness cannot execute yet.
+	// The call ends after it.
+	CodeNotSimulated = 99001
+	// CodeRedirectLoop is logged for a call that loaded too many documents
+	// at one virtual instant (see [Fidelity.MaxDocumentsAtOnce]). The call
+	// ends after it.
+	CodeRedirectLoop = 99002
+	// CodeUnusedStep is logged when a call ends with a step of its far
+	// end's script unused: a key press for a menu that never came, say,
+	// with what the call did instead.
+	CodeUnusedStep = 99003
+)
+
+// Twilio's codes of the REST API's errors.
+const (
+	codeBadRequest          = 20001 // invalid or malformed parameter (Twilio: "Invalid parameter")
+	codeAuthenticate        = 20003
+	codeMethodNotAllowed    = 20004
+	codeDeleteLiveCall      = 20009
+	codeNotFound            = 20404
+	codeServiceUnavailable  = 20503
+	codeNoTo                = 21201
+	codeNoURL               = 21205 // also a malformed or relative URL
+	codeInvalidSendDigits   = 21206
+	codeInvalidTimeout      = 21208
+	codeInvalidMethod       = 21209
+	codeInvalidTo           = 21211
+	codeInvalidFrom         = 21212
+	codeNoFrom              = 21213
+	codeToUnreachable       = 21214
+	codeGeoPermission       = 21215
+	codeBlocked             = 21216
+	codeToNotValid          = 21217
+	codeInvalidApplication  = 21218
+	codeInvalidCallState    = 21220
+	codeMachineDetection    = 21234
+	codeInvalidCallbackEvnt = 21626
+	codeTwimlTooLong        = 32018
+)
+
+// Twilio's codes of the notifications the engine logs about a call.
+const (
+	codeInvalidURL        = 11100 // "Invalid URL format"
+	codeHTTPRetrieval     = 11200 // "HTTP retrieval failure"
+	codeHTTPConnection    = 11205 // "HTTP connection failure"
+	codeTooManyRedirects  = 11215 // "HTTP too many redirects"
+	codeBadRedirect       = 11216 // "HTTP invalid redirect": a 3xx other than 301, 302, 303 and 307, or one without a Location
+	codeReplyTooLarge     = 11750 // "TwiML response body too large"
+	codeEmptyReply        = 11770 // "Empty response body"
+	codeContentType       = 12300 // "Invalid Content-Type"
+	codeDialInDial        = 13201 // "Dial: Cannot Dial out from a Dial Call Segment"
+	codeDialPhoneNumber   = 13223 // "Dial: Invalid phone number format"
+	codeRejectAnswered    = 13810 // "Reject: Invalid cause"
+	codeCallbackHTTPError = 15003 // "Call Progress: Warning Response to Callback URL"
+	codeAMDNoCallback     = 21262 // "No AMD status callback URL"
+	codeTwimlAndURL       = 32019 // "Twiml and Voice URL both set"
+)
+
+// SIP response codes the engine ends calls with.
+const (
+	sipOK          = 200
+	sipNotFound    = 404 // <Reject reason="rejected">, unreachable
+	sipBusyHere    = 486 // busy
+	sipRequestTerm = 487 // canceled, or no answer within the timeout
+)

@@ -1,0 +1,275 @@
+package harness
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/twimlharness/twimlharness/scenario"
+)
+
+// EventKind is the kind of an [Event] in a call's history.
+type EventKind string
+
+// The kinds of event in a call's history.
+const (
+	EventStatus       EventKind = "status"       // the call's status changed
+	EventAPI          EventKind = "api"          // a REST request concerned the call
+	EventRequest      EventKind = "request"      // the fake made a request for the call
+	EventSay          EventKind = "say"          // <Say> spoke
+	EventPause        EventKind = "pause"        // <Pause> waited
+	EventHangup       EventKind = "hangup"       // the application or the far end hung up
+	EventNotification EventKind = "notification" // an error or warning was logged
+	EventNote         EventKind = "note"         // something else worth knowing, in words
+	EventPlay         EventKind = "play"         // <Play> played audio or tones
+	EventInput        EventKind = "input"        // the far end pressed keys, spoke, or will
+	EventGather       EventKind = "gather"       // a <Gather> ended, with what it collected
+	EventRecord       EventKind = "record"       // a <Record> started or ended
+	EventDial         EventKind = "dial"         // a <Dial> started, bridged or ended
+	EventSms          EventKind = "sms"          // <Sms> sent a message
+	EventFork         EventKind = "fork"         // <Start> or <Stop> changed a stream, transcription or recording
+)
+
+// EventAction says what happened within an event's kind: which input the
+// far end gave, how a <Gather> ended, which step of a <Dial> this is. It is
+// empty where the kind says it all.
+type EventAction string
+
+// The actions of events.
+const (
+	ActionPlanned    EventAction = "planned"     // EventInput: what the far end will do at the verb starting (Step)
+	ActionPressed    EventAction = "pressed"     // EventInput: the far end pressed Digits
+	ActionSpoke      EventAction = "spoke"       // EventInput: the far end said Words
+	ActionTalked     EventAction = "talked"      // EventInput: the far end talks for Duration into a <Record>
+	ActionSendDigits EventAction = "send-digits" // EventPlay: the Calls API's SendDigits were played
+	ActionCollected  EventAction = "collected"   // EventGather: the gather ended with Digits (and Key)
+	ActionHeard      EventAction = "heard"       // EventGather: the gather ended with the speech Words
+	ActionNoInput    EventAction = "no-input"    // EventGather: nothing came; on to the next verb
+	ActionBeep       EventAction = "beep"        // EventRecord: the beep before recording
+	ActionStarted    EventAction = "started"     // EventRecord, EventFork: recording SID (or a stream…) started
+	ActionStopped    EventAction = "stopped"     // EventRecord, EventFork: it stopped; Text says why
+	ActionDialing    EventAction = "dialing"     // EventDial: legs start ringing (To)
+	ActionWhisper    EventAction = "whisper"     // EventDial: the answering leg runs its whisper (URL)
+	ActionBridged    EventAction = "bridged"     // EventDial: the caller and a leg (SID) are connected
+	ActionDialEnded  EventAction = "ended"       // EventDial: the Dial ended with DialCallStatus Status
+	ActionDetecting  EventAction = "detecting"   // EventNote: answering machine detection started
+	ActionDetected   EventAction = "detected"    // EventNote: detection answered (Words) after Duration
+)
+
+// Event is one entry of a call's history. Kind says what happened and
+// Action refines it; the fields that apply are set, the others are zero.
+type Event struct {
+	Seq     uint64      `json:"seq"`
+	Time    time.Time   `json:"time"` // virtual
+	CallSID string      `json:"call_sid"`
+	Kind    EventKind   `json:"kind"`
+	Action  EventAction `json:"action,omitempty"`
+	// Status is the new status of an EventStatus, and the DialCallStatus
+	// of a Dial that ended.
+	Status Status `json:"status,omitempty"`
+	// Text is the event in words, as the transcript shows it after the
+	// kind: what was said for a <Say>, why for a hang-up, the message of a
+	// notification.
+	Text string `json:"text,omitempty"`
+	// Words is what was said: a <Say>'s text, the far end's speech, what a
+	// <Gather> heard, an SMS's body, answering machine detection's answer.
+	Words string `json:"words,omitempty"`
+	// URL is the audio a <Play> played, a whisper's document, a stream's
+	// URL.
+	URL string `json:"url,omitempty"`
+	// Digits are tones played, keys the far end pressed, or what a
+	// <Gather> collected (without its finish key, which is Key).
+	Digits string `json:"digits,omitempty"`
+	Key    string `json:"key,omitempty"`
+	// To is whom a <Dial> rings, to whom an SMS went, or where a stream or
+	// SIPREC session of <Start> goes.
+	To string `json:"to,omitempty"`
+	// SID is the recording, leg or message the event is about.
+	SID string `json:"sid,omitempty"`
+	// Step is the far end's step, in words, for ActionPlanned.
+	Step string `json:"step,omitempty"`
+	// Duration is how long a Say, Pause, Play or beep lasted, what a
+	// recording kept, or how long detection took.
+	Duration time.Duration `json:"-"`
+	// Code is a notification's error code.
+	Code int `json:"code,omitempty"`
+	// Request is set for EventRequest, APIRequest for EventAPI.
+	Request    *Request    `json:"request,omitempty"`
+	APIRequest *APIRequest `json:"api_request,omitempty"`
+}
+
+// MarshalJSON writes the event with snake_case names and its Duration in
+// milliseconds, as "duration_ms".
+func (e Event) MarshalJSON() ([]byte, error) {
+	type plain Event // without this method
+	return json.Marshal(struct {
+		plain
+		DurationMS int64 `json:"duration_ms,omitempty"`
+	}{plain(e), e.Duration.Milliseconds()})
+}
+
+// callEvent is the compact form of an Event kept in a call's history: typed
+// fields only; its text is rendered when a view asks for it.
+type callEvent struct {
+	seq    uint64
+	at     time.Time
+	kind   EventKind
+	action EventAction
+	status Status
+	text   string // words said or heard; a reason; a note; a message
+	url    string
+	digits string
+	dur    time.Duration
+	code   int
+	hook   *webhook
+	api    *apiRecord
+	more   *eventMore // for the few kinds that need more
+}
+
+// eventMore holds the fields few events have.
+type eventMore struct {
+	key      string         // EventGather: the finish key
+	to, from string         // EventDial: whom it rings; EventSms: to and from
+	sid      string         // the recording, leg or message
+	step     *scenario.Step // ActionPlanned
+	noun     string         // EventFork: recording, stream, siprec, transcription
+	name     string         // EventFork: the noun's name
+	elapsed  time.Duration  // EventRecord stopped: how long the verb recorded
+	inTurn   bool           // EventDial dialing: one leg after the other
+	sequence bool           // ActionPressed: keys pressed as one sequence (during a Dial)
+	legTo    string         // EventDial bridged, on the parent: the leg's address
+}
+
+func (e *callEvent) extra() *eventMore {
+	if e.more == nil {
+		return &eventMore{}
+	}
+	return e.more
+}
+
+// detail renders the event in words, as [Event.Text] shows it.
+func (e *callEvent) detail() string {
+	m := e.extra()
+	switch e.kind {
+	case EventStatus:
+		return ""
+	case EventPlay:
+		if e.digits == "" {
+			return e.url
+		}
+		if e.action == ActionSendDigits {
+			return "digits " + e.digits + " (SendDigits)"
+		}
+		return "digits " + e.digits
+	case EventInput:
+		switch e.action {
+		case ActionPlanned:
+			return "the far end will " + m.step.String()
+		case ActionPressed:
+			if m.sequence || len(e.digits) != 1 {
+				return fmt.Sprintf("pressed %q", e.digits)
+			}
+			return fmt.Sprintf("pressed %q", e.digits[0])
+		case ActionSpoke:
+			return fmt.Sprintf("said %q", e.text)
+		case ActionTalked:
+			return fmt.Sprintf("talks for %v", e.dur)
+		}
+	case EventGather:
+		switch e.action {
+		case ActionNoInput:
+			return "no input: on to the next verb"
+		case ActionHeard:
+			return fmt.Sprintf("heard %q", e.text)
+		}
+		s := fmt.Sprintf("collected %q", e.digits)
+		if m.key != "" {
+			s += fmt.Sprintf(", finished on %q", m.key)
+		}
+		return s
+	case EventRecord:
+		switch e.action {
+		case ActionBeep:
+			return "beep"
+		case ActionStarted:
+			return "recording " + m.sid
+		}
+		return fmt.Sprintf("%s (%v): recorded %v", e.text, m.elapsed.Truncate(time.Second), e.dur)
+	case EventDial:
+		switch e.action {
+		case ActionDialing:
+			how := "at once"
+			if m.inTurn {
+				how = "one after the other"
+			}
+			return fmt.Sprintf("dialing %s %s, for %ds each", m.to, how, int(e.dur/time.Second))
+		case ActionWhisper:
+			return "whisper " + e.url
+		case ActionBridged:
+			if m.legTo != "" {
+				return "bridged with " + m.legTo + " (" + m.sid + ")"
+			}
+			return "bridged with " + m.sid
+		case ActionDialEnded:
+			return "ended: DialCallStatus=" + string(e.status)
+		}
+	case EventSms:
+		return fmt.Sprintf("to %s from %s: %q", m.to, m.from, e.text)
+	case EventFork:
+		verb := "started "
+		if e.action == ActionStopped {
+			verb = "stopped "
+		}
+		if m.noun == "recording" && m.sid != "" {
+			return verb + "recording " + m.sid
+		}
+		parts := []string{m.noun}
+		if m.name != "" {
+			parts = append(parts, fmt.Sprintf("%q", m.name))
+		}
+		if m.to != "" {
+			parts = append(parts, "to "+m.to)
+		}
+		return verb + strings.Join(parts, " ")
+	case EventNote:
+		switch e.action {
+		case ActionDetecting:
+			return "answering machine detection (" + e.text + ") started"
+		case ActionDetected:
+			return "answering machine detection: " + e.text + " after " + e.dur.String()
+		}
+	}
+	return e.text
+}
+
+// exportLocked returns the event as the API shows it.
+func (e *callEvent) exportLocked(callSID string) Event {
+	m := e.extra()
+	out := Event{Seq: e.seq, Time: e.at, CallSID: callSID, Kind: e.kind, Action: e.action, Status: e.status,
+		Text: e.detail(), URL: e.url, Digits: e.digits, Duration: e.dur, Code: e.code,
+		Key: m.key, SID: m.sid, To: m.to}
+	switch e.kind {
+	case EventSay, EventSms, EventInput, EventGather:
+		out.Words = e.text
+	case EventNote:
+		if e.action == ActionDetected {
+			out.Words = e.text
+		}
+	}
+	if e.action == ActionTalked {
+		out.Words = ""
+	}
+	if m.step != nil {
+		out.Step = m.step.String()
+	}
+	if e.hook != nil {
+		r := e.hook.exportLocked()
+		out.Request = &r
+	}
+	if e.api != nil {
+		r := e.api.export()
+		out.APIRequest = &r
+	}
+	return out
+}
