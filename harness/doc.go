@@ -7,12 +7,14 @@
 // engine:
 //
 //	srv := harness.NewServer(t, harness.WithApp("https://app.example.com", myApp))
-//	c := &client.Client{Credentials: client.NewCredentials(srv.AccountSID(), srv.AuthToken()),
-//		HTTPClient: srv.HTTPClient()}
-//	c.SetAccountSid(srv.AccountSID())
-//	tw := twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
+//	tw := twilioclient.New(srv)          // twilio-go, reaching srv in-process
 //	call, _ := tw.Api.CreateCall(params) // the app's own code, unchanged
 //	info := srv.Call(*call.Sid).Wait()   // a 60-second ring costs microseconds
+//
+// (twilioclient is this module's package
+// github.com/twimlharness/twimlharness/twilioclient; any client whose
+// transport is [Server.HTTPClient]'s, or that is aimed at [Server.URL],
+// works the same.)
 //
 // # Time
 //
@@ -36,7 +38,12 @@
 // Every request is form-encoded (a GET carries the parameters in its query),
 // signed with X-Twilio-Signature as twilio-go's RequestValidator checks it
 // (see [Signature]), and carries User-Agent TwilioProxy/1.1 and an
-// I-Twilio-Idempotency-Token header.
+// I-Twilio-Idempotency-Token header. An in-process handler gets the request
+// an http.Server would hand it: r.URL holds only the path and query (with
+// r.RequestURI), r.Host the origin's host, r.TLS is set for an https origin,
+// and r.RemoteAddr is one of Twilio's addresses, so an application that
+// rebuilds its public URL from the request validates the signature as it
+// does in production.
 //
 // # Calls and parties
 //
@@ -66,9 +73,12 @@
 //     instant the call leaves the queue; the queue time is 0 unless
 //     [WithQueueTime] sets one.
 //   - start_time is when dialing began; duration (and CallDuration) is the
-//     time from answer to end, in whole seconds; it is "0" for calls that
-//     ended without being answered and null while the call is live.
-//     end_time is set for every call that ended once dialed.
+//     time from answer to end, in whole seconds. As the Call resource page
+//     says, duration is null for busy, failed, unanswered and ongoing calls
+//     and end_time is null unless the call completed; CallDuration is "0"
+//     for them ([Fidelity.UnansweredCallTimes] shows "0" and the end time
+//     on the resource too). The EndTime list filters still find them by
+//     when they ended.
 //   - Duration in the completed callback is in started minutes: at least 1
 //     for an answered call, 0 for one never answered. The price is that many
 //     minutes at [WithPrice]'s rate, negative, with five decimals
@@ -83,15 +93,23 @@
 //     TimeLimit, Record, RecordingChannels, RecordingTrack, Trim, list filter
 //     or Status is 20001; Twiml over 4,000 characters is 32018; both Url and
 //     Twiml on an update is 20001; deleting a live call is 20009 with HTTP 400;
-//     StatusCallback on an update without Url or Twiml is 21205; an unknown
-//     StatusCallbackEvent is 21626.
+//     an unknown StatusCallbackEvent is 21626. An update of StatusCallback
+//     alone is accepted. TimeLimit must be at most 14,400 seconds, Twilio's
+//     default limit ([Fidelity.MaxTimeLimit] raises it up to the 24 hours an
+//     account may ask for).
 //   - A request with the credentials of one account to another account's
 //     path is answered 404, as for a resource that does not exist.
 //   - PageSize above 1,000 is read as 1,000. StartTime< and EndTime< keep
 //     calls on or before the bound, StartTime> and EndTime> on or after it; a
 //     date alone means its midnight, UTC. StartTime= keeps calls of that day.
 //   - The CSV representation has a header row named as the JSON fields, and
-//     no subresource_uris.
+//     no subresource_uris. The XML representation (".xml", or no extension,
+//     the 2010 API's default) is <TwilioResponse><Call> with the JSON fields
+//     in PascalCase, null as an empty element, subresource URIs without
+//     ".json", and lists as <Calls page=… pagesize=… start=… end=… uri=…
+//     firstpageuri=… previouspageuri=… nextpageuri=…>. Errors are
+//     <TwilioResponse><RestException> for ".xml" and for a route of the API
+//     named without an extension, JSON otherwise.
 //   - A status callback that fails is logged as notification 15003 (HTTP
 //     error) or 11205 (no connection), at warning level.
 //   - A TwiML element that is not a Twilio verb is skipped with warning 12200.
@@ -101,7 +119,8 @@
 //     [CodeNotSimulated], never silently.
 //   - <Play> does not fetch the audio: it lasts what [WithMediaDuration]
 //     says for its URL ([DefaultMediaDuration] otherwise). Digits take 0.2 s
-//     each, w half a second, W a second.
+//     each, w half a second, W a second. A <Play> with neither a URL nor
+//     digits is error 11100 and plays nothing.
 //   - The far end acts at a <Gather> when its prompt (the nested verbs) has
 //     ended, plus the step's Delay, or from the start of the Gather with
 //     BargeIn; keys are 200 ms apart by default. Speech is recognised once
@@ -115,24 +134,38 @@
 //   - <Record> beeps for [Fidelity.BeepLength]. The action's
 //     RecordingDuration is the whole recording; with trim-silence the
 //     recording itself (and its status callback) keeps only what the far
-//     end said. An empty recording still requests the action (see
-//     [Fidelity.EmptyRecordingSkipsAction]); its transcription fails.
+//     end said. An empty recording (the far end said nothing) requests no
+//     action and the call goes on with the next verb, as Twilio's <Record>
+//     page says, also when the caller hangs up (see
+//     [Fidelity.EmptyRecordingRequestsAction]); its transcription fails.
 //   - <Dial> legs ring exactly the Dial's timeout (no five-second buffer),
 //     with the parent's From as caller ID unless callerId says otherwise.
 //     Legs that lose a parallel Dial end [Fidelity.LosingLegStatus]. When no
 //     leg answered, DialCallStatus is no-answer if any leg rang out, else
 //     busy if any was busy, else canceled, else failed. The Dial's timeLimit
 //     counts from the leg's answer. A leg whose whisper hangs up ends the
-//     Dial as completed and not bridged. When the caller hangs up during a
+//     Dial as completed and not bridged, without DialCallDuration: the
+//     harness sends DialCallDuration only for a leg that was bridged (Twilio
+//     documents its absence for a leg redirected before it disconnected; for
+//     a leg never bridged it is not documented). A target that is not a
+//     valid phone number, client or SIP address is warning 13223 and a leg
+//     that fails at once (initiated, then failed); with no other leg the
+//     Dial ends with DialCallStatus failed. When the caller hangs up during a
 //     Dial, the action is requested with CallStatus=completed and
 //     DialCallStatus completed (bridged) or canceled (ringing); see
 //     [Fidelity.NoDialActionAfterHangup]. A leg redirected with the REST
 //     API leaves the bridge: the Dial ends completed, without
 //     DialCallDuration.
-//   - A failed action or <Redirect> request ends the call with the
-//     application error; the FallbackUrl serves only the call's Url (see
-//     [Fidelity.FallbackForActions]). Hanging up a call with the REST API
-//     during <Record> or <Dial> requests no action.
+//   - A failed request for the call's TwiML (its Url, an action, a
+//     <Redirect>) goes to the call's FallbackUrl with ErrorCode and ErrorUrl,
+//     as Twilio's "Availability and Reliability" page says of "a fatal error
+//     while executing your call" (see [Fidelity.NoFallbackForActions]); with
+//     no FallbackUrl, or when it fails too, the caller hears Twilio's
+//     application error and the call ends. Hanging up a call with the REST
+//     API during <Record> or <Dial> requests no action.
+//   - The application's redirects are followed as Twilio does: 301, 302 and
+//     303 as a GET without the parameters, 307 repeating the request; any
+//     other 3xx, or one without a Location, is 11216; more than 10 is 11215.
 //   - <Reject> on a call that is already answered hangs up, with warning
 //     13810.
 //   - <Sms> is recorded ([Server.Messages]), not sent; its status is

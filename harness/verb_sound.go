@@ -24,8 +24,9 @@ func (c *Call) soundLocked(v twiml.Verb) bool {
 }
 
 // soundEventLocked returns the event of a <Say>, <Play> or <Pause>: what it
-// says or plays, and for how long. A <Play> whose URL cannot be resolved is
-// skipped with warning 11100 (ok is false).
+// says or plays, and for how long. A <Play> without a URL (an error the
+// parser reported as 11100) or whose URL cannot be resolved (warning 11100
+// here) is skipped: ok is false. It never plays the document's own URL.
 func (c *Call) soundEventLocked(v twiml.Verb) (ev callEvent, ok bool) {
 	switch v := v.(type) {
 	case *twiml.Say:
@@ -35,6 +36,9 @@ func (c *Call) soundEventLocked(v twiml.Verb) (ev callEvent, ok bool) {
 	case *twiml.Play:
 		if v.Digits != "" {
 			return callEvent{kind: EventPlay, digits: v.Digits, dur: digitsDuration(v.Digits)}, true
+		}
+		if v.URL == "" {
+			return callEvent{}, false // nothing to play: the parser logged 11100
 		}
 		u, err := c.resolveLocked(v.URL)
 		if err != nil {

@@ -185,3 +185,62 @@ func TestEventuallyStopsOnceTheCallEnded(t *testing.T) {
 		t.Errorf("Eventually on an ended call: %d failures after %v; want it to give up at once", len(fails), time.Since(start))
 	}
 }
+
+// TestRequestedTo: a string is the whole URL or its path (with the query
+// it was configured with), never a substring; patterns are explicit.
+func TestRequestedTo(t *testing.T) {
+	srv := harness.NewServer(t, harness.WithApp(origin, app{
+		"/voice": `<Response><Gather numDigits="1" method="GET" action="/menu?step=2"><Say>Press 2</Say></Gather></Response>`,
+		"/menu":  `<Response><Hangup/></Response>`,
+	}), harness.WithParty(to, scenario.Person().Presses("2")))
+	c, err := srv.CreateCall(url.Values{"To": {to}, "From": {from}, "Url": {origin + "/voice"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Wait()
+	tests := []struct {
+		name string
+		to   any
+		want bool
+	}{
+		{"path", "/menu", true},
+		{"path and configured query", "/menu?step=2", true},
+		{"whole URL as configured", origin + "/menu?step=2", true},
+		{"a substring is not the URL", "menu", false},
+		{"a prefix of the path is not the path", "/me", false},
+		{"another path", "/voice2", false},
+		{"substring, explicitly", gomega.ContainSubstring("menu"), true},
+		{"regexp on the URL with the GET's parameters", regexp.MustCompile(`/menu\?step=2&AccountSid=`), true},
+		{"regexp that does not match", regexp.MustCompile(`^/menu`), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ok, err := HaveRequested(harness.KindAction).To(tt.to).Match(c)
+			if err != nil || ok != tt.want {
+				t.Errorf("To(%v).Match = %v, %v; want %v\n%s", tt.to, ok, err, tt.want, c.Transcript())
+			}
+		})
+	}
+}
+
+// TestStatusCallbackDetails: SequenceNumber counts the callbacks sent to
+// the URL from 0, and the final one carries CallDuration.
+func TestStatusCallbackDetails(t *testing.T) {
+	_, c := menuCall(t)
+	g := gomega.NewWithT(t)
+	all := []string{"initiated", "ringing", "in-progress", "completed"}
+	duration := c.Info().Duration / time.Second
+	g.Expect(c).To(HaveStatusCallbacks(all...).WithSequenceNumbers(0, 1, 2, 3).WithCallDuration(int(duration)))
+	g.Expect(c).To(HaveStatusCallbacks(all...).WithCallDuration(gomega.BeNumerically(">", 5)))
+	g.Expect(c).NotTo(HaveStatusCallbacks(all...).WithSequenceNumbers(1, 2, 3, 4))
+	g.Expect(c).NotTo(HaveStatusCallbacks(all...).WithCallDuration(int(duration) + 1))
+	msg := failure(t, func() { gomega.Expect(c).To(HaveStatusCallbacks(all...).WithSequenceNumbers(0, 0, 0, 0)) })
+	want := "with SequenceNumber 0 → 0 → 0 → 0\nbut it sent\n    initiated → ringing → in-progress → completed with SequenceNumber 0 → 1 → 2 → 3"
+	if !strings.Contains(msg, want) {
+		t.Errorf("the failure message lacks %q:\n%s", want, msg)
+	}
+	msg = failure(t, func() { gomega.Expect(c).To(HaveStatusCallbacks(all...).WithCallDuration(999)) })
+	if want := fmt.Sprintf("and a final CallDuration of 999\nbut it sent\n    initiated → ringing → in-progress → completed and a final CallDuration of %d", duration); !strings.Contains(msg, want) {
+		t.Errorf("the failure message lacks %q:\n%s", want, msg)
+	}
+}

@@ -2,6 +2,7 @@ package matchers
 
 import (
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -35,11 +36,31 @@ type paramCond struct {
 	expected any
 }
 
-// To requires the URL to match expected: a substring, a *regexp.Regexp or
-// a matcher (the URL as requested: for GET it carries the parameters).
+// To requires the request's URL. A string must be the whole URL ("https://app.example.com/menu"),
+// or its path ("/menu"), or its path and the query it was configured with
+// ("/menu?step=2"); the parameters a GET adds to the query do not count. A
+// pattern is explicit: a *regexp.Regexp or a Gomega matcher
+// (ContainSubstring("menu")) is matched against the URL as requested (for
+// a GET, with its parameters).
 func (m *RequestMatcher) To(expected any) *RequestMatcher {
 	m.url = expected
 	return m
+}
+
+// urlMatches reports whether req's URL is what To asked for.
+func urlMatches(expected any, req harness.Request) (bool, error) {
+	s, ok := expected.(string)
+	if !ok {
+		return valueMatcher(expected).Match(req.URL)
+	}
+	if s == req.URL || s == req.Target {
+		return true, nil
+	}
+	u, err := url.Parse(req.Target)
+	if err != nil {
+		return false, nil
+	}
+	return s == u.Path || s == u.RequestURI(), nil
 }
 
 // WithMethod requires the HTTP method ("GET" or "POST").
@@ -76,7 +97,7 @@ func (m *RequestMatcher) matches(req harness.Request) (bool, error) {
 		return false, nil
 	}
 	if m.url != nil {
-		if ok, err := valueMatcher(m.url).Match(req.URL); err != nil || !ok {
+		if ok, err := urlMatches(m.url, req); err != nil || !ok {
 			return false, err
 		}
 	}
@@ -156,7 +177,9 @@ func (m *RequestMatcher) NegatedFailureMessage(actual any) string {
 func (m *RequestMatcher) MatchMayChangeInTheFuture(actual any) bool { return mayChange(actual) }
 
 // HaveRedirectedTo succeeds when the call followed a <Redirect> to a URL
-// that matches expected (a substring, a *regexp.Regexp or a matcher).
+// that matches expected, as [RequestMatcher.To] matches it: the whole URL
+// or its path (with its configured query) for a string, or a
+// *regexp.Regexp or a matcher.
 //
 //	Expect(call).To(HaveRedirectedTo("/voice?retry=1"))
 func HaveRedirectedTo(expected any) types.GomegaMatcher {

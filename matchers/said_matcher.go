@@ -15,7 +15,8 @@ import (
 //	Expect(call).To(HaveSaid("press 1 for sales"))
 //	Expect(call).To(HaveSaid(regexp.MustCompile(`appointment on \w+day`)))
 func HaveSaid(expected any) types.GomegaMatcher {
-	return &eventTextMatcher{name: "HaveSaid", verb: "said", kind: harness.EventSay, expected: expected}
+	return &eventTextMatcher{name: "HaveSaid", verb: "said", kind: harness.EventSay, expected: expected,
+		field: func(e harness.Event) string { return e.Words }}
 }
 
 // HavePlayed succeeds when the call played audio or tones (<Play>) whose
@@ -23,12 +24,19 @@ func HaveSaid(expected any) types.GomegaMatcher {
 //
 //	Expect(call).To(HavePlayed("hold-music.mp3"))
 func HavePlayed(expected any) types.GomegaMatcher {
-	return &eventTextMatcher{name: "HavePlayed", verb: "played", kind: harness.EventPlay, expected: expected}
+	return &eventTextMatcher{name: "HavePlayed", verb: "played", kind: harness.EventPlay, expected: expected,
+		field: func(e harness.Event) string {
+			if e.Digits != "" {
+				return "digits " + e.Digits
+			}
+			return e.URL
+		}}
 }
 
 type eventTextMatcher struct {
 	name, verb string
 	kind       harness.EventKind
+	field      func(harness.Event) string // what of the event is matched
 	expected   any
 	got        []string
 }
@@ -41,7 +49,7 @@ func (m *eventTextMatcher) Match(actual any) (bool, error) {
 	m.got = nil
 	for _, e := range r.Events() {
 		if e.Kind == m.kind {
-			m.got = append(m.got, e.Text)
+			m.got = append(m.got, m.field(e))
 		}
 	}
 	return anyMatches(valueMatcher(m.expected), m.got)

@@ -6,13 +6,11 @@ import (
 	"io"
 	"time"
 
-	"github.com/twilio/twilio-go"
-	"github.com/twilio/twilio-go/client"
-
 	"github.com/twimlharness/twimlharness/examples/ivr"
 	"github.com/twimlharness/twimlharness/examples/reminder"
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
+	"github.com/twimlharness/twimlharness/twilioclient"
 )
 
 // The demo's numbers and origins.
@@ -59,9 +57,7 @@ func demo(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "twimlharness demo: %v\n", err)
 		return 1
 	}
-	c := &client.Client{Credentials: client.NewCredentials(srv.AccountSID(), srv.AuthToken()), HTTPClient: srv.HTTPClient()}
-	c.SetAccountSid(srv.AccountSID())
-	tw := twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
+	tw := twilioclient.New(srv)
 	tomorrow := srv.Now().Add(24 * time.Hour)
 
 	calls := []demoCall{

@@ -11,13 +11,13 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/twilio/twilio-go"
-	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/examples/ivr"
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/matchers"
 	"github.com/twimlharness/twimlharness/scenario"
+	"github.com/twimlharness/twimlharness/twilioclient"
 )
 
 const (
@@ -54,9 +54,7 @@ var _ = Describe("The clinic's phone menu", func() {
 		srv = harness.NewServer(GinkgoT(),
 			harness.WithAccount(accountSID, authToken),
 			harness.WithApp(origin, app))
-		c := &client.Client{Credentials: client.NewCredentials(accountSID, authToken), HTTPClient: srv.HTTPClient()}
-		c.SetAccountSid(accountSID)
-		tw = twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
+		tw = twilioclient.New(srv)
 		matchers.Strict(srv) // any error or warning the harness logs fails the spec
 		matchers.ReportTranscripts(srv)
 	})

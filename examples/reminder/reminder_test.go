@@ -11,11 +11,11 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/twilio/twilio-go"
-	"github.com/twilio/twilio-go/client"
 
 	"github.com/twimlharness/twimlharness/examples/reminder"
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
+	"github.com/twimlharness/twimlharness/twilioclient"
 )
 
 const (
@@ -64,9 +64,7 @@ var _ = Describe("The appointment reminder", func() {
 		srv = harness.NewServer(GinkgoT(),
 			harness.WithAccount(accountSID, authToken),
 			harness.WithApp(origin, app))
-		c := &client.Client{Credentials: client.NewCredentials(accountSID, authToken), HTTPClient: srv.HTTPClient()}
-		c.SetAccountSid(accountSID)
-		tw = twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
+		tw = twilioclient.New(srv)
 	})
 
 	AfterEach(func() {

@@ -1,0 +1,61 @@
+package twilioclient_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/twilio/twilio-go/client"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
+
+	"github.com/twimlharness/twimlharness/harness"
+	"github.com/twimlharness/twimlharness/twilioclient"
+)
+
+func TestNew(t *testing.T) {
+	srv := harness.NewServer(t)
+	tw := twilioclient.New(srv)
+	created, err := tw.Api.CreateCall(new(api.CreateCallParams).SetTo("+14155550100").SetFrom("+15005550006").
+		SetTwiml("<Response><Say>Hi</Say></Response>"))
+	if err != nil {
+		t.Fatalf("create a call: %v", err)
+	}
+	if *created.AccountSid != srv.AccountSID() {
+		t.Errorf("the call belongs to %s, want the server's first account %s", *created.AccountSid, srv.AccountSID())
+	}
+	if srv.Call(*created.Sid) == nil {
+		t.Errorf("the server has no call %s", *created.Sid)
+	}
+}
+
+func TestForAccount(t *testing.T) {
+	srv := harness.NewServer(t)
+	sid, token, err := srv.AddAccount("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := twilioclient.ForAccount(srv, sid, token).Api.CreateCall(new(api.CreateCallParams).
+		SetTo("+14155550100").SetFrom("+15005550006").SetTwiml("<Response/>"))
+	if err != nil || *created.AccountSid != sid {
+		t.Fatalf("create with the second account: %v, %v", created, err)
+	}
+	_, err = twilioclient.ForAccount(srv, sid, "wrongtoken").Api.FetchCall(*created.Sid, nil)
+	var te *client.TwilioRestError
+	if !errors.As(err, &te) || te.Code != 20003 {
+		t.Errorf("a wrong token: %v, want error 20003", err)
+	}
+}
+
+func ExampleNew() {
+	srv := harness.NewServer(nil)
+	defer srv.Close()
+	tw := twilioclient.New(srv)
+	call, err := tw.Api.CreateCall(new(api.CreateCallParams).SetTo("+14155550100").SetFrom("+15005550006").
+		SetTwiml("<Response><Say>Your code is 1 2 3</Say></Response>"))
+	if err != nil {
+		panic(err)
+	}
+	info := srv.Call(*call.Sid).Wait()
+	fmt.Println(*call.Status, "→", info.Status, "after", info.Duration)
+	// Output: queued → completed after 2.4s
+}
