@@ -17,9 +17,10 @@ type InputError struct {
 
 func (e *InputError) Error() string { return e.Message }
 
-// Form reads the parameters of a REST request as Twilio reads them: values
-// are trimmed, methods are GET or POST in any case, URLs must be absolute.
-// Its methods return plain errors; the caller picks Twilio's code.
+// Form reads the parameters of a REST request as Twilio reads them: Get,
+// URL, Method and Int trim the value, Raw, Bool and Choice read it as sent;
+// methods are GET or POST in any case, URLs must be absolute. Its methods
+// return plain errors; the caller picks Twilio's code.
 type Form url.Values
 
 // Errors of the values [Form] reads.

@@ -45,28 +45,24 @@ func (s *Schema[T]) pageJSON(p *Page[T]) []byte {
 	}
 	var b bytes.Buffer
 	b.WriteByte('{')
-	wroteItems := false
-	writeItems := func() {
-		b.Write(mustJSON(s.listKey))
+	write := func(key string, value any) {
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		b.Write(mustJSON(key))
 		b.WriteByte(':')
-		b.Write(mustJSON(items))
-		wroteItems = true
+		b.Write(mustJSON(value))
 	}
-	for i, e := range entries {
+	wroteItems := false
+	for _, e := range entries {
 		if !wroteItems && s.listKey < e.key {
-			writeItems()
-			b.WriteByte(',')
+			write(s.listKey, items)
+			wroteItems = true
 		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(mustJSON(e.key))
-		b.WriteByte(':')
-		b.Write(mustJSON(e.value))
+		write(e.key, e.value)
 	}
 	if !wroteItems {
-		b.WriteByte(',')
-		writeItems()
+		write(s.listKey, items)
 	}
 	b.WriteByte('}')
 	return b.Bytes()

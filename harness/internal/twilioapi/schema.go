@@ -12,12 +12,14 @@ import (
 )
 
 // Schema renders one resource type in every representation. T is a struct
-// whose exported fields carry json tags: the tag is the field's name in
-// JSON and the CSV header, and its PascalCase form ("account_sid" →
-// "AccountSid") the XML element. Fields may be strings, integers, booleans
-// or floats, pointers to those (nil is JSON null, an empty XML element and
-// an empty CSV cell), [Links], or structs of such fields (nested objects,
-// left out of CSV).
+// whose exported fields carry json tags (or json:"-"): the tag is the
+// field's name in JSON and the CSV header, and its PascalCase form
+// ("account_sid" → "AccountSid") the XML element. Fields may be strings,
+// integers, booleans or floats, pointers to those (nil is JSON null, an
+// empty XML element and an empty CSV cell), [Links], or structs of such
+// fields (nested objects, left out of CSV). Text XML cannot carry (invalid
+// UTF-8, control characters other than tab, newline and carriage return)
+// is written as U+FFFD, as [xml.EscapeText] does.
 //
 // A Schema is immutable once made and safe for concurrent use.
 type Schema[T any] struct {
@@ -51,19 +53,28 @@ func fieldsOf(t reflect.Type) []field {
 	var out []field
 	for i := range t.NumField() {
 		sf := t.Field(i)
-		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-		if !sf.IsExported() || name == "" || name == "-" {
-			continue
+		tag := sf.Tag.Get("json")
+		if tag == "-" || !sf.IsExported() && !sf.Anonymous {
+			continue // encoding/json leaves it out too
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "" {
+			// encoding/json would write it, under its Go name or flattened.
+			panic(fmt.Sprintf("twilioapi: %v.%s: no json tag", t, sf.Name))
 		}
 		f := field{name: name, element: Pascal(name), index: i}
 		ft := sf.Type
+		ok := true
 		switch {
 		case ft == reflect.TypeFor[Links]():
 			f.links = true
 		case ft.Kind() == reflect.Struct:
 			f.nested = fieldsOf(ft)
-		case scalar(ft) || ft.Kind() == reflect.Pointer && scalar(ft.Elem()):
+			ok = len(f.nested) > 0 // not time.Time, which JSON alone shows
 		default:
+			ok = scalar(ft) || ft.Kind() == reflect.Pointer && scalar(ft.Elem())
+		}
+		if !ok {
 			panic(fmt.Sprintf("twilioapi: %v.%s: cannot render a %v", t, sf.Name, ft))
 		}
 		out = append(out, f)
