@@ -1,6 +1,6 @@
 module github.com/twimlharness/twimlharness
 
-go 1.26
+go 1.25.0
 
 require (
 	github.com/beevik/etree v1.8.1
