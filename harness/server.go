@@ -294,8 +294,8 @@ func (s *Server) AddAccount(accountSID, authToken string) (string, string, error
 	return accountSID, authToken, nil
 }
 
-// AuthTokenOf returns the auth token of the account sid, and whether the
-// server has that account.
+// AuthTokenOf returns the auth token of the account accountSID, and
+// whether the server has that account.
 func (s *Server) AuthTokenOf(accountSID string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -58,7 +58,8 @@ type dialTarget struct {
 	amd        amdConfig
 }
 
-// leg is the part of a child call that belongs to a <Dial>.
+// leg is the part of a child call that belongs to a <Dial>. Its methods run
+// with srv.mu held.
 type leg struct {
 	dial   *dialing
 	call   *Call
