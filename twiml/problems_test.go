@@ -43,6 +43,14 @@ func TestProblems(t *testing.T) {
 		{"Play with nothing to play", `<Play/>`, []where{e(11100, "Response/Play[1]")}},
 		{"Play with a bad URL", `<Play>ftp://example.com/a.mp3</Play>`, []where{e(11100, "Response/Play[1]")}},
 		{"Pause length", `<Pause length="-5"/>`, []where{w(13910, "Response/Pause[1]")}},
+		// Numbers that would overflow a duration are out of range, never
+		// silently changed: the longest call is 86400 s, loop="0" plays 1000.
+		{"Pause length over a day", `<Pause length="86401"/>`, []where{w(13910, "Response/Pause[1]")}},
+		{"Pause length that overflows", `<Pause length="9223372036854775807"/>`, []where{w(13910, "Response/Pause[1]")}},
+		{"Say loop over 1000", `<Say loop="1001">a</Say>`, []where{w(13510, "Response/Say[1]")}},
+		{"Play loop that overflows", `<Play loop="99999999999999999999">/a.mp3</Play>`, []where{w(13410, "Response/Play[1]")}},
+		{"Record timeout over a day", `<Record timeout="86401"/>`, []where{w(13611, "Response/Record[1]")}},
+		{"the longest Pause and loop are fine", `<Pause length="86400"/><Say loop="1000">a</Say><Play loop="1000">/a.mp3</Play>`, nil},
 		{"Pause with text", `<Pause>5</Pause>`, []where{w(12200, "Response/Pause[1]")}},
 		{"Redirect method", `<Redirect method="PUT">/next</Redirect>`, []where{w(13710, "Response/Redirect[1]")}},
 		{"Redirect without URL", `<Redirect/>`, []where{e(11100, "Response/Redirect[1]")}},
@@ -52,6 +60,7 @@ func TestProblems(t *testing.T) {
 		{"Gather finishOnKey", `<Gather finishOnKey="##"/>`, []where{w(13310, "Response/Gather[1]")}},
 		{"Gather method", `<Gather method="PATCH"/>`, []where{w(13312, "Response/Gather[1]")}},
 		{"Gather timeout", `<Gather timeout="0"/>`, []where{w(13313, "Response/Gather[1]")}},
+		{"Gather timeout over a day", `<Gather timeout="86401"/>`, []where{w(13313, "Response/Gather[1]")}},
 		{"Gather numDigits", `<Gather numDigits="one"/>`, []where{w(13314, "Response/Gather[1]")}},
 		{"Gather input", `<Gather input="dtmf voice"/>`, []where{w(13326, "Response/Gather[1]")}},
 		{"Gather speechTimeout", `<Gather speechTimeout="soon"/>`, []where{w(13327, "Response/Gather[1]")}},
