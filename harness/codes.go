@@ -60,6 +60,7 @@ const (
 	codeContentType       = 12300 // "Invalid Content-Type"
 	codeDialInDial        = 13201 // "Dial: Cannot Dial out from a Dial Call Segment"
 	codeDialPhoneNumber   = 13223 // "Dial: Invalid phone number format"
+	codeDialUnsupported   = 13224 // "Dial: Twilio does not support calling this number or the number is invalid"
 	codeRejectAnswered    = 13810 // "Reject: Invalid cause"
 	codeCallbackHTTPError = 15003 // "Call Progress: Warning Response to Callback URL"
 	codeAMDNoCallback     = 21262 // "No AMD status callback URL"

@@ -147,10 +147,12 @@
 //     Dial as completed and not bridged, without DialCallDuration: the
 //     harness sends DialCallDuration only for a leg that was bridged (Twilio
 //     documents its absence for a leg redirected before it disconnected; for
-//     a leg never bridged it is not documented). A target that is not a
-//     valid phone number, client or SIP address is warning 13223 and a leg
-//     that fails at once (initiated, then failed); with no other leg the
-//     Dial ends with DialCallStatus failed. When the caller hangs up during a
+//     a leg never bridged it is not documented). A target Twilio cannot
+//     call gets a leg that fails at once (initiated, then failed; with no
+//     other leg the Dial ends with DialCallStatus failed), after the
+//     parser's warning 13223 when it is not written as a phone number, or
+//     warning 13224 when it is but is no E.164 or North American number.
+//     When the caller hangs up during a
 //     Dial, the action is requested with CallStatus=completed and
 //     DialCallStatus completed (bridged) or canceled (ringing); see
 //     [Fidelity.NoDialActionAfterHangup]. A leg redirected with the REST

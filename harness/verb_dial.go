@@ -168,7 +168,10 @@ func (d *dialing) ringNext() bool {
 }
 
 // ring creates a leg (a child call, outbound-dial) to t and makes it ring.
-// A target that is not a valid address fails at once, after warning 13223.
+// A target that is not an address Twilio can call fails at once: after the
+// parser's warning 13223 when it is not written as a phone number, or
+// after warning 13224 when it is but cannot be called (too short for E.164,
+// say).
 func (d *dialing) ring(t dialTarget) {
 	c, s := d.c, d.c.srv
 	callerID := c.from
@@ -194,7 +197,9 @@ func (d *dialing) ring(t dialTarget) {
 	child.setStatusLocked(StatusInitiated)
 	s.out.postLocked(child.progressLocked(evInitiated))
 	if !t.valid {
-		c.notifyLocked(codeDialPhoneNumber, LevelWarning, fmt.Sprintf("<Dial>: %q is not a valid phone number, client or SIP address; the leg fails", t.to), c.program.docURL, "")
+		if twiml.IsPhoneNumber(t.to) { // else the parser reported 13223 already
+			c.notifyLocked(codeDialUnsupported, LevelWarning, fmt.Sprintf("<Dial>: Twilio cannot call %q (not an E.164 or North American number); the leg fails", t.to), c.program.docURL, "")
+		}
 		child.program.step = child.afterUnlessMovedOnLocked(0, func() {
 			child.finishLocked(StatusFailed, sipNotFound, "not a valid number")
 		})

@@ -152,6 +152,12 @@ func validCallerID(v string) bool {
 // validPhone reports whether v is a phone number as Twilio takes it in
 // <Number>: E.164 (+ and up to 15 digits), or unformatted or formatted US
 // style such as (415) 555-1212 or 415-555-1212.
+// IsPhoneNumber reports whether v is written as Twilio accepts a phone
+// number in <Dial> and <Number>: 3 to 15 digits, an optional leading +, and
+// spaces, dashes, dots and parentheses between them. Anything else is
+// warning 13223.
+func IsPhoneNumber(v string) bool { return validPhone(v) }
+
 func validPhone(v string) bool {
 	digits := 0
 	for i := 0; i < len(v); i++ {
