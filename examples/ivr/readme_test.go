@@ -17,7 +17,8 @@ var _ = Describe("the clinic's menu", func() {
 			harness.WithApp("https://clinic.example.com", ivr.New(ivr.Config{AuthToken: harness.DefaultAuthToken})))
 		matchers.Strict(srv)            // any TwiML warning or app error the spec did not expect fails it
 		matchers.ReportTranscripts(srv) // a failed spec shows what every call did
-		srv.AddNumber(harness.IncomingNumber{PhoneNumber: "+14155550100", VoiceSettings: harness.VoiceSettings{VoiceURL: "https://clinic.example.com/voice"}})
+		srv.AddNumber(harness.IncomingNumber{PhoneNumber: "+14155550100",
+			VoiceSettings: harness.VoiceSettings{VoiceURL: "https://clinic.example.com/voice"}})
 
 		caller := scenario.Person().Presses("1").Says("next Tuesday at ten").AtNext("Gather")
 		call, err := srv.IncomingCall("+14155550199", "+14155550100", caller)
