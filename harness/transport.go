@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"strconv"
@@ -18,44 +17,21 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r.Body == nil {
 		r.Body = http.NoBody
 	}
-	rec := &restRecorder{header: http.Header{}}
+	rec := newResponseRecorder(0)
 	t.h.ServeHTTP(rec, r)
 	if req.Body != nil {
 		req.Body.Close()
 	}
-	if rec.status == 0 {
-		rec.status = http.StatusOK
-	}
+	status := rec.code()
 	return &http.Response{
-		Status:        strconv.Itoa(rec.status) + " " + http.StatusText(rec.status),
-		StatusCode:    rec.status,
+		Status:        strconv.Itoa(status) + " " + http.StatusText(status),
+		StatusCode:    status,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        rec.header,
-		Body:          io.NopCloser(bytes.NewReader(rec.body)),
-		ContentLength: int64(len(rec.body)),
+		Body:          io.NopCloser(&rec.body),
+		ContentLength: int64(rec.body.Len()),
 		Request:       req,
 	}, nil
-}
-
-// restRecorder collects a REST reply for [inProcess].
-type restRecorder struct {
-	header http.Header
-	status int
-	body   []byte
-}
-
-func (r *restRecorder) Header() http.Header { return r.header }
-
-func (r *restRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-}
-
-func (r *restRecorder) Write(b []byte) (int, error) {
-	r.WriteHeader(http.StatusOK)
-	r.body = append(r.body, b...)
-	return len(b), nil
 }

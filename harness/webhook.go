@@ -326,7 +326,7 @@ func (o *outbox) serveInProcess(h http.Handler, w *webhook, method string, u *ur
 		req.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: u.Hostname(), Version: tls.VersionTLS13}
 	}
 	req = req.WithContext(o.srv.ctx)
-	rec := &replyRecorder{header: http.Header{}}
+	rec := newResponseRecorder(maxReply + 1)
 	defer func() {
 		if p := recover(); p != nil {
 			o.srv.logf("harness: the application's handler panicked on %s %s: %v\n%s", method, u, p, debug.Stack())
@@ -334,7 +334,7 @@ func (o *outbox) serveInProcess(h http.Handler, w *webhook, method string, u *ur
 		}
 	}()
 	h.ServeHTTP(rec, req)
-	return rec.result()
+	return rec.reply()
 }
 
 // sendHTTP makes one request of w's over real HTTP with the webhook client.
@@ -389,39 +389,54 @@ func newWebhookClient(timeout time.Duration) *http.Client {
 	}
 }
 
-// replyRecorder is the http.ResponseWriter an in-process application
-// writes to. It keeps at most maxReply+1 bytes of the body.
-type replyRecorder struct {
+// responseRecorder is the http.ResponseWriter of a handler called in-process: an
+// application's (webhooks) or the REST API's (HTTPClient). With a limit it
+// keeps at most limit bytes of the body, as Twilio reads at most 64 kB and
+// one more byte tells that the reply was too large.
+type responseRecorder struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+	limit  int // 0: no limit
 }
 
-func (r *replyRecorder) Header() http.Header { return r.header }
+func newResponseRecorder(limit int) *responseRecorder { return &responseRecorder{header: http.Header{}, limit: limit} }
 
-func (r *replyRecorder) WriteHeader(code int) {
+func (r *responseRecorder) Header() http.Header { return r.header }
+
+func (r *responseRecorder) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
 	}
 }
 
-func (r *replyRecorder) Write(b []byte) (int, error) {
+func (r *responseRecorder) Write(b []byte) (int, error) {
 	r.WriteHeader(http.StatusOK)
-	if room := maxReply + 1 - r.body.Len(); room > 0 {
+	if r.limit == 0 {
+		return r.body.Write(b)
+	}
+	if room := r.limit - r.body.Len(); room > 0 {
 		r.body.Write(b[:min(len(b), room)])
 	}
 	return len(b), nil
 }
 
 // Flush lets handlers that flush work in-process.
-func (r *replyRecorder) Flush() { r.WriteHeader(http.StatusOK) }
+func (r *responseRecorder) Flush() { r.WriteHeader(http.StatusOK) }
 
-func (r *replyRecorder) result() (int, http.Header, string, error) {
+// code returns the status written, 200 if none was.
+func (r *responseRecorder) code() int {
 	if r.status == 0 {
-		r.status = http.StatusOK
+		return http.StatusOK
 	}
+	return r.status
+}
+
+// reply returns an application's reply as the webhook client sees it: a
+// body without a Content-Type gets the one net/http would sniff.
+func (r *responseRecorder) reply() (int, http.Header, string, error) {
 	if r.header.Get("Content-Type") == "" && r.body.Len() > 0 {
 		r.header.Set("Content-Type", http.DetectContentType(r.body.Bytes()))
 	}
-	return r.status, r.header, r.body.String(), nil
+	return r.code(), r.header, r.body.String(), nil
 }
