@@ -5,9 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
+	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/twilio/twilio-go"
@@ -711,4 +714,169 @@ func (t *farEndT) failures() []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return append([]string(nil), t.errors...)
+}
+
+// The tests below are plain tests of the far end's script (farend.go):
+// steps by trigger, and the report of a step that was never used.
+
+func TestUnusedStepIsReported(t *testing.T) {
+	_, c := run(t, map[string]string{"/voice": `<Response><Say>No menu here</Say></Response>`},
+		scenario.Party{Steps: []scenario.Step{press("1")}}, harness.WithLenientScripts())
+	notes := c.Notifications()
+	if len(notes) != 1 || notes[0].Code != harness.CodeUnusedStep || !strings.Contains(notes[0].Message, `press "1"`) {
+		t.Fatalf("notifications = %+v", notes)
+	}
+}
+
+// recordingT is a harness.TB that keeps what would fail a test.
+type recordingT struct {
+	mu       sync.Mutex
+	errors   []string
+	cleanups []func()
+}
+
+func (r *recordingT) Helper()                      {}
+func (r *recordingT) Cleanup(f func())             { r.cleanups = append(r.cleanups, f) }
+func (r *recordingT) Logf(format string, a ...any) {}
+func (r *recordingT) Errorf(format string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errors = append(r.errors, fmt.Sprintf(format, a...))
+}
+func (r *recordingT) Fatalf(format string, a ...any) { r.Errorf(format, a...) }
+
+func TestMisusedScriptFailsTheTest(t *testing.T) {
+	rt := &recordingT{}
+	srv := harness.NewServer(rt, harness.WithApp(origin, &docs{paths: map[string]string{
+		"/voice": `<Response><Gather numDigits="1" action="/menu"><Say>Press 1</Say></Gather><Say>Bye</Say></Response>`}}),
+		harness.WithParty(to, scenario.Person().Presses("1").At("Gather", 2)))
+	defer func() {
+		for _, f := range rt.cleanups {
+			f()
+		}
+	}()
+	c := place(t, srv, nil)
+	c.Wait()
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if len(rt.errors) != 1 {
+		t.Fatalf("the test got %d errors, want 1: %q", len(rt.errors), rt.errors)
+	}
+	for _, want := range []string{`press "1" at <Gather> #2`, "was never used", "the call ran <Gather> #1, <Say> #1"} {
+		if !strings.Contains(rt.errors[0], want) {
+			t.Errorf("the failure says %q; want it to contain %q", rt.errors[0], want)
+		}
+	}
+}
+
+func TestFarEndSteps(t *testing.T) {
+	hangUpAt := func(verb string, d time.Duration) scenario.Step {
+		return scenario.Step{When: scenario.Trigger{Verb: verb}, Do: scenario.Action{Kind: scenario.HangUp, Delay: d}}
+	}
+	pressAt := func(digits string, when scenario.Trigger) scenario.Step {
+		return scenario.Step{When: when, Do: scenario.Action{Kind: scenario.Press, Digits: digits}}
+	}
+	twoGathers := map[string]string{
+		"/voice": `<Response>
+			<Gather numDigits="1" action="/menu" timeout="2"><Say>Press 1</Say></Gather>
+			<Gather numDigits="1" action="/menu" timeout="2"><Say>Last chance, press 1</Say></Gather>
+			<Say>Goodbye</Say></Response>`,
+		"/menu": `<Response><Say>Thanks</Say></Response>`,
+	}
+	runFlows(t, []flow{
+		{
+			name: "hangs up during the hold music",
+			paths: map[string]string{
+				"/voice": `<Response><Say>Please hold</Say><Play loop="0">` + holdTune + `</Play><Say>never</Say></Response>`},
+			party:        scenario.Party{Steps: []scenario.Step{hangUpAt("Play", 30*time.Second)}},
+			want:         []req{voiceReq},
+			wantStatus:   harness.StatusCompleted,
+			wantDuration: time.Second + 30*time.Second,
+			check: both(wantSaid("Please hold", "play "+holdTune), func(t *testing.T, _ *harness.Server, c *harness.Call) {
+				if n := notes(c); len(n) != 0 {
+					t.Errorf("notifications = %v, want none", n)
+				}
+			}),
+		},
+		{
+			name:         "at the second Gather",
+			paths:        twoGathers,
+			party:        scenario.Party{Steps: []scenario.Step{pressAt("1", scenario.Trigger{Verb: "Gather", Nth: 2})}},
+			params:       []string{"Digits"},
+			want:         []req{voiceReq, {harness.KindAction, "POST", "/menu", values("Digits", "1")}},
+			wantStatus:   harness.StatusCompleted,
+			wantDuration: time.Second + 2*time.Second + 1600*time.Millisecond + time.Second, // first gather times out
+			check:        wantSaid("Press 1", "Last chance, press 1", "Thanks"),
+		},
+		{
+			name:         "at the second verb waiting for input",
+			paths:        twoGathers,
+			party:        scenario.Party{Steps: []scenario.Step{pressAt("1", scenario.Trigger{Nth: 2})}},
+			params:       []string{"Digits"},
+			want:         []req{voiceReq, {harness.KindAction, "POST", "/menu", values("Digits", "1")}},
+			wantStatus:   harness.StatusCompleted,
+			wantDuration: time.Second + 2*time.Second + 1600*time.Millisecond + time.Second,
+			check:        wantSaid("Press 1", "Last chance, press 1", "Thanks"),
+		},
+		{
+			name: "by what the prompt says, whatever the order of the steps",
+			paths: map[string]string{
+				"/voice":   `<Response><Gather numDigits="1" action="/billing"><Say>For billing press 2</Say></Gather></Response>`,
+				"/billing": `<Response><Gather numDigits="1" action="/sales"><Say>For sales press 1</Say></Gather></Response>`,
+				"/sales":   `<Response><Say>Sales</Say></Response>`,
+			},
+			party: scenario.Party{Steps: []scenario.Step{
+				pressAt("1", scenario.Trigger{PromptContains: "SALES"}),
+				pressAt("2", scenario.Trigger{PromptContains: "billing"}),
+			}},
+			params: []string{"Digits"},
+			want: []req{voiceReq,
+				{harness.KindAction, "POST", "/billing", values("Digits", "2")},
+				{harness.KindAction, "POST", "/sales", values("Digits", "1")}},
+			wantStatus:   harness.StatusCompleted,
+			wantDuration: 1600*time.Millisecond + 1600*time.Millisecond + time.Second,
+			check: func(t *testing.T, _ *harness.Server, c *harness.Call) {
+				if n := notes(c); len(n) != 0 {
+					t.Errorf("notifications = %v, want none: both steps were used", n)
+				}
+			},
+		},
+		{
+			name: "a Repeat step applies at every Gather and is never reported unused",
+			paths: map[string]string{
+				"/voice": `<Response><Gather numDigits="1" action="/again"><Say>Press 9</Say></Gather></Response>`,
+				"/again": `<Response><Gather numDigits="1" action="/done"><Say>Press 9 again</Say></Gather></Response>`,
+				"/done":  `<Response><Say>Done</Say></Response>`,
+			},
+			party:  scenario.Party{Steps: []scenario.Step{{Do: scenario.Action{Kind: scenario.Press, Digits: "9"}, Repeat: true}}},
+			params: []string{"Digits"},
+			want: []req{voiceReq,
+				{harness.KindAction, "POST", "/again", values("Digits", "9")},
+				{harness.KindAction, "POST", "/done", values("Digits", "9")}},
+			wantStatus:   harness.StatusCompleted,
+			wantDuration: time.Second + 1200*time.Millisecond + time.Second,
+			check: func(t *testing.T, _ *harness.Server, c *harness.Call) {
+				if n := notes(c); len(n) != 0 {
+					t.Errorf("notifications = %v, want none", n)
+				}
+			},
+		},
+		{
+			name: "an unused step is reported with the verbs the call ran",
+			paths: map[string]string{
+				"/voice": `<Response><Say>Welcome</Say><Gather numDigits="1" action="/menu" timeout="1"><Say>Press 1</Say></Gather><Say>Goodbye</Say></Response>`,
+			},
+			party:        scenario.Party{Steps: []scenario.Step{pressAt("1", scenario.Trigger{Verb: "Gather", Nth: 2})}},
+			opts:         []harness.Option{harness.WithLenientScripts()}, // log the unused step, do not fail the test
+			want:         []req{voiceReq},
+			wantStatus:   harness.StatusCompleted,
+			wantDuration: time.Second + time.Second + time.Second + time.Second,
+			check: func(t *testing.T, _ *harness.Server, c *harness.Call) {
+				want := []string{fmt.Sprintf(`%d error the far end's step 1 (press "1" at <Gather> #2) was never used; the call ran <Say> #1, <Gather> #1, <Say> #2`, harness.CodeUnusedStep)}
+				if diff := cmp.Diff(want, notes(c)); diff != "" {
+					t.Errorf("notifications mismatch (-want +got):\n%s", diff)
+				}
+			},
+		},
+	})
 }

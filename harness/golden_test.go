@@ -19,9 +19,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// allEvents subscribes a call's status callback to every progress event.
-var allEvents = []string{"initiated", "ringing", "answered", "completed"}
-
 // Numbers the golden flows dial.
 const (
 	agentA = "+14155550301"

@@ -400,7 +400,9 @@ type responseRecorder struct {
 	limit  int // 0: no limit
 }
 
-func newResponseRecorder(limit int) *responseRecorder { return &responseRecorder{header: http.Header{}, limit: limit} }
+func newResponseRecorder(limit int) *responseRecorder {
+	return &responseRecorder{header: http.Header{}, limit: limit}
+}
 
 func (r *responseRecorder) Header() http.Header { return r.header }
 

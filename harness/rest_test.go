@@ -1,58 +1,127 @@
 package harness_test
 
 import (
-	"encoding/json"
-	"encoding/xml"
-	"errors"
-	"fmt"
-	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
-	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/twilio/twilio-go"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
+
 	"github.com/twimlharness/twimlharness/harness"
 )
 
-// The requests of this file are raw HTTP requests to [harness.Server.Handler],
-// so they can be anything a client could send, not only what twilio-go sends.
-
+// A call SID no account has, and a document that keeps a call up for ten
+// minutes.
 const (
-	apiRoot     = "/2010-04-01/Accounts/"
-	validTo     = "+14155550100"
-	validFrom   = "+14155550199"
-	validURL    = "https://example.com/voice"
 	unknownCall = "CAffffffffffffffffffffffffffffffff"
-	unknownApp  = "AP00000000000000000000000000000000"
-	hangupTwiml = "<Response><Hangup/></Response>"
 	pauseTwiml  = `<Response><Pause length="600"/></Response>`
 )
 
-var callSIDPattern = regexp.MustCompile(`^CA[0-9a-f]{32}$`)
+func TestClientErrors(t *testing.T) {
+	srv := newServer(t)
+	tw := restClient(srv)
 
-// credentials is who a request says it is.
-type credentials int
+	creates := []struct {
+		name    string
+		params  *api.CreateCallParams
+		code    int
+		message string
+	}{
+		{"no To", (&api.CreateCallParams{}).SetFrom("+14155550199").SetUrl(origin + "/voice"), 21201, "No 'To' number is specified"},
+		{"nothing at all", &api.CreateCallParams{}, 21201, "No 'To' number is specified"},
+		{"no From", (&api.CreateCallParams{}).SetTo("+14155550100").SetUrl(origin + "/voice"), 21213, "No 'From' number is specified"},
+	}
+	for _, tc := range creates {
+		t.Run("create with "+tc.name, func(t *testing.T) {
+			_, err := tw.Api.CreateCall(tc.params)
+			rerr := cliRestError(t, err, tc.code, http.StatusBadRequest)
+			if rerr.Message != tc.message {
+				t.Errorf("message %q, want %q", rerr.Message, tc.message)
+			}
+		})
+	}
+	if calls := srv.Calls(); len(calls) != 0 {
+		t.Errorf("refused creates made %d calls", len(calls))
+	}
 
-const (
-	authValid          credentials = iota // the first account's SID and token
-	authNone                              // no Authorization header
-	authWrongToken                        // the first account's SID, a wrong token
-	authUnknownAccount                    // an account SID the server does not have
-	authOther                             // the second account's SID and token
-)
+	sid := cliCreate(t, tw, cliTwimlCall("+14155550100", cliHangUp))
+	srv.Run()
 
-// fixture is a server with two accounts and calls in known states, and the
-// placeholders the cases of [TestInvalidRequests] use in paths and messages:
-// {acct}, {other}, {ended}, {live}, {otherCall}, {otherApp}.
-type fixture struct {
-	srv          *harness.Server
-	other        string // the second account
-	otherToken   string
-	placeholders *strings.Replacer
+	t.Run("wrong credentials", func(t *testing.T) {
+		clients := map[string]*twilio.RestClient{
+			"wrong token":     restClientFor(srv, srv.AccountSID(), "wrongtoken0123456789abcdef012345"),
+			"unknown account": restClientFor(srv, "AC0123456789abcdef0123456789abcdef", srv.AuthToken()),
+		}
+		for name, bad := range clients {
+			_, err := bad.Api.FetchCall(sid, nil)
+			if rerr := cliRestError(t, err, 20003, http.StatusUnauthorized); rerr.Message != "Authenticate" {
+				t.Errorf("%s: fetch message %q, want Authenticate", name, rerr.Message)
+			}
+			_, err = bad.Api.CreateCall(cliTwimlCall("+14155550100", cliHangUp))
+			cliRestError(t, err, 20003, http.StatusUnauthorized)
+			_, err = bad.Api.ListCall(nil)
+			cliRestError(t, err, 20003, http.StatusUnauthorized)
+		}
+		if n := len(srv.Calls()); n != 1 {
+			t.Errorf("server has %d calls after unauthenticated creates, want 1", n)
+		}
+	})
+
+	t.Run("accounts are isolated", func(t *testing.T) {
+		acct2, token2, err := srv.AddAccount("", "")
+		if err != nil {
+			t.Fatalf("AddAccount: %v", err)
+		}
+		tw2 := restClientFor(srv, acct2, token2)
+		sid2 := cliCreate(t, tw2, cliTwimlCall("+14155550100", cliHangUp))
+		srv.Run()
+
+		for _, tc := range []struct {
+			name string
+			tw   *twilio.RestClient
+			want []string
+		}{{"first", tw, []string{sid}}, {"second", tw2, []string{sid2}}} {
+			calls, err := tc.tw.Api.ListCall(nil)
+			if err != nil {
+				t.Fatalf("%s account: ListCall: %v", tc.name, err)
+			}
+			if diff := cmp.Diff(tc.want, cliSIDs(calls)); diff != "" {
+				t.Errorf("%s account: ListCall SIDs mismatch (-want +got):\n%s", tc.name, diff)
+			}
+		}
+		c2, err := tw2.Api.FetchCall(sid2, nil)
+		if err != nil {
+			t.Fatalf("FetchCall own call: %v", err)
+		}
+		if cliDeref(c2.AccountSid) != strconv.Quote(acct2) {
+			t.Errorf("account_sid %s, want %s", cliDeref(c2.AccountSid), acct2)
+		}
+
+		_, err = tw.Api.FetchCall(sid2, nil)
+		rerr := cliRestError(t, err, 20404, http.StatusNotFound)
+		if want := "The requested resource " + cliCallPrefix + srv.AccountSID() + "/Calls/" + sid2 + ".json was not found"; rerr.Message != want {
+			t.Errorf("message %q, want %q", rerr.Message, want)
+		}
+		_, err = tw2.Api.FetchCall(sid, nil)
+		cliRestError(t, err, 20404, http.StatusNotFound)
+		cliRestError(t, tw2.Api.DeleteCall(sid, nil), 20404, http.StatusNotFound)
+		_, err = tw2.Api.UpdateCall(sid, (&api.UpdateCallParams{}).SetTwiml(cliPauseLong))
+		cliRestError(t, err, 20404, http.StatusNotFound)
+		// The other account's path, with one's own credentials.
+		_, err = tw.Api.FetchCall(sid2, (&api.FetchCallParams{}).SetPathAccountSid(acct2))
+		cliRestError(t, err, 20404, http.StatusNotFound)
+		_, err = tw.Api.ListCall((&api.ListCallParams{}).SetPathAccountSid(acct2))
+		cliRestError(t, err, 20404, http.StatusNotFound)
+		if _, err := tw.Api.FetchCall(sid, nil); err != nil {
+			t.Errorf("the first account's call after the second account's attempts: %v", err)
+		}
+	})
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -83,164 +152,6 @@ func newFixture(t *testing.T) *fixture {
 	f.placeholders = strings.NewReplacer("{acct}", srv.AccountSID(), "{other}", other,
 		"{ended}", ended, "{live}", live, "{otherCall}", otherCall, "{otherApp}", otherApp)
 	return f
-}
-
-// create makes a call through the REST API and returns its SID.
-func (f *fixture) create(t *testing.T, who credentials, form url.Values) string {
-	t.Helper()
-	acct := f.srv.AccountSID()
-	if who == authOther {
-		acct = f.other
-	}
-	rec, err := f.serve(http.MethodPost, apiRoot+acct+"/Calls.json", form.Encode(), who)
-	if err != nil {
-		t.Fatalf("setup: create call %v: %v", form, err)
-	}
-	if rec.Code != http.StatusCreated {
-		t.Fatalf("setup: create call %v: status %d, body %s", form, rec.Code, rec.Body)
-	}
-	var res struct{ Sid string }
-	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || res.Sid == "" {
-		t.Fatalf("setup: create call %v: body %s: %v", form, rec.Body, err)
-	}
-	return res.Sid
-}
-
-// serve sends one raw request to the server's handler. A body is sent as a
-// form. A panic of the handler is returned as an error.
-func (f *fixture) serve(method, target, body string, who credentials) (*httptest.ResponseRecorder, error) {
-	req := httptest.NewRequest(method, "https://api.twilio.com"+target, strings.NewReader(body))
-	if body != "" || method == http.MethodPost {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	switch who {
-	case authValid:
-		req.SetBasicAuth(f.srv.AccountSID(), f.srv.AuthToken())
-	case authWrongToken:
-		req.SetBasicAuth(f.srv.AccountSID(), "ffffffffffffffffffffffffffffffff")
-	case authUnknownAccount:
-		req.SetBasicAuth("AC0123456789abcdef0123456789abcdef", f.srv.AuthToken())
-	case authOther:
-		req.SetBasicAuth(f.other, f.otherToken)
-	}
-	return serveSafely(f.srv.Handler(), req)
-}
-
-// serveSafely serves req with h and returns the recorded response, or the
-// panic of the handler as an error with its stack, so that one crash fails
-// one test instead of the test binary.
-func serveSafely(h http.Handler, req *http.Request) (rec *httptest.ResponseRecorder, err error) {
-	rec = httptest.NewRecorder()
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("the handler panicked: %v\n%s", p, debug.Stack())
-		}
-	}()
-	h.ServeHTTP(rec, req)
-	return rec, nil
-}
-
-// createForm is a valid create request with kv applied: pairs of name and
-// value, an empty value removing the parameter.
-func createForm(kv ...string) url.Values {
-	form := url.Values{"To": {validTo}, "From": {validFrom}, "Url": {validURL}}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] == "" {
-			form.Del(kv[i])
-		} else {
-			form.Set(kv[i], kv[i+1])
-		}
-	}
-	return form
-}
-
-// twimlOfLength returns a TwiML document of exactly n characters (n ≥ 32).
-func twimlOfLength(n int) string {
-	const open, closing = "<Response><Say>", "</Say></Response>"
-	return open + strings.Repeat("a", n-len(open)-len(closing)) + closing
-}
-
-// twilioError is Twilio's REST error body.
-type twilioError struct {
-	Code     int
-	Message  string
-	MoreInfo string
-	Status   int
-}
-
-// checkErrorResponse checks that a response is an error in Twilio's shape:
-// a JSON object with exactly code (an integer), message (not empty),
-// more_info (the code's documentation page) and status (the HTTP status),
-// served as application/json. It returns the error and every problem found.
-func checkErrorResponse(status int, header http.Header, body []byte) (twilioError, error) {
-	var e twilioError
-	var problems []error
-	mt, _, err := mime.ParseMediaType(header.Get("Content-Type"))
-	if err == nil && mt == "application/xml" {
-		return checkXMLError(status, body)
-	}
-	if err != nil || mt != "application/json" {
-		problems = append(problems, fmt.Errorf("Content-Type is %q, want application/json", header.Get("Content-Type")))
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil {
-		return e, errors.Join(append(problems, fmt.Errorf("body %q is not a JSON object: %v", body, err))...)
-	}
-	targets := map[string]any{"code": &e.Code, "message": &e.Message, "more_info": &e.MoreInfo, "status": &e.Status}
-	for name, dst := range targets {
-		raw, ok := fields[name]
-		if !ok {
-			problems = append(problems, fmt.Errorf("body %s has no %q", body, name))
-			continue
-		}
-		if err := json.Unmarshal(raw, dst); err != nil {
-			problems = append(problems, fmt.Errorf("body %s: %q is %s: %v", body, name, raw, err))
-		}
-	}
-	for name := range fields {
-		if _, ok := targets[name]; !ok {
-			problems = append(problems, fmt.Errorf("body %s has the field %q, not in Twilio's error body", body, name))
-		}
-	}
-	if e.Message == "" {
-		problems = append(problems, fmt.Errorf("body %s: empty message", body))
-	}
-	if want := fmt.Sprintf("https://www.twilio.com/docs/errors/%d", e.Code); e.MoreInfo != want {
-		problems = append(problems, fmt.Errorf("body %s: more_info is %q, want %q", body, e.MoreInfo, want))
-	}
-	if e.Status != status {
-		problems = append(problems, fmt.Errorf("body %s: status is %d, but the HTTP status is %d", body, e.Status, status))
-	}
-	return e, errors.Join(problems...)
-}
-
-// checkXMLError checks an error in Twilio's XML shape:
-// <TwilioResponse><RestException> with the same four fields as JSON.
-func checkXMLError(status int, body []byte) (twilioError, error) {
-	var doc struct {
-		XMLName xml.Name `xml:"TwilioResponse"`
-		E       struct {
-			Code     int    `xml:"Code"`
-			Message  string `xml:"Message"`
-			MoreInfo string `xml:"MoreInfo"`
-			Status   int    `xml:"Status"`
-		} `xml:"RestException"`
-	}
-	if err := xml.Unmarshal(body, &doc); err != nil {
-		return twilioError{}, fmt.Errorf("body %q is not Twilio's XML error: %v", body, err)
-	}
-	e := twilioError{Code: doc.E.Code, Message: doc.E.Message, MoreInfo: doc.E.MoreInfo, Status: doc.E.Status}
-	var problems []error
-	if e.Message == "" {
-		problems = append(problems, fmt.Errorf("body %s: empty message", body))
-	}
-	if want := fmt.Sprintf("https://www.twilio.com/docs/errors/%d", e.Code); e.MoreInfo != want {
-		problems = append(problems, fmt.Errorf("body %s: MoreInfo is %q, want %q", body, e.MoreInfo, want))
-	}
-	if e.Status != status {
-		problems = append(problems, fmt.Errorf("body %s: Status is %d, but the HTTP status is %d", body, e.Status, status))
-	}
-	return e, errors.Join(problems...)
 }
 
 func TestInvalidRequests(t *testing.T) {
@@ -478,181 +389,6 @@ func TestInvalidRequests(t *testing.T) {
 	if st := f.srv.Call(f.placeholders.Replace("{live}")).Status(); st != harness.StatusInProgress {
 		t.Errorf("the live call is %s after the rejected requests, want in-progress", st)
 	}
-}
-
-func TestValidVariants(t *testing.T) {
-	tests := []struct {
-		name            string
-		form            url.Values
-		wantTo          string
-		wantToFormatted string
-		wantFrom        string
-	}{
-		{name: "StatusCallbackEvent space-separated",
-			form: createForm("StatusCallback", "https://example.com/status", "StatusCallbackEvent", "initiated ringing")},
-		{name: "StatusCallbackEvent repeated",
-			form: url.Values{"To": {validTo}, "From": {validFrom}, "Url": {validURL}, "StatusCallback": {"https://example.com/status"},
-				"StatusCallbackEvent": {"initiated", "ringing", "answered", "completed"}}},
-		{name: "StatusCallbackEvent upper case", form: createForm("StatusCallback", "https://example.com/status", "StatusCallbackEvent", "Completed")},
-		{name: "lower-case get", form: createForm("Method", "get", "FallbackUrl", "https://example.com/fallback", "FallbackMethod", "get")},
-		{name: "NANP number", form: createForm("To", "(415) 555-0100"),
-			wantTo: "+14155550100", wantToFormatted: "(415) 555-0100"},
-		{name: "NANP number with dashes and country code", form: createForm("To", "1-415-555-0100"),
-			wantTo: "+14155550100", wantToFormatted: "(415) 555-0100"},
-		{name: "UK number", form: createForm("To", "+442071838750"),
-			wantTo: "+442071838750", wantToFormatted: "+442071838750"},
-		{name: "client with a caller label", form: createForm("To", "client:alice", "From", "harness"),
-			wantTo: "client:alice", wantToFormatted: "client:alice", wantFrom: "harness"},
-		{name: "Timeout 1", form: createForm("Timeout", "1")},
-		{name: "Timeout 600", form: createForm("Timeout", "600")},
-		{name: "MachineDetectionTimeout 3", form: createForm("MachineDetection", "Enable", "MachineDetectionTimeout", "3")},
-		{name: "MachineDetectionTimeout 59", form: createForm("MachineDetection", "DetectMessageEnd", "MachineDetectionTimeout", "59")},
-		{name: "AsyncAmd true", form: createForm("MachineDetection", "Enable", "AsyncAmd", "true")},
-		{name: "Twiml only", form: createForm("Url", "", "Twiml", twimlOfLength(4000))},
-		{name: "Url and Twiml", form: createForm("Twiml", hangupTwiml)},
-		{name: "SendDigits of 32 keys", form: createForm("SendDigits", "W1234#*ABCDw"+strings.Repeat("0", 20))},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := &fixture{srv: newServer(t)}
-			target := apiRoot + f.srv.AccountSID() + "/Calls.json"
-
-			rec, err := f.serve(http.MethodPost, target, tt.form.Encode(), authValid)
-			if err != nil {
-				t.Fatalf("POST %s %v: %v", target, tt.form, err)
-			}
-
-			if rec.Code != http.StatusCreated {
-				t.Fatalf("POST %s %v: status %d, want 201; body %s", target, tt.form, rec.Code, rec.Body)
-			}
-			if mt, _, _ := mime.ParseMediaType(rec.Header().Get("Content-Type")); mt != "application/json" {
-				t.Errorf("Content-Type %q, want application/json", rec.Header().Get("Content-Type"))
-			}
-			var got map[string]any
-			if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
-				t.Fatalf("body %s: %v", rec.Body, err)
-			}
-			sid, _ := got["sid"].(string)
-			if !callSIDPattern.MatchString(sid) {
-				t.Errorf("sid %v, want CA and 32 hex digits", got["sid"])
-			}
-			want := map[string]string{"status": "queued", "direction": "outbound-api", "to": tt.wantTo,
-				"to_formatted": tt.wantToFormatted, "from": tt.wantFrom}
-			for field, w := range want {
-				if w != "" && got[field] != w {
-					t.Errorf("%s is %v, want %q", field, got[field], w)
-				}
-			}
-			if calls := f.srv.Calls(); len(calls) != 1 || calls[0].SID() != sid {
-				t.Errorf("the server has %d calls after one create, want the call %s", len(calls), sid)
-			}
-		})
-	}
-}
-
-// checkResponse checks the invariants every REST response keeps: no server
-// error but 503, Twilio's error body for every error, and a JSON body for
-// every success that has one. It returns the decoded JSON body of a success.
-func checkResponse(rec *httptest.ResponseRecorder) (map[string]any, error) {
-	switch {
-	case rec.Code >= 500 && rec.Code != http.StatusServiceUnavailable:
-		return nil, fmt.Errorf("status %d; body %q", rec.Code, rec.Body)
-	case rec.Code < 200 || rec.Code >= 300:
-		_, err := checkErrorResponse(rec.Code, rec.Header(), rec.Body.Bytes())
-		return nil, err
-	case rec.Code == http.StatusNoContent:
-		if rec.Body.Len() != 0 {
-			return nil, fmt.Errorf("204 with a body %q", rec.Body)
-		}
-		return nil, nil
-	}
-	mt, _, _ := mime.ParseMediaType(rec.Header().Get("Content-Type"))
-	switch mt {
-	case "application/json":
-		var v map[string]any
-		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
-			return nil, fmt.Errorf("status %d: body %q is not a JSON object: %v", rec.Code, rec.Body, err)
-		}
-		return v, nil
-	case "text/csv":
-		return nil, nil
-	case "application/xml":
-		var doc struct {
-			XMLName xml.Name `xml:"TwilioResponse"`
-		}
-		if err := xml.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
-			return nil, fmt.Errorf("status %d: body %q is not a TwilioResponse: %v", rec.Code, rec.Body, err)
-		}
-		return nil, nil
-	}
-	return nil, fmt.Errorf("status %d with Content-Type %q", rec.Code, rec.Header().Get("Content-Type"))
-}
-
-// FuzzCreateCall sends arbitrary bodies and query strings to POST
-// /Calls.json with valid credentials: the answer is a new call or Twilio's
-// error, never a crash.
-func FuzzCreateCall(f *testing.F) {
-	valid := createForm()
-	seeds := []struct{ body, query string }{
-		{valid.Encode(), ""},
-		{createForm("Url", "", "Twiml", hangupTwiml).Encode(), ""},
-		{createForm("To", "client:alice", "From", "harness").Encode(), ""},
-		{createForm("To", "sip:alice@example.com", "From", "anything").Encode(), ""},
-		{createForm("To", "(415) 555-0100", "Timeout", "600", "MachineDetection", "Enable", "AsyncAmd", "TRUE").Encode(), ""},
-		{url.Values{"To": {validTo}, "From": {validFrom}, "Url": {validURL}, "StatusCallbackEvent": {"initiated ringing", "answered", "completed"}}.Encode(), ""},
-		{createForm("Record", "true", "RecordingStatusCallbackEvent", "in-progress completed absent", "RecordingChannels", "dual").Encode(), ""},
-		{createForm("Url", "", "ApplicationSid", unknownApp).Encode(), ""},
-		{"", ""},
-		{"", valid.Encode()},
-		{"\x00\xff\xfe\x01binary\x80garbage", ""},
-		{"To=%zz&From=%2", ""},
-		{valid.Encode(), "%zz"},
-		{valid.Encode() + "&Timeout=99999999999999999999999999", ""},
-		{valid.Encode() + "&Timeout=-1&TimeLimit=-5", ""},
-		{valid.Encode() + "&MachineDetectionTimeout=9223372036854775808", ""},
-		{valid.Encode() + "&SendDigits=" + strings.Repeat("w", 1000), ""},
-		{"To=;From=;Url=", "a;b"},
-		{"To=+15005550001&From=+15005550006&Url=https://example.com/", ""},
-		{createForm("Url", "", "Twiml", twimlOfLength(4001)).Encode(), ""},
-		{createForm("Url", "http://[::1]:namedport/").Encode(), ""},
-	}
-	for _, s := range seeds {
-		f.Add(s.body, s.query)
-	}
-	f.Fuzz(func(t *testing.T, body, query string) {
-		srv := newServer(t)
-		fx := &fixture{srv: srv}
-		req := httptest.NewRequest(http.MethodPost, apiRoot+srv.AccountSID()+"/Calls.json", strings.NewReader(body))
-		req.URL.RawQuery = query
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
-
-		rec, err := serveSafely(srv.Handler(), req)
-		if err != nil {
-			t.Fatalf("POST Calls.json?%q with body %q: %v", query, body, err)
-		}
-
-		v, err := checkResponse(rec)
-		if err != nil {
-			t.Fatalf("POST Calls.json?%q with body %q: %v", query, body, err)
-		}
-		calls := len(fx.srv.Calls())
-		switch {
-		case rec.Code == http.StatusCreated:
-			if sid, _ := v["sid"].(string); !callSIDPattern.MatchString(sid) {
-				t.Errorf("POST Calls.json?%q with body %q: 201 with sid %v", query, body, v["sid"])
-			}
-			if calls != 1 {
-				t.Errorf("POST Calls.json?%q with body %q: 201, and the server has %d calls", query, body, calls)
-			}
-		case rec.Code >= 400:
-			if calls != 0 {
-				t.Errorf("POST Calls.json?%q with body %q: %d, and the server has %d calls", query, body, rec.Code, calls)
-			}
-		default:
-			t.Errorf("POST Calls.json?%q with body %q: status %d, want 201 or an error", query, body, rec.Code)
-		}
-	})
 }
 
 // FuzzAPI sends arbitrary methods, paths, queries and bodies to a server
