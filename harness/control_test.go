@@ -63,6 +63,13 @@ func TestControlAPI(t *testing.T) {
 	if code, body := control(t, h, "GET", "calls/"+sid+"/transcript", ""); code != 200 || !strings.Contains(body, "call "+sid+" inbound") {
 		t.Errorf("transcript of %s: %d %s", sid, code, body)
 	}
+	for _, path := range []string{"record", "calls/" + sid + "/record"} {
+		_, with := control(t, h, "GET", path, "")
+		_, without := control(t, h, "GET", path+"?reply_bodies=false", "")
+		if !strings.Contains(with, `"reply_body"`) || strings.Contains(without, `"reply_body"`) || !strings.Contains(without, `"reply_status": 200`) {
+			t.Errorf("GET %s?reply_bodies=false: want the record without the applications' reply bodies, got:\n%.600s", path, without)
+		}
+	}
 	if c := srv.Call(sid); c == nil || c.Status() != harness.StatusCompleted {
 		t.Fatalf("the incoming call did not complete")
 	}
