@@ -73,7 +73,7 @@ func (c *Call) resourceLocked() *callResource {
 		PriceUnit:       c.srv.cfg.priceUnit,
 		Sid:             c.sid,
 		Status:          string(ln.status.resource()),
-		SubresourceURIs: twilioapi.SubresourceLinks(c.uri[:len(c.uri)-len(".json")], callSubresources),
+		SubresourceURIs: twilioapi.Links{Base: c.uri[:len(c.uri)-len(".json")], Names: callSubresources},
 		To:              c.to,
 		ToFormatted:     phone.Format(c.to),
 		URI:             c.uri,

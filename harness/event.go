@@ -141,11 +141,12 @@ type eventMore struct {
 	legTo    string         // EventDial bridged, on the parent: the leg's address
 }
 
-func (e *callEvent) extra() *eventMore {
+// extra returns the event's rarer fields, zero when it has none.
+func (e *callEvent) extra() eventMore {
 	if e.more == nil {
-		return &eventMore{}
+		return eventMore{}
 	}
-	return e.more
+	return *e.more
 }
 
 // detail renders the event in words, as [Event.Text] shows it.

@@ -43,13 +43,16 @@ type apiRequest struct {
 	acct   *account
 	path   string           // the request's path, as sent
 	format twilioapi.Format // from the path's extension
-	vars   []string         // the values of the pattern's {…} segments, in order
-	names  []string         // their names
+	route  *route           // the pattern it matched
+	vars   [maxVars]string  // the values of the pattern's {…} segments, in order
 }
+
+// maxVars is the most {…} segments a pattern may have.
+const maxVars = 4
 
 // param returns the value of the path segment {name}.
 func (r *apiRequest) param(name string) string {
-	for i, n := range r.names {
+	for i, n := range r.route.names {
 		if n == name {
 			return r.vars[i]
 		}
@@ -117,41 +120,52 @@ func (rt *router) add(pattern string, methods map[string]apiHandler) {
 			r.names = append(r.names, strings.TrimSuffix(name, "}"))
 		}
 	}
+	if len(r.names) > maxVars {
+		panic("harness: route " + pattern + " has more than maxVars variable segments")
+	}
 	rt.routes = append(rt.routes, r)
 }
 
-// match returns the handler for method and the segments of a path under
-// the account (its last segment without the extension), with the values of
-// the variable segments; found is false when no pattern matches, and the
-// handler nil when the pattern does not take the method.
-func (rt *router) match(method string, segments []string) (h apiHandler, r *route, vars []string, found bool) {
+// match finds the pattern of the path under the account (the part after
+// "/Accounts/AC…/", its last segment without the extension) and returns
+// its handler for method, with req's route and variables set; found is
+// false when no pattern matches, and the handler nil when the pattern does
+// not take the method.
+func (rt *router) match(req *apiRequest, method, path string) (h apiHandler, found bool) {
 	if method == http.MethodHead {
 		method = http.MethodGet
 	}
 	for i := range rt.routes {
 		r := &rt.routes[i]
-		if len(r.segments) != len(segments) {
-			continue
-		}
-		vars = vars[:0]
+		rest, n := path, 0
 		ok := true
 		for j, seg := range r.segments {
-			if strings.HasPrefix(seg, "{") {
-				if segments[j] == "" {
-					ok = false
-					break
-				}
-				vars = append(vars, segments[j])
-			} else if seg != segments[j] {
+			part, tail, more := strings.Cut(rest, "/")
+			if more == (j == len(r.segments)-1) { // too many or too few segments
 				ok = false
+				break
+			}
+			rest = tail
+			switch {
+			case strings.HasPrefix(seg, "{"):
+				if part == "" {
+					ok = false
+				}
+				req.vars[n] = part
+				n++
+			case seg != part:
+				ok = false
+			}
+			if !ok {
 				break
 			}
 		}
 		if ok {
-			return r.methods[method], r, vars, true
+			req.route = r
+			return r.methods[method], true
 		}
 	}
-	return nil, nil, nil, false
+	return nil, false
 }
 
 // serveAPI is the REST API: authentication, routing, rendering and the
@@ -179,9 +193,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 func (s *Server) dispatch(req *apiRequest) apiReply {
 	rest, inAPI := strings.CutPrefix(req.path, apiPrefix)
 	acctSID, rest, _ := strings.Cut(rest, "/")
-	segments := strings.Split(rest, "/")
-	last, ext := twilioapi.SplitExt(segments[len(segments)-1])
-	segments[len(segments)-1] = last
+	rest, ext := twilioapi.SplitExt(rest)
+	if strings.Contains(ext, "/") { // a dot in an earlier segment: no extension
+		rest, ext = rest+"."+ext, ""
+	}
 	format, known := twilioapi.FormatOf(ext)
 	if ext != "" && known {
 		req.format = format
@@ -194,7 +209,7 @@ func (s *Server) dispatch(req *apiRequest) apiReply {
 	if !inAPI || !known || acctSID != acct.sid {
 		return apiReply{err: notFound(req.path)}
 	}
-	h, r, vars, found := s.routes.match(req.http.Method, segments)
+	h, found := s.routes.match(req, req.http.Method, rest)
 	if !found {
 		return apiReply{err: notFound(req.path)}
 	}
@@ -203,7 +218,6 @@ func (s *Server) dispatch(req *apiRequest) apiReply {
 		return apiReply{err: &APIError{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed,
 			Message: "Method not allowed: " + req.http.Method + " " + req.path}}
 	}
-	req.vars, req.names = vars, r.names
 	return h(s, req)
 }
 

@@ -312,24 +312,24 @@ func (o *outbox) serveInProcess(h http.Handler, w *webhook, method string, u *ur
 	} else {
 		rd, length = strings.NewReader(body), int64(len(body))
 	}
-	uri := u.RequestURI()
-	reqURL, err := url.ParseRequestURI(uri)
-	if err != nil {
-		return 0, nil, "", fmt.Errorf("harness: bad webhook URL %q: %w", u, err)
-	}
+	scheme, host, uri := u.Scheme, u.Host, u.RequestURI()
 	req := &http.Request{
-		Method: method, URL: reqURL, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: header, Body: io.NopCloser(rd), ContentLength: length, Host: u.Host,
+		Method: method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: header, Body: io.NopCloser(rd), ContentLength: length, Host: host,
 		RemoteAddr: twilioAddr, RequestURI: uri,
 	}
-	if u.Scheme == "https" {
+	if scheme == "https" {
 		req.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: u.Hostname(), Version: tls.VersionTLS13}
 	}
+	// u was parsed for this request alone: it becomes the request's URL,
+	// with only the path and query, as an http.Server hands it over.
+	u.Scheme, u.Host, u.User = "", "", nil
+	req.URL = u
 	req = req.WithContext(o.srv.ctx)
 	rec := newResponseRecorder(maxReply + 1)
 	defer func() {
 		if p := recover(); p != nil {
-			o.srv.logf("harness: the application's handler panicked on %s %s: %v\n%s", method, u, p, debug.Stack())
+			o.srv.logf("harness: the application's handler panicked on %s %s://%s%s: %v\n%s", method, scheme, host, uri, p, debug.Stack())
 			status, hdr, reply, err = 0, nil, "", fmt.Errorf("%w: %v", errHandlerPanic, p)
 		}
 	}()

@@ -1,45 +1,38 @@
 package twilioapi
 
-import (
-	"bytes"
-	"encoding/json"
-)
+import "encoding/json"
 
-// Link is one entry of a resource's subresource_uris.
-type Link struct {
-	Key string // "recordings"
-	URI string // "/2010-04-01/Accounts/AC…/Calls/CA…/Recordings.json"
+// Links is a resource's subresource_uris: for each name pair (key, path
+// segment) of Names, in order, the URI Base + "/" + segment + ".json". In
+// JSON it is an object; in XML each URI loses its ".json". Names is shared,
+// read-only data; only Base differs from one resource to the next, so
+// rendering builds no string per link.
+type Links struct {
+	Base  string      // the resource's URI without its extension
+	Names [][2]string // ("recordings", "Recordings"), …
 }
 
-// Links is a resource's subresource_uris, kept in the order Twilio lists
-// them. In JSON it is an object; in XML each URI loses its ".json".
-type Links []Link
+// URI returns the URI of the i-th link, with ".json".
+func (l Links) URI(i int) string { return l.Base + "/" + l.Names[i][1] + ".json" }
 
-// SubresourceLinks returns the links of the subresources named (key, path
-// pairs such as "recordings", "Recordings") under base, a resource URI
-// without its extension.
-func SubresourceLinks(base string, names [][2]string) Links {
-	out := make(Links, len(names))
-	for i, n := range names {
-		out[i] = Link{Key: n[0], URI: base + "/" + n[1] + ".json"}
-	}
-	return out
-}
-
-// MarshalJSON writes the links as an object, in order.
-func (l Links) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, link := range l {
+// appendJSON appends the links as a JSON object, in order.
+func (l Links) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i, n := range l.Names {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		key, _ := json.Marshal(link.Key)
-		uri, _ := json.Marshal(link.URI)
-		b.Write(key)
-		b.WriteByte(':')
-		b.Write(uri)
+		b = appendString(b, n[0])
+		b = append(b, ':', '"')
+		b = appendEscaped(b, l.Base)
+		b = append(b, '/')
+		b = appendEscaped(b, n[1])
+		b = append(b, ".json\""...)
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(b, '}')
 }
+
+// MarshalJSON writes the links as an object, in order, for encoding/json.
+func (l Links) MarshalJSON() ([]byte, error) { return l.appendJSON(nil), nil }
+
+var _ json.Marshaler = Links{}

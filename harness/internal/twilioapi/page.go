@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -30,28 +31,44 @@ type Page[T any] struct {
 // pageJSON writes the envelope with its keys in alphabetical order and
 // the items under the schema's list key.
 func (s *Schema[T]) pageJSON(p *Page[T]) []byte {
-	items := p.Items
-	if items == nil {
-		items = []*T{}
-	}
 	type entry struct {
-		key   string
-		value any
+		key string
+		put func([]byte) []byte
+	}
+	str := func(v string) func([]byte) []byte { return func(b []byte) []byte { return appendString(b, v) } }
+	orNull := func(v string) func([]byte) []byte {
+		if v == "" {
+			return func(b []byte) []byte { return append(b, "null"...) }
+		}
+		return str(v)
+	}
+	num := func(n int) func([]byte) []byte {
+		return func(b []byte) []byte { return strconv.AppendInt(b, int64(n), 10) }
+	}
+	items := func(b []byte) []byte {
+		b = append(b, '[')
+		for i, it := range p.Items {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSON(b, s.fields, reflect.ValueOf(it).Elem())
+		}
+		return append(b, ']')
 	}
 	entries := []entry{
-		{"end", p.End}, {"first_page_uri", p.FirstPageURI}, {"next_page_uri", nullable(p.NextPageURI)},
-		{"page", p.Page}, {"page_size", p.PageSize}, {"previous_page_uri", nullable(p.PreviousPageURI)},
-		{"start", p.Start}, {"uri", p.URI},
+		{"end", num(p.End)}, {"first_page_uri", str(p.FirstPageURI)}, {"next_page_uri", orNull(p.NextPageURI)},
+		{"page", num(p.Page)}, {"page_size", num(p.PageSize)}, {"previous_page_uri", orNull(p.PreviousPageURI)},
+		{"start", num(p.Start)}, {"uri", str(p.URI)},
 	}
-	var b bytes.Buffer
-	b.WriteByte('{')
-	write := func(key string, value any) {
-		if b.Len() > 1 {
-			b.WriteByte(',')
+	b := make([]byte, 0, 512+2048*len(p.Items))
+	b = append(b, '{')
+	write := func(key string, put func([]byte) []byte) {
+		if len(b) > 1 {
+			b = append(b, ',')
 		}
-		b.Write(mustJSON(key))
-		b.WriteByte(':')
-		b.Write(mustJSON(value))
+		b = appendString(b, key)
+		b = append(b, ':')
+		b = put(b)
 	}
 	wroteItems := false
 	for _, e := range entries {
@@ -59,13 +76,12 @@ func (s *Schema[T]) pageJSON(p *Page[T]) []byte {
 			write(s.listKey, items)
 			wroteItems = true
 		}
-		write(e.key, e.value)
+		write(e.key, e.put)
 	}
 	if !wroteItems {
 		write(s.listKey, items)
 	}
-	b.WriteByte('}')
-	return b.Bytes()
+	return append(b, '}')
 }
 
 func nullable(s string) *string {

@@ -30,11 +30,13 @@ type Schema[T any] struct {
 
 // field is one wire field of a resource.
 type field struct {
-	name    string // the json tag
-	element string // the XML element
-	index   int
-	nested  []field // for struct fields
-	links   bool
+	name      string // the json tag
+	jsonKey   string // `"name":`, written once
+	element   string // the XML element
+	index     int
+	omitEmpty bool    // the tag's omitempty, which only JSON honours
+	nested    []field // for struct fields
+	links     bool
 }
 
 // NewSchema returns the schema of T, whose XML element is element ("Call")
@@ -57,12 +59,16 @@ func fieldsOf(t reflect.Type) []field {
 		if tag == "-" || !sf.IsExported() && !sf.Anonymous {
 			continue // encoding/json leaves it out too
 		}
-		name, _, _ := strings.Cut(tag, ",")
+		name, opts, _ := strings.Cut(tag, ",")
 		if name == "" {
 			// encoding/json would write it, under its Go name or flattened.
 			panic(fmt.Sprintf("twilioapi: %v.%s: no json tag", t, sf.Name))
 		}
-		f := field{name: name, element: Pascal(name), index: i}
+		if opts != "" && opts != "omitempty" {
+			panic(fmt.Sprintf("twilioapi: %v.%s: the json option %q is not supported", t, sf.Name, opts))
+		}
+		f := field{name: name, jsonKey: string(appendString(nil, name)) + ":", element: Pascal(name), index: i,
+			omitEmpty: opts == "omitempty"}
 		ft := sf.Type
 		ok := true
 		switch {
@@ -130,7 +136,7 @@ func (s *Schema[T]) Columns() []string {
 func (s *Schema[T]) Render(f Format, v *T) []byte {
 	switch f {
 	case JSON:
-		return mustJSON(v)
+		return appendJSON(make([]byte, 0, 2048), s.fields, reflect.ValueOf(v).Elem())
 	case CSV:
 		return s.csv([]*T{v})
 	}
@@ -216,8 +222,9 @@ func writeFields(b *bytes.Buffer, fields []field, v reflect.Value) {
 		switch {
 		case f.links:
 			b.WriteString("<" + f.element + ">")
-			for _, l := range fv.Interface().(Links) {
-				writeElement(b, Pascal(l.Key), strings.TrimSuffix(l.URI, ".json"))
+			l := fv.Interface().(Links)
+			for _, n := range l.Names {
+				writeElement(b, Pascal(n[0]), l.Base+"/"+n[1])
 			}
 			b.WriteString("</" + f.element + ">")
 		case f.nested != nil:

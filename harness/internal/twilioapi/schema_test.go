@@ -53,7 +53,7 @@ func fullSample() *sample {
 		Price:        -0.0075,
 		Rate:         ptr(1.5),
 		Detail:       sampleDetail{Code: 7, Label: ptr("seven")},
-		Links:        Links{{"recordings", "/C/CA1/Recordings.json"}, {"user_defined_messages", "/C/CA1/UserDefinedMessages.json"}},
+		Links:        Links{Base: "/C/CA1", Names: [][2]string{{"recordings", "Recordings"}, {"user_defined_messages", "UserDefinedMessages"}}},
 		URI:          "/C/CA1.json",
 		Note:         "n",
 		Ignored:      "never shown",
@@ -504,7 +504,7 @@ func FuzzSchemaXML(f *testing.F) {
 		f.Add(seed[0], seed[1], seed[2])
 	}
 	f.Fuzz(func(t *testing.T, sid, name, uri string) {
-		in := &sample{Sid: sid, FriendlyName: &name, Detail: sampleDetail{Label: &uri}, Links: Links{{"recordings", uri}}, URI: uri}
+		in := &sample{Sid: sid, FriendlyName: &name, Detail: sampleDetail{Label: &uri}, Links: Links{Base: uri, Names: [][2]string{{"recordings", "R"}}}, URI: uri}
 		root := parseXML(t, sampleSchema.Render(XML, in))
 		got := parent("Sample",
 			findXML(t, root, "Sample", "Sid"), findXML(t, root, "Sample", "FriendlyName"),
@@ -513,7 +513,7 @@ func FuzzSchemaXML(f *testing.F) {
 		want := parent("Sample",
 			elem("Sid", xmlSafe(sid)), elem("FriendlyName", xmlSafe(name)),
 			elem("Label", xmlSafe(uri)),
-			elem("Recordings", xmlSafe(strings.TrimSuffix(uri, ".json"))), elem("Uri", xmlSafe(uri)))
+			elem("Recordings", xmlSafe(uri+"/R")), elem("Uri", xmlSafe(uri)))
 		if diff := cmp.Diff(want, got, cmpXML); diff != "" {
 			t.Errorf("XML parsed back mismatch (-want +got):\n%s", diff)
 		}
@@ -549,4 +549,35 @@ next:
 		t.Fatalf("no element %s under %s", strings.Join(path, "/"), root.XMLName.Local)
 	}
 	return n
+}
+
+// FuzzSchemaJSON checks that the Schema writes JSON byte for byte as
+// encoding/json does, for any strings and numbers.
+func FuzzSchemaJSON(f *testing.F) {
+	f.Add("CA1", "front door", "/C/CA1", int64(3), 1.5, true)
+	f.Add(`<>&"'\`, "\x00\x1f\x7f\xff", "\u2028\u2029é😀", int64(-1<<63), 1e21, false)
+	f.Add("", "", "", int64(0), 1e-7, false)
+	f.Add("a", "b", "c", int64(9000000000), -0.0075, true)
+	f.Fuzz(func(t *testing.T, sid, name, uri string, n int64, x float64, on bool) {
+		if x != x || x > 1.7e308 || x < -1.7e308 {
+			t.Skip("NaN and infinities are no JSON")
+		}
+		for _, omit := range []string{"", "note"} {
+			in := &sample{Sid: sid, FriendlyName: &name, Count: int(n), Total: n, Active: on, Price: x, Rate: &x,
+				Detail: sampleDetail{Code: int(n), Label: &uri}, URI: uri, Note: omit,
+				Links: Links{Base: uri, Names: [][2]string{{name, sid}, {"recordings", "Recordings"}}}}
+			want, err := json.Marshal(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := sampleSchema.Render(JSON, in); !bytes.Equal(got, want) {
+				t.Errorf("Render(JSON) differs from encoding/json:\n got %s\nwant %s", got, want)
+			}
+			page := &Page[sample]{Items: []*sample{in, in}, URI: uri, NextPageURI: name}
+			var back map[string]any
+			if err := json.Unmarshal(sampleSchema.RenderPage(JSON, page), &back); err != nil {
+				t.Errorf("RenderPage(JSON) is not JSON: %v", err)
+			}
+		}
+	})
 }
