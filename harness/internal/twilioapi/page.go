@@ -84,12 +84,6 @@ func (s *Schema[T]) pageJSON(p *Page[T]) []byte {
 	return append(b, '}')
 }
 
-func nullable(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
 
 // pageXML writes <TwilioResponse><Calls page=… …><Call>…</Call></Calls>:
 // the envelope's keys without underscores as attributes.
