@@ -84,7 +84,6 @@ func (s *Schema[T]) pageJSON(p *Page[T]) []byte {
 	return append(b, '}')
 }
 
-
 // pageXML writes <TwilioResponse><Calls page=… …><Call>…</Call></Calls>:
 // the envelope's keys without underscores as attributes.
 func (s *Schema[T]) pageXML(p *Page[T]) []byte {
