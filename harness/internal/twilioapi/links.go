@@ -15,16 +15,24 @@ type Links struct {
 // URI returns the URI of the i-th link, with ".json".
 func (l Links) URI(i int) string { return l.Base + "/" + l.Names[i][1] + ".json" }
 
-// appendJSON appends the links as a JSON object, in order.
-func (l Links) appendJSON(b []byte) []byte {
+// appendJSON appends the links as a JSON object, in order. The base is
+// escaped once and copied into each URI.
+func (l *Links) appendJSON(b []byte) []byte {
 	b = append(b, '{')
+	var base []byte
 	for i, n := range l.Names {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendString(b, n[0])
 		b = append(b, ':', '"')
-		b = appendEscaped(b, l.Base)
+		if i == 0 {
+			at := len(b)
+			b = appendEscaped(b, l.Base)
+			base = b[at:len(b):len(b)]
+		} else {
+			b = append(b, base...)
+		}
 		b = append(b, '/')
 		b = appendEscaped(b, n[1])
 		b = append(b, ".json\""...)

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/xml"
 	"net/url"
-	"reflect"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Paging limits of every list.
@@ -51,7 +51,7 @@ func (s *Schema[T]) pageJSON(p *Page[T]) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSON(b, s.fields, reflect.ValueOf(it).Elem())
+			b = appendJSON(b, s.fields, unsafe.Pointer(it))
 		}
 		return append(b, ']')
 	}

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Schema renders one resource type in every representation. T is a struct
@@ -34,6 +35,8 @@ type field struct {
 	jsonKey   string // `"name":`, written once
 	element   string // the XML element
 	index     int
+	offset    uintptr // the field's offset in its struct, for JSON
+	kind      kind    // what it holds, for JSON
 	omitEmpty bool    // the tag's omitempty, which only JSON honours
 	nested    []field // for struct fields
 	links     bool
@@ -68,7 +71,7 @@ func fieldsOf(t reflect.Type) []field {
 			panic(fmt.Sprintf("twilioapi: %v.%s: the json option %q is not supported", t, sf.Name, opts))
 		}
 		f := field{name: name, jsonKey: string(appendString(nil, name)) + ":", element: Pascal(name), index: i,
-			omitEmpty: opts == "omitempty"}
+			offset: sf.Offset, kind: kindOf(sf.Type), omitEmpty: opts == "omitempty"}
 		ft := sf.Type
 		ok := true
 		switch {
@@ -136,7 +139,7 @@ func (s *Schema[T]) Columns() []string {
 func (s *Schema[T]) Render(f Format, v *T) []byte {
 	switch f {
 	case JSON:
-		return appendJSON(make([]byte, 0, 2048), s.fields, reflect.ValueOf(v).Elem())
+		return appendJSON(make([]byte, 0, 2048), s.fields, unsafe.Pointer(v))
 	case CSV:
 		return s.csv([]*T{v})
 	}
