@@ -44,7 +44,17 @@ type Call struct {
 	callback callback  // the status callback subscription
 	amd      detection // answering machine detection's result
 	dial     dialLink  // the <Dial> it runs, the one it is a leg of, its legs
+	pending  pending   // its requests on their way, and the events that wait for them
 	deleted  bool      // deleted with the REST API: the API no longer shows it
+}
+
+// pending is what a call waits for: while one of its requests is on its
+// way, its events due meanwhile are held back, and run, in order, once the
+// reply has been applied. Each call thus sees its requests one at a time,
+// as if the engine waited for them, while other calls go on.
+type pending struct {
+	requests int
+	parked   []*clock.Timer
 }
 
 // line is a call's connection in Twilio's state machine.

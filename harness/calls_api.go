@@ -226,6 +226,6 @@ func (s *Server) newCallLocked(acct *account, p *callParams, app *Application) *
 	if p.url != "" && p.twiml != "" {
 		c.notifyLocked(codeTwimlAndURL, LevelWarning, "Twiml and Url were both given: the Url is used and the Twiml ignored", p.url, "")
 	}
-	c.program.step = s.afterLocked(s.cfg.queueTime, c.dequeue)
+	c.program.step = c.afterLocked(s.cfg.queueTime, c.dequeue)
 	return c
 }

@@ -70,15 +70,35 @@ func (c *Call) awaitTree() {
 	}
 }
 
-// step runs the next event due no later than limit (zero: any) and reports
-// whether there was one. The caller holds s.drive; the event runs without
-// s.mu.
+// step does the engine's next piece of work and reports whether there was
+// one. While a request is in flight, virtual time does not move: step runs
+// what is due now, then applies the replies in the order the requests were
+// sent, waiting for each; so a run with the same requests and replies is
+// the same run every time, whichever reply comes in first. Otherwise it
+// runs the next event due no later than limit (zero: any). The caller
+// holds s.drive; the work runs without s.mu.
 func (s *Server) step(limit time.Time) bool {
 	s.mu.Lock()
-	s.tickLocked()
-	if s.closed {
-		s.mu.Unlock()
-		return false
+	for {
+		s.tickLocked()
+		if s.closed {
+			s.mu.Unlock()
+			return false
+		}
+		if !s.out.inFlightLocked() {
+			break
+		}
+		if ev := s.clock.Next(s.clock.Now()); ev != nil {
+			s.mu.Unlock()
+			ev.Run()
+			return true
+		}
+		if fl := s.out.nextReplyLocked(true); fl != nil {
+			s.mu.Unlock()
+			fl.apply()
+			return true
+		}
+		s.wake.Wait() // for the replies
 	}
 	ev := s.clock.Next(limit)
 	s.mu.Unlock()
@@ -89,32 +109,12 @@ func (s *Server) step(limit time.Time) bool {
 	return true
 }
 
-// autoRun is the server's goroutine under [WithAutoRun]: it runs events as
-// they become due and sleeps on s.wake while there are none.
-func (s *Server) autoRun() {
-	defer s.wg.Done()
-	for {
-		s.mu.Lock()
-		for !s.closed && s.clock.Len() == 0 {
-			s.wake.Wait()
-		}
-		closed := s.closed
-		s.mu.Unlock()
-		if closed {
-			return
-		}
-		s.drive.Lock()
-		s.step(time.Time{})
-		s.drive.Unlock()
-	}
-}
-
 // atLocked schedules fn on the virtual clock and wakes the server's
 // goroutine. fn runs without s.mu.
 func (s *Server) atLocked(t time.Time, fn func()) *clock.Timer {
 	ev := s.clock.At(t, fn)
 	if s.cfg.autoRun {
-		s.wake.Signal()
+		s.wake.Broadcast()
 		select {
 		case s.wakeCh <- struct{}{}:
 		default:
@@ -128,6 +128,44 @@ func (s *Server) afterLocked(d time.Duration, fn func()) *clock.Timer {
 	return s.atLocked(s.clock.Now().Add(d), fn)
 }
 
+// afterLocked schedules fn d from now as an event of the call: fn runs
+// without srv.mu, unless the call has a request on its way then, in which
+// case it runs once the reply has been applied (see [pending]).
+func (c *Call) afterLocked(d time.Duration, fn func()) *clock.Timer {
+	s := c.srv
+	var t *clock.Timer
+	t = s.afterLocked(d, func() {
+		s.mu.Lock()
+		if c.pending.requests > 0 {
+			c.pending.parked = append(c.pending.parked, t)
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		fn()
+	})
+	return t
+}
+
+// runParked runs the call's events that waited for its replies, in the
+// order they were due, until one of them sends a request again. Call
+// without srv.mu, as the engine's driver.
+func (c *Call) runParked() {
+	s := c.srv
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c.pending.requests == 0 && len(c.pending.parked) > 0 {
+		t := c.pending.parked[0]
+		c.pending.parked = c.pending.parked[1:]
+		if t.Canceled() {
+			continue
+		}
+		s.mu.Unlock()
+		t.Run()
+		s.mu.Lock()
+	}
+}
+
 // The two ways a call schedules its own work. Both run fn with srv.mu held,
 // and each is skipped in its own case.
 
@@ -136,7 +174,7 @@ func (s *Server) afterLocked(d time.Duration, fn func()) *clock.Timer {
 // document, a hang-up). For what belongs to the current verb.
 func (c *Call) afterUnlessMovedOnLocked(d time.Duration, fn func()) *clock.Timer {
 	epoch := c.program.epoch
-	return c.srv.afterLocked(d, func() {
+	return c.afterLocked(d, func() {
 		c.srv.mu.Lock()
 		defer c.srv.mu.Unlock()
 		if c.program.epoch == epoch && !c.line.status.Ended() {
@@ -149,7 +187,7 @@ func (c *Call) afterUnlessMovedOnLocked(d time.Duration, fn func()) *clock.Timer
 // then: for what belongs to the call rather than to its current document
 // (the time limit, the far end hanging up).
 func (c *Call) afterUnlessEndedLocked(d time.Duration, fn func()) *clock.Timer {
-	return c.srv.afterLocked(d, func() {
+	return c.afterLocked(d, func() {
 		c.srv.mu.Lock()
 		defer c.srv.mu.Unlock()
 		if !c.line.status.Ended() {
@@ -169,7 +207,7 @@ func (c *Call) dequeue() {
 	c.line.started = s.clock.Now()
 	c.setStatusLocked(StatusInitiated)
 	s.out.postLocked(c.progressLocked(evInitiated))
-	c.program.step = s.afterLocked(0, c.ring)
+	c.program.step = c.afterLocked(0, c.ring)
 }
 
 // ring makes the far end ring and schedules what its party does.
@@ -191,7 +229,7 @@ func (c *Call) ring() {
 			c.finishLocked(StatusNoAnswer, sipRequestTerm, "no answer within the timeout")
 		})
 	case p.Outcome == scenario.OutcomeAnswer:
-		pr.step = s.afterLocked(p.RingTime, c.answer)
+		pr.step = c.afterLocked(p.RingTime, c.answer)
 	case p.Outcome == scenario.OutcomeBusy:
 		pr.step = c.afterUnlessMovedOnLocked(p.RingTime, func() { c.finishLocked(StatusBusy, p.SIPResponse(), "the line is busy") })
 	case p.Outcome == scenario.OutcomeReject:
@@ -321,7 +359,7 @@ func (c *Call) finishLocked(st Status, sip int, reason string) {
 		close(c.done) // a call canceled in the queue sends no callbacks
 		return
 	}
-	s.afterLocked(0, c.afterEnd)
+	c.afterLocked(0, c.afterEnd)
 }
 
 // afterEnd sends the completed status callback and the recordings'

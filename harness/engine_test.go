@@ -1,6 +1,13 @@
 package harness_test
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -140,5 +147,103 @@ func TestAutoRunWaitIncludesLegs(t *testing.T) {
 	}
 	if !done {
 		t.Errorf("Wait returned before the leg's completed callback was sent:\n%s", srv.Transcript())
+	}
+}
+
+// gate is an application whose /voice handler waits until n requests are
+// inside it at once (or its guard runs out), and records how many were.
+type gate struct {
+	n       int
+	mu      sync.Mutex
+	inside  int
+	most    int
+	arrived chan struct{}
+	ctx     context.Context
+}
+
+func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	g.inside++
+	g.most = max(g.most, g.inside)
+	if g.inside == g.n {
+		close(g.arrived)
+	}
+	g.mu.Unlock()
+	select {
+	case <-g.arrived:
+	case <-g.ctx.Done(): // the guard: the others never came
+	}
+	g.mu.Lock()
+	g.inside--
+	g.mu.Unlock()
+	w.Header().Set("Content-Type", "text/xml")
+	fmt.Fprint(w, `<Response><Say>Hello</Say></Response>`)
+}
+
+// TestRequestsOfAnInstantGoOutTogether: the requests due at one virtual
+// instant are in flight at the same time, so that one slow application
+// does not hold up the others.
+func TestRequestsOfAnInstantGoOutTogether(t *testing.T) {
+	const calls = 10
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	g := &gate{n: calls, arrived: make(chan struct{}), ctx: ctx}
+	srv := newServer(t, harness.WithApp(origin, g))
+	for range calls {
+		if _, err := srv.CreateCall(url.Values{"To": {to}, "From": {from}, "Url": {origin + "/voice"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Run()
+	if g.most != calls {
+		t.Fatalf("at most %d of the %d voice requests of one instant were in flight together", g.most, calls)
+	}
+	for _, c := range srv.Calls() {
+		if info := c.Info(); info.Status != harness.StatusCompleted || info.Duration != time.Second {
+			t.Errorf("call %s: %s after %v, want completed after the 1-second <Say>", c.SID(), info.Status, info.Duration)
+		}
+	}
+}
+
+// TestSameRunsSameTranscripts: with requests in flight together, replies
+// are applied in the order the requests were sent and virtual time waits
+// for them, so identical runs of 50 calls give byte-identical transcripts
+// and records.
+func TestSameRunsSameTranscripts(t *testing.T) {
+	paths := map[string]string{
+		"/voice": `<Response><Gather numDigits="1" action="/menu"><Say>Press 1 to talk to sales</Say></Gather><Say>Goodbye</Say></Response>`,
+		"/menu":  `<Response><Dial action="/after" timeout="10"><Number statusCallback="/leg">+14155550201</Number></Dial></Response>`,
+		"/after": `<Response><Say>Thanks</Say></Response>`,
+	}
+	once := func() (string, []byte) {
+		srv := newServer(t, harness.WithApp(origin, &docs{paths: paths}),
+			harness.WithParty("+14155550201", scenario.AnswersAfter(3*time.Second).HangsUpAfter(5*time.Second)))
+		for i := range 50 {
+			party := scenario.Person().Presses("1")
+			if i%3 == 0 {
+				party = scenario.Person() // silent: the gather times out
+			}
+			to := fmt.Sprintf("+1415555%04d", 1000+i)
+			srv.SetParty(to, party)
+			if _, err := srv.CreateCall(url.Values{"To": {to}, "From": {from}, "Url": {origin + "/voice"},
+				"StatusCallback": {origin + "/status"}, "StatusCallbackEvent": {"initiated ringing answered completed"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		srv.Run()
+		return srv.Transcript(), srv.RecordJSON(harness.WithoutReplyBodies())
+	}
+	transcript, record := once()
+	for range 3 {
+		again, againRecord := once()
+		if again != transcript {
+			t.Fatalf("two identical runs gave different transcripts:\n%s", cmp.Diff(transcript, again))
+		}
+		if !bytes.Equal(record, againRecord) {
+			t.Fatalf("two identical runs gave different records:\n%s", cmp.Diff(string(record), string(againRecord)))
+		}
+	}
+	if n := strings.Count(transcript, "status       completed"); n != 50+33 {
+		t.Errorf("%d calls and legs completed, want 50 calls and the 33 legs of those who pressed 1:\n%s", n, transcript)
 	}
 }

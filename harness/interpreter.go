@@ -89,7 +89,7 @@ func (c *Call) runSourceLocked() {
 func (c *Call) loadLocked(kind RequestKind, method, target string, extra signing.Params) {
 	s := c.srv
 	epoch := c.program.epoch
-	c.program.step = s.afterLocked(0, func() {
+	c.program.step = c.afterLocked(0, func() {
 		s.mu.Lock()
 		if c.program.epoch != epoch || c.line.status.Ended() {
 			s.mu.Unlock()

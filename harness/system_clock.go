@@ -2,9 +2,10 @@ package harness
 
 import "time"
 
-// This file is the system clock of [WithSystemClock]: the only place where
-// the harness reads the time or waits for it. The virtual clock itself is
-// harness/internal/clock.
+// This file is where the harness reads real time or waits for it: the
+// system clock of [WithSystemClock], and the engine running by itself
+// ([WithAutoRun]), which follows real time while an application is slow to
+// answer. The virtual clock itself is harness/internal/clock.
 
 // systemNow returns the system clock's time, in UTC.
 func systemNow() time.Time { return time.Now().UTC() }
@@ -20,41 +21,153 @@ func (s *Server) tickLocked() {
 	}
 }
 
+// replyPatience is how long, in real time, the engine running by itself
+// waits for the replies of one virtual instant before it lets virtual time
+// follow real time: fast applications keep a run deterministic, and a slow
+// one costs the other calls no more than this.
+const replyPatience = 200 * time.Millisecond
+
+// autoRun is the server's goroutine under [WithAutoRun]: it applies replies
+// and runs events as they become due, virtual time jumping from one event
+// to the next whenever nothing is in flight. While requests are in flight
+// it runs only what is due at the current instant and waits for the
+// replies, as [Server.step] does, but for at most replyPatience: then
+// virtual time follows real time, so that the other calls go on, and each
+// reply is applied when it comes.
+func (s *Server) autoRun() {
+	defer s.wg.Done()
+	var follow realTime   // zero while virtual time does not follow real time
+	var waiting time.Time // when the engine began to wait for the replies of this instant
+	for {
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return
+		}
+		if !follow.since.IsZero() {
+			if fl := s.out.nextReplyLocked(false); fl != nil {
+				s.mu.Unlock()
+				s.runLocked(fl.apply)
+				continue
+			}
+		}
+		if !s.out.inFlightLocked() {
+			follow, waiting = realTime{}, time.Time{}
+			if s.clock.Len() == 0 {
+				s.wake.Wait()
+				s.mu.Unlock()
+				continue
+			}
+			ev := s.clock.Next(time.Time{})
+			s.mu.Unlock()
+			s.runLocked(ev.Run)
+			continue
+		}
+		limit := s.clock.Now()
+		if !follow.since.IsZero() {
+			limit = follow.virtualNow()
+		}
+		if ev := s.clock.Next(limit); ev != nil {
+			s.mu.Unlock()
+			s.runLocked(ev.Run)
+			continue
+		}
+		if follow.since.IsZero() {
+			if fl := s.out.nextReplyLocked(true); fl != nil {
+				s.mu.Unlock()
+				s.runLocked(fl.apply)
+				continue
+			}
+			if waiting.IsZero() {
+				waiting = time.Now()
+			}
+			left := replyPatience - time.Since(waiting)
+			if left <= 0 {
+				follow = realTime{virtual: s.clock.Now(), since: time.Now()}
+				s.mu.Unlock()
+				continue
+			}
+			s.mu.Unlock()
+			s.awaitReply(left)
+			continue
+		}
+		s.clock.AdvanceTo(limit)
+		wait := time.Duration(-1)
+		if next, ok := s.clock.Peek(); ok {
+			wait = next.Sub(limit)
+		}
+		s.mu.Unlock()
+		s.awaitReply(wait)
+	}
+}
+
+// realTime anchors virtual time to real time: virtual was the virtual
+// instant at the real instant since.
+type realTime struct {
+	virtual time.Time
+	since   time.Time
+}
+
+func (r realTime) virtualNow() time.Time { return r.virtual.Add(time.Since(r.since)) }
+
+// runLocked runs fn as the engine's driver.
+func (s *Server) runLocked(fn func()) {
+	s.drive.Lock()
+	defer s.drive.Unlock()
+	fn()
+}
+
+// awaitReply waits, in real time, until a reply comes in, an event is
+// scheduled, the server closes, or d passes (d < 0: no limit). It reports
+// whether it was woken before d passed.
+func (s *Server) awaitReply(d time.Duration) bool {
+	var timeout <-chan time.Time
+	if d >= 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-s.out.arrived:
+		return true
+	case <-s.wakeCh:
+		return true
+	case <-s.ctx.Done():
+		return true
+	case <-timeout:
+		return false
+	}
+}
+
 // systemRun is the server's goroutine under [WithSystemClock]: it runs each
-// event when the system clock reaches it, and waits for the next (or for a
-// new one to be scheduled) in between.
+// event when the system clock reaches it, applies each reply when it comes,
+// and waits for the next (or for a new one to be scheduled) in between.
 func (s *Server) systemRun() {
 	defer s.wg.Done()
 	for {
 		s.mu.Lock()
 		s.tickLocked()
-		next, ok := s.clock.Peek()
-		closed := s.closed
-		now := s.clock.Now()
-		s.mu.Unlock()
-		if closed {
+		if s.closed {
+			s.mu.Unlock()
 			return
 		}
-		if !ok || next.After(now) {
-			var timeout <-chan time.Time
-			var t *time.Timer
-			if ok {
-				t = time.NewTimer(next.Sub(now))
-				timeout = t.C
-			}
-			select {
-			case <-timeout:
-			case <-s.wakeCh:
-			case <-s.ctx.Done():
-			}
-			if t != nil {
-				t.Stop()
-			}
+		if fl := s.out.nextReplyLocked(false); fl != nil {
+			s.mu.Unlock()
+			s.runLocked(fl.apply)
 			continue
 		}
-		s.drive.Lock()
-		s.step(now)
-		s.drive.Unlock()
+		now := s.clock.Now()
+		if ev := s.clock.Next(now); ev != nil {
+			s.mu.Unlock()
+			s.runLocked(ev.Run)
+			continue
+		}
+		wait := time.Duration(-1)
+		if next, ok := s.clock.Peek(); ok {
+			wait = next.Sub(now)
+		}
+		s.mu.Unlock()
+		s.awaitReply(wait)
 	}
 }
 

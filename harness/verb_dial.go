@@ -205,7 +205,7 @@ func (d *dialing) ring(t dialTarget) {
 		})
 		return
 	}
-	child.program.step = s.afterLocked(0, child.ring)
+	child.program.step = child.afterLocked(0, child.ring)
 }
 
 // legEvents reads a leg's statusCallbackEvent list; completed by default.

@@ -101,11 +101,24 @@ type outbox struct {
 	client *http.Client            // for every other origin
 
 	// guarded by srv.mu
-	faults map[string]*injected // by URL without query
+	faults  map[string]*injected // by URL without query
+	flights []*flight            // requests sent and not yet applied, in the order they were sent
+	arrived chan struct{}        // a reply came in, for a goroutine that also waits on real time
+}
+
+// flight is a request on its way: sent, its reply not yet applied to the
+// call. Replies are applied by the goroutine that drives the engine, never
+// by the one that received them.
+type flight struct {
+	w     *webhook
+	call  *Call  // the call it is about, which waits for it
+	then  func() // what the engine does with the reply
+	ready bool   // the reply is in (guarded by srv.mu)
 }
 
 func newOutbox(s *Server) *outbox {
-	o := &outbox{srv: s, apps: s.cfg.apps, client: s.cfg.webhookClient, faults: map[string]*injected{}}
+	o := &outbox{srv: s, apps: s.cfg.apps, client: s.cfg.webhookClient, faults: map[string]*injected{},
+		arrived: make(chan struct{}, 1)}
 	if o.client == nil {
 		o.client = newWebhookClient(s.cfg.webhookTimeout)
 	}
@@ -146,7 +159,7 @@ func (o *outbox) postLocked(w *webhook) {
 	if w == nil {
 		return
 	}
-	o.srv.afterLocked(0, func() { o.send(w, func() { o.reportFailure(w) }) })
+	o.srv.calls[w.callSID].afterLocked(0, func() { o.send(w, func() { o.reportFailure(w) }) })
 }
 
 // sendChain sends the requests that are not nil one after the other, each
@@ -166,32 +179,71 @@ func (o *outbox) sendChain(hooks []*webhook, done func()) {
 	})
 }
 
-// send enters w in the record, makes it, then calls then once the reply is
-// in: at once, or after an injected fault's delay of virtual time. Call
-// without srv.mu: an in-process application's handler runs here.
+// send enters w in the record and makes it; the engine calls then once the
+// reply is in. An injected fault answers after its delay of virtual time;
+// any other request goes out at once on a goroutine of its own, so that
+// the requests of one instant are in flight together, and its reply waits
+// in the flights until the engine applies it (see [Server.step]). Call
+// without srv.mu.
 func (o *outbox) send(w *webhook, then func()) {
 	s := o.srv
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	o.logLocked(w)
-	f := o.faultForLocked(w)
-	var delay time.Duration
-	if f != nil {
-		delay = w.applyFaultLocked(f)
+	c := s.calls[w.callSID]
+	if f := o.faultForLocked(w); f != nil {
+		delay := w.applyFaultLocked(f)
 		w.replyAt = s.clock.Now().Add(delay)
+		c.afterLocked(delay, then)
+		return
 	}
-	s.mu.Unlock()
-	if f == nil {
+	fl := &flight{w: w, call: c, then: then}
+	o.flights = append(o.flights, fl)
+	c.pending.requests++
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
 		o.deliver(w)
-		then()
-		return
+		s.mu.Lock()
+		fl.ready = true
+		s.wake.Broadcast()
+		select {
+		case o.arrived <- struct{}{}:
+		default:
+		}
+		s.mu.Unlock()
+	}()
+}
+
+// nextReplyLocked removes and returns the next reply to apply: the oldest
+// request's, once it is in. inOrder false takes any reply that is in, the
+// oldest first: for the engine that follows real time past a slow reply.
+// It returns nil when no reply is ready to apply.
+func (o *outbox) nextReplyLocked(inOrder bool) *flight {
+	for i, fl := range o.flights {
+		if fl.ready {
+			o.flights = append(o.flights[:i:i], o.flights[i+1:]...)
+			return fl
+		}
+		if inOrder {
+			return nil
+		}
 	}
-	if delay == 0 {
-		then()
-		return
-	}
+	return nil
+}
+
+// inFlightLocked reports whether a request is out or a reply not applied.
+func (o *outbox) inFlightLocked() bool { return len(o.flights) > 0 }
+
+// apply applies a reply to its call, then runs the call's events that
+// waited for it. Call without srv.mu, as the engine's driver.
+func (fl *flight) apply() {
+	fl.then()
+	s := fl.call.srv
 	s.mu.Lock()
-	s.afterLocked(delay, then)
+	fl.call.pending.requests--
 	s.mu.Unlock()
+	fl.call.runParked()
 }
 
 // logLocked enters w in the record as it is sent: its number, time and

@@ -244,14 +244,24 @@ func TestWebhooksValidateWithTwilioGo(t *testing.T) {
 	}
 
 	// What the application received validates too, from the URL it rebuilds
-	// from Host and the request URI, and the form it parsed.
+	// from Host and the request URI, and the form it parsed. Requests of
+	// one instant are in flight together, so the app may get them in any
+	// order: each is matched to the record by its idempotency token.
 	arrived := app.arrived()
 	if len(arrived) != len(reqs) {
 		t.Fatalf("the app got %d requests, the record has %d", len(arrived), len(reqs))
 	}
+	byToken := map[string]harness.Request{}
+	for _, r := range reqs {
+		byToken[r.Header.Get("I-Twilio-Idempotency-Token")] = r
+	}
 	for i, in := range arrived {
-		r := reqs[i]
+		r, ok := byToken[in.Header.Get("I-Twilio-Idempotency-Token")]
 		name := fmt.Sprintf("arrived %d (%s %s)", i, in.Method, in.URL)
+		if !ok {
+			t.Errorf("%s: its idempotency token %q is not in the record", name, in.Header.Get("I-Twilio-Idempotency-Token"))
+			continue
+		}
 		if in.Method != r.Method || in.URL != r.URL {
 			t.Errorf("%s: recorded as %s %s", name, r.Method, r.URL)
 		}

@@ -48,10 +48,15 @@ func (q *Queue) After(d time.Duration, fn func()) *Timer {
 	return q.At(q.now.Add(d), fn)
 }
 
-// Cancel removes t from the queue if it is still there. It is safe with nil
-// and with timers that already ran or were canceled. t must come from q.
+// Cancel removes t from the queue if it is still there, and marks it
+// canceled either way (see [Timer.Canceled]). It is safe with nil and with
+// timers that already ran or were canceled. t must come from q.
 func (q *Queue) Cancel(t *Timer) {
-	if t == nil || t.index < 0 {
+	if t == nil {
+		return
+	}
+	t.canceled = true
+	if t.index < 0 {
 		return
 	}
 	heap.Remove(&q.heap, t.index)

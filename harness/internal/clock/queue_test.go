@@ -398,3 +398,26 @@ func TestZeroQueue(t *testing.T) {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestTimerCanceled: Canceled says whether Cancel was called, also for a
+// timer the queue had already returned (and its driver held back).
+func TestTimerCanceled(t *testing.T) {
+	q := New(start)
+	a := q.After(time.Second, func() {})
+	b := q.After(2*time.Second, func() {})
+	if a.Canceled() || b.Canceled() {
+		t.Fatal("a timer is canceled before Cancel")
+	}
+	held := q.Next(time.Time{})
+	if held != a {
+		t.Fatalf("Next returned %v, want the first timer", held)
+	}
+	q.Cancel(held)
+	q.Cancel(b)
+	if !a.Canceled() || !b.Canceled() {
+		t.Errorf("Canceled = %v and %v after Cancel, want true for both (a had left the queue)", a.Canceled(), b.Canceled())
+	}
+	if q.Len() != 0 {
+		t.Errorf("the queue still has %d timers", q.Len())
+	}
+}

@@ -5,10 +5,11 @@ import "time"
 // Timer is one event of a [Queue]: a function due at an instant. The driver
 // takes it from the queue with [Queue.Next] and calls [Timer.Run].
 type Timer struct {
-	at    time.Time
-	seq   uint64
-	index int // position in the queue; -1 once it ran or was canceled
-	fn    func()
+	at       time.Time
+	seq      uint64
+	index    int // position in the queue; -1 once it ran or was canceled
+	fn       func()
+	canceled bool
 }
 
 // At returns the instant the timer is due, on the queue's virtual clock. For
@@ -22,6 +23,11 @@ func (t *Timer) Run() { t.fn() }
 // Pending reports whether the timer is still queued: false once [Queue.Next]
 // has returned it, or it was canceled or cleared.
 func (t *Timer) Pending() bool { return t.index >= 0 }
+
+// Canceled reports whether [Queue.Cancel] was called for the timer, even
+// after the queue had returned it: a driver that holds a timer back before
+// running it checks this first.
+func (t *Timer) Canceled() bool { return t.canceled }
 
 // timerHeap is a min-heap of timers ordered by (at, seq), for container/heap.
 type timerHeap []*Timer
