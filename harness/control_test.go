@@ -11,13 +11,26 @@ import (
 	"github.com/twimlharness/twimlharness/harness"
 )
 
-// control sends one control request and returns the status and body.
-func control(t *testing.T, h http.Handler, method, path, body string) (int, string) {
+// control sends one control request to srv's control handler, with the
+// server's credentials (and as JSON, if it has a body), and returns the
+// status and body.
+func control(t *testing.T, srv *harness.Server, method, path, body string) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(method, harness.ControlPrefix+path, strings.NewReader(body)))
+	srv.ControlHandler().ServeHTTP(rec, controlRequest(srv, method, path, body))
 	data, _ := io.ReadAll(rec.Result().Body)
 	return rec.Code, string(data)
+}
+
+// controlRequest returns a control request as a test's client sends it:
+// with srv's credentials, and a JSON body if body is not empty.
+func controlRequest(srv *harness.Server, method, path, body string) *http.Request {
+	r := httptest.NewRequest(method, harness.ControlPrefix+path, strings.NewReader(body))
+	r.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
+	if body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	return r
 }
 
 func TestControlAPI(t *testing.T) {
@@ -25,7 +38,6 @@ func TestControlAPI(t *testing.T) {
 		"/voice": `<Response><Gather numDigits="1" action="/menu"><Say>Press 1</Say></Gather></Response>`,
 		"/menu":  `<Response><Dial action="/dialed">+14155550201</Dial></Response>`,
 	}}))
-	h := srv.ControlHandler()
 	steps := []struct {
 		method, path, body string
 		status             int
@@ -50,7 +62,7 @@ func TestControlAPI(t *testing.T) {
 	}
 	var sid string
 	for _, st := range steps {
-		code, body := control(t, h, st.method, st.path, st.body)
+		code, body := control(t, srv, st.method, st.path, st.body)
 		if code != st.status || !strings.Contains(body, st.want) {
 			t.Errorf("%s %s: %d %s; want %d with %q", st.method, st.path, code, body, st.status, st.want)
 		}
@@ -60,12 +72,12 @@ func TestControlAPI(t *testing.T) {
 			sid = out.Sid
 		}
 	}
-	if code, body := control(t, h, "GET", "calls/"+sid+"/transcript", ""); code != 200 || !strings.Contains(body, "call "+sid+" inbound") {
+	if code, body := control(t, srv, "GET", "calls/"+sid+"/transcript", ""); code != 200 || !strings.Contains(body, "call "+sid+" inbound") {
 		t.Errorf("transcript of %s: %d %s", sid, code, body)
 	}
 	for _, path := range []string{"record", "calls/" + sid + "/record"} {
-		_, with := control(t, h, "GET", path, "")
-		_, without := control(t, h, "GET", path+"?reply_bodies=false", "")
+		_, with := control(t, srv, "GET", path, "")
+		_, without := control(t, srv, "GET", path+"?reply_bodies=false", "")
 		if !strings.Contains(with, `"reply_body"`) || strings.Contains(without, `"reply_body"`) || !strings.Contains(without, `"reply_status": 200`) {
 			t.Errorf("GET %s?reply_bodies=false: want the record without the applications' reply bodies, got:\n%.600s", path, without)
 		}
@@ -73,7 +85,211 @@ func TestControlAPI(t *testing.T) {
 	if c := srv.Call(sid); c == nil || c.Status() != harness.StatusCompleted {
 		t.Fatalf("the incoming call did not complete")
 	}
-	if code, _ := control(t, h, "POST", "reset", ""); code != 200 || len(srv.Calls()) != 0 || len(srv.Requests()) != 0 {
+	if code, _ := control(t, srv, "POST", "reset", ""); code != 200 || len(srv.Calls()) != 0 || len(srv.Requests()) != 0 {
 		t.Errorf("reset left %d calls and %d requests", len(srv.Calls()), len(srv.Requests()))
+	}
+}
+
+// controlReply is an answer of the control API: its status, the
+// WWW-Authenticate header and the message of its {"error": "…"} body.
+type controlReply struct {
+	status int
+	auth   string
+	err    string
+}
+
+// controlReplyOf reads an answer of the control API, and fails the test
+// unless an error is {"error": "…"} with a message.
+func controlReplyOf(t *testing.T, resp *http.Response) controlReply {
+	t.Helper()
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	got := controlReply{status: resp.StatusCode, auth: resp.Header.Get("WWW-Authenticate")}
+	if resp.StatusCode != http.StatusOK {
+		var body map[string]string
+		if err := json.Unmarshal(data, &body); err != nil || len(body) != 1 || body["error"] == "" {
+			t.Errorf("status %d with body %q, want {\"error\": \"…\"}", resp.StatusCode, data)
+		}
+		got.err = body["error"]
+	}
+	return got
+}
+
+func TestControlAPIRefuses(t *testing.T) {
+	srv := newServer(t)
+	otherSID, otherToken, err := srv.AddAccount("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const realm = `Basic realm="twimlharness control"`
+	chunked := func(body string) io.Reader { return io.MultiReader(strings.NewReader(body)) } // length unknown
+	tests := []struct {
+		name       string
+		method     string
+		path       string
+		body       io.Reader
+		set        func(r *http.Request)
+		wantStatus int
+		wantErr    string // in the error's message
+	}{
+		{name: "no credentials", set: func(r *http.Request) { r.Header.Del("Authorization") },
+			wantStatus: 401, wantErr: "send the account SID and auth token as HTTP Basic credentials, as for the REST API"},
+		{name: "wrong token", set: func(r *http.Request) { r.SetBasicAuth(srv.AccountSID(), "wrong") },
+			wantStatus: 401, wantErr: "HTTP Basic credentials"},
+		{name: "unknown account", set: func(r *http.Request) { r.SetBasicAuth("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", srv.AuthToken()) },
+			wantStatus: 401, wantErr: "HTTP Basic credentials"},
+		{name: "another account of the server", set: func(r *http.Request) { r.SetBasicAuth(otherSID, otherToken) }, wantStatus: 200},
+		{name: "foreign Origin", set: func(r *http.Request) { r.Header.Set("Origin", "http://evil.example") },
+			wantStatus: 403, wantErr: `refuses requests from web pages (Origin "http://evil.example" is not this server's)`},
+		{name: "Origin null", set: func(r *http.Request) { r.Header.Set("Origin", "null") }, wantStatus: 403, wantErr: `Origin "null"`},
+		{name: "Origin on another port", set: func(r *http.Request) { r.Header.Set("Origin", "http://example.com:8080") },
+			wantStatus: 403, wantErr: "Origin"},
+		{name: "own Origin", set: func(r *http.Request) { r.Header.Set("Origin", "http://example.com") }, wantStatus: 200},
+		{name: "Sec-Fetch-Site cross-site", set: func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "cross-site") },
+			wantStatus: 403, wantErr: "(Sec-Fetch-Site: cross-site): call it from a test or a script, not a browser"},
+		{name: "Sec-Fetch-Site same-site", set: func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "same-site") },
+			wantStatus: 403, wantErr: "Sec-Fetch-Site: same-site"},
+		{name: "Sec-Fetch-Site same-origin", set: func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "same-origin") }, wantStatus: 200},
+		{name: "Sec-Fetch-Site none", set: func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "none") }, wantStatus: 200},
+		{name: "browser checks before credentials", set: func(r *http.Request) {
+			r.Header.Del("Authorization")
+			r.Header.Set("Origin", "http://evil.example")
+		}, wantStatus: 403, wantErr: "Origin"},
+		{name: "text/plain body", set: func(r *http.Request) { r.Header.Set("Content-Type", "text/plain") },
+			wantStatus: 415, wantErr: `takes JSON bodies, and this one is "text/plain": send it with Content-Type: application/json`},
+		{name: "form body", set: func(r *http.Request) { r.Header.Set("Content-Type", "application/x-www-form-urlencoded") },
+			wantStatus: 415, wantErr: "application/x-www-form-urlencoded"},
+		{name: "body without a type", set: func(r *http.Request) { r.Header.Del("Content-Type") }, wantStatus: 415, wantErr: `this one is ""`},
+		{name: "text/plain body of unknown length", body: chunked(`{"seed": 7}`),
+			set: func(r *http.Request) { r.Header.Set("Content-Type", "text/plain") }, wantStatus: 415, wantErr: "text/plain"},
+		{name: "JSON body of unknown length", body: chunked(`{"seed": 7}`), wantStatus: 200},
+		{name: "JSON with a charset", set: func(r *http.Request) { r.Header.Set("Content-Type", "application/json; charset=utf-8") },
+			wantStatus: 200},
+		{name: "POST without a body or a type", path: "clock/run", body: strings.NewReader(""), wantStatus: 200},
+		{name: "POST with an empty body of unknown length", path: "clock/run", body: chunked(""),
+			set: func(r *http.Request) { r.Header.Set("Content-Type", "text/plain") }, wantStatus: 200},
+		{name: "Host is not checked without WithControlHosts", set: func(r *http.Request) { r.Host = "evil.example" }, wantStatus: 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			method, path := "POST", "seed"
+			if tt.path != "" {
+				path = tt.path
+			}
+			body := tt.body
+			if body == nil {
+				body = strings.NewReader(`{"seed": 7}`)
+			}
+			r := httptest.NewRequest(method, harness.ControlPrefix+path, body)
+			r.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
+			r.Header.Set("Content-Type", "application/json")
+			if tt.set != nil {
+				tt.set(r)
+			}
+			rec := httptest.NewRecorder()
+			srv.ControlHandler().ServeHTTP(rec, r)
+			got := controlReplyOf(t, rec.Result())
+			if got.status != tt.wantStatus || !strings.Contains(got.err, tt.wantErr) {
+				t.Errorf("%d %q, want %d with %q", got.status, got.err, tt.wantStatus, tt.wantErr)
+			}
+			if wantAuth := map[bool]string{true: realm}[tt.wantStatus == 401]; got.auth != wantAuth {
+				t.Errorf("WWW-Authenticate: %q, want %q", got.auth, wantAuth)
+			}
+		})
+	}
+}
+
+func TestControlHosts(t *testing.T) {
+	srv := newServer(t, harness.WithControlHosts("Harness.test", "other.test:8080"))
+	tests := []struct {
+		host       string
+		wantStatus int
+	}{
+		{"harness.test", 200},
+		{"harness.test:1234", 200},
+		{"HARNESS.TEST:80", 200},
+		{"other.test:8080", 200},
+		{"other.test:9090", 403},
+		{"other.test", 403},
+		{"evil.example", 403},
+		{"127.0.0.1:8080", 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host, func(t *testing.T) {
+			r := controlRequest(srv, "GET", "clock", "")
+			r.Host = tt.host
+			rec := httptest.NewRecorder()
+			srv.ControlHandler().ServeHTTP(rec, r)
+			got := controlReplyOf(t, rec.Result())
+			if got.status != tt.wantStatus {
+				t.Errorf("Host %s: %d %q, want %d", tt.host, got.status, got.err, tt.wantStatus)
+			}
+			if tt.wantStatus == 403 && !strings.Contains(got.err, "harness.WithControlHosts") {
+				t.Errorf("Host %s: the error %q does not say how to allow a name", tt.host, got.err)
+			}
+		})
+	}
+}
+
+// TestControlAPIOnTheListener checks the Host and Origin of requests
+// through the real listener of WithControlAPI, which knows its address.
+func TestControlAPIOnTheListener(t *testing.T) {
+	tests := []struct {
+		name       string
+		listen     string
+		names      []string
+		host       string // "" for the listener's address; %s is its port
+		origin     string // %s is its port
+		noAuth     bool
+		wantStatus int
+		wantErr    string
+	}{
+		{name: "own address", listen: "127.0.0.1:0", wantStatus: 200},
+		{name: "evil.example", listen: "127.0.0.1:0", host: "evil.example", wantStatus: 403,
+			wantErr: `Host "evil.example" does not name this server, as when a web page reaches it through DNS rebinding: address the server as 127.0.0.1:`},
+		{name: "evil.example on the port", listen: "127.0.0.1:0", host: "evil.example:%s", wantStatus: 403, wantErr: "DNS rebinding"},
+		{name: "localhost", listen: "127.0.0.1:0", host: "localhost:%s", wantStatus: 200},
+		{name: "IPv6 loopback", listen: "127.0.0.1:0", host: "[::1]:%s", wantStatus: 200},
+		{name: "another port", listen: "127.0.0.1:0", host: "127.0.0.1:1", wantStatus: 403, wantErr: "DNS rebinding"},
+		{name: "another address", listen: "127.0.0.1:0", host: "192.0.2.1:%s", wantStatus: 403, wantErr: "DNS rebinding"},
+		{name: "a name of WithControlHosts", listen: "127.0.0.1:0", names: []string{"twimlharness"}, host: "twimlharness:%s", wantStatus: 200},
+		{name: "own Origin", listen: "127.0.0.1:0", origin: "http://127.0.0.1:%s", wantStatus: 200},
+		{name: "localhost's Origin", listen: "127.0.0.1:0", host: "localhost:%s", origin: "http://localhost:%s", wantStatus: 200},
+		{name: "foreign Origin", listen: "127.0.0.1:0", origin: "http://evil.example", wantStatus: 403, wantErr: "Origin"},
+		{name: "no credentials", listen: "127.0.0.1:0", noAuth: true, wantStatus: 401, wantErr: "HTTP Basic credentials"},
+		{name: "every interface: any IP address", listen: "0.0.0.0:0", host: "192.0.2.1:%s", wantStatus: 200},
+		{name: "every interface: localhost", listen: "0.0.0.0:0", host: "localhost:%s", wantStatus: 200},
+		{name: "every interface: a name", listen: "0.0.0.0:0", host: "evil.example:%s", wantStatus: 403,
+			wantErr: "address the server as localhost:"},
+	}
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, harness.WithControlAPI(), harness.WithListenAddr(tt.listen), harness.WithControlHosts(tt.names...))
+			base, err := srv.Listen()
+			if err != nil {
+				t.Fatal(err)
+			}
+			port := base[strings.LastIndex(base, ":")+1:]
+			req, _ := http.NewRequest("GET", "http://127.0.0.1:"+port+harness.ControlPrefix+"clock", nil)
+			if tt.host != "" {
+				req.Host = strings.ReplaceAll(tt.host, "%s", port)
+			}
+			if tt.origin != "" {
+				req.Header.Set("Origin", strings.ReplaceAll(tt.origin, "%s", port))
+			}
+			if !tt.noAuth {
+				req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
+			}
+			resp, err := (&http.Client{Transport: tr}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := controlReplyOf(t, resp)
+			if got.status != tt.wantStatus || !strings.Contains(got.err, tt.wantErr) {
+				t.Errorf("Host %s: %d %q, want %d with %q", req.Host, got.status, got.err, tt.wantStatus, tt.wantErr)
+			}
+		})
 	}
 }

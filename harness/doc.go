@@ -59,7 +59,10 @@
 // [Server.Events], [Server.Notifications], [Server.Messages], per call too,
 // as a text transcript ([Call.Transcript]), JSON ([Call.JSON]) or a Mermaid
 // sequence diagram ([Call.Mermaid]). The matchers package asserts on it.
-// [Server.ControlHandler] exposes the server to tests in other languages.
+// [Server.ControlHandler] exposes the server to tests in other languages,
+// behind the accounts' credentials, refusing requests from web pages.
+// [WithListenerLimits] sets the timeouts of the listener of [Server.URL]
+// and its cap on open connections.
 // [Server.InjectFault] makes any URL fail without real waiting.
 //
 // # Fidelity

@@ -60,6 +60,8 @@ type config struct {
 	fidelity       Fidelity
 	lenient        bool
 	control        bool
+	controlHosts   []string
+	limits         ListenerLimits
 	systemClock    bool
 }
 
@@ -195,9 +197,35 @@ func WithSystemClock() Option {
 
 // WithControlAPI makes the listener of [Server.URL] serve the control API
 // ([Server.ControlHandler]) under [ControlPrefix] besides the REST API, as
-// the standalone server does.
+// the standalone server does. There it also refuses a request whose Host
+// header does not name the listener; see [WithControlHosts] for the names
+// it accepts.
 func WithControlAPI() Option {
 	return option(func(c *config) { c.control = true })
+}
+
+// WithControlHosts adds names the control API accepts in a request's Host
+// header: "name" on any port, or "name:port" exactly, compared without
+// regard to case. The listener of [Server.URL] accepts its own address
+// without them (and localhost for a loopback listener, any IP address for
+// one on every interface); add the names other machines use for it, such
+// as a Docker Compose service's ("twimlharness"). A handler from
+// [Server.ControlHandler] that the test mounts on a server of its own
+// cannot know its address: it checks the Host header only against these
+// names, and not at all without them.
+func WithControlHosts(hosts ...string) Option {
+	return option(func(c *config) {
+		for _, h := range hosts {
+			c.controlHosts = append(c.controlHosts, strings.ToLower(h))
+		}
+	})
+}
+
+// WithListenerLimits sets the timeouts of the listener of [Server.URL] and
+// its cap on open connections (default [DefaultListenerLimits]; a zero
+// field keeps its default).
+func WithListenerLimits(l ListenerLimits) Option {
+	return option(func(c *config) { c.limits = l })
 }
 
 // WithListenAddr sets the address [Server.URL] listens on (default

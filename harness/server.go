@@ -72,7 +72,7 @@ type Server struct {
 	closed   bool
 	wake     *sync.Cond    // signalled when an event is scheduled or the server closes
 	wakeCh   chan struct{} // the same, for the system clock's goroutine
-	listener net.Listener
+	listener *limitListener
 	httpSrv  *http.Server
 }
 
@@ -157,7 +157,7 @@ func (s *Server) Close() {
 		s.mu.Lock()
 		s.closed = true
 		s.wake.Broadcast()
-		hs := s.httpSrv
+		hs, ln := s.httpSrv, s.listener
 		s.mu.Unlock()
 		s.cancel()
 		if hs != nil {
@@ -165,6 +165,9 @@ func (s *Server) Close() {
 		}
 		s.wg.Wait()
 		s.conns.Wait()
+		if ln != nil {
+			ln.wait()
+		}
 		s.out.client.CloseIdleConnections()
 	})
 }
@@ -191,7 +194,11 @@ func (s *Server) URL() string {
 }
 
 // Listen starts the listener of [Server.URL] on the address of
-// [WithListenAddr] if it is not running yet, and returns its base URL.
+// [WithListenAddr] if it is not running yet, and returns its base URL. The
+// listener has the timeouts and the cap on connections of
+// [WithListenerLimits]; with [WithControlAPI] it serves the control API
+// too, refusing requests whose Host header does not name it (see
+// [Server.ControlHandler]).
 func (s *Server) Listen() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -203,19 +210,21 @@ func (s *Server) Listen() (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("harness: listen on %s: %w", s.cfg.listenAddr, err)
 		}
-		s.listener = ln
+		limits := s.cfg.limits.withDefaults()
+		s.listener = newLimitListener(ln, limits.MaxConns)
 		var h http.Handler = s.api
 		if s.cfg.control {
 			mux := http.NewServeMux()
-			mux.Handle(ControlPrefix, s.ControlHandler())
+			mux.Handle(ControlPrefix, s.controlHandler(listenerHosts(ln.Addr(), s.cfg.controlHosts)))
 			mux.Handle("/", s.api)
 			h = mux
 		}
-		s.httpSrv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn}
+		hs, lln := limits.httpServer(h, s.trackConn), s.listener
+		s.httpSrv = hs
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			s.httpSrv.Serve(ln)
+			hs.Serve(lln)
 		}()
 	}
 	return "http://" + s.listener.Addr().String(), nil

@@ -4,13 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -50,6 +53,8 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown serve flag", []string{"serve", "-port", "1"}, "flag provided but not defined: -port"},
 		{"bad seed", []string{"serve", "-seed", "x"}, `invalid value "x" for flag -seed`},
 		{"serve argument", []string{"serve", "extra"}, `unexpected argument "extra"`},
+		{"bad max-conns", []string{"serve", "-max-conns", "many"}, `invalid value "many" for flag -max-conns`},
+		{"empty control-host", []string{"serve", "-control-host", ""}, `invalid value "" for flag -control-host: empty host`},
 		{"demo argument", []string{"demo", "extra"}, `unexpected argument "extra"`},
 	}
 	for _, tt := range tests {
@@ -149,6 +154,151 @@ func TestServeProcess(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "stopping") {
 		t.Errorf("stderr = %q, want it to say it is stopping", stderr.String())
+	}
+}
+
+// serveInProcess runs serve with args on a goroutine, and returns its base
+// URL and a function that stops it and returns what it wrote on stderr
+// (called at the end of the test if not before).
+func serveInProcess(t *testing.T, args ...string) (string, func() string) {
+	t.Helper()
+	stop := make(chan struct{})
+	stdout, w := io.Pipe()
+	var stderr bytes.Buffer // written by serve until done, read after
+	done := make(chan int, 1)
+	go func() {
+		done <- run(append([]string{"serve"}, args...), w, &stderr, stop)
+		w.Close()
+	}()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		code := <-done
+		t.Fatalf("serve exited %d before printing its URL: %s", code, stderr.String())
+	}
+	var once sync.Once
+	end := func() string {
+		once.Do(func() {
+			close(stop)
+			if code := <-done; code != 0 {
+				t.Errorf("serve exited %d: %s", code, stderr.String())
+			}
+		})
+		return stderr.String()
+	}
+	t.Cleanup(func() { end() })
+	return strings.TrimSpace(line), end
+}
+
+func TestServeWarnsOffLoopback(t *testing.T) {
+	const warning = ", not on loopback: the fake Twilio and its control API are reachable from the network, " +
+		"protected only by the account's credentials"
+	tests := []struct {
+		name     string
+		args     []string
+		want     string // the warning's line, "" for none
+		wantNote bool   // the line says the credentials are the published defaults
+	}{
+		{name: "loopback", args: []string{"-addr", "127.0.0.1:0"}},
+		{name: "localhost", args: []string{"-addr", "localhost:0"}},
+		{name: "every interface", args: []string{"-addr", "0.0.0.0:0"}, want: "twimlharness: warning: listening on [::]:", wantNote: true},
+		{name: "every interface, own token", args: []string{"-addr", "0.0.0.0:0", "-auth-token", "s3cr3t"},
+			want: "twimlharness: warning: listening on [::]:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, end := serveInProcess(t, tt.args...)
+			var warnings []string
+			for _, line := range strings.Split(end(), "\n") {
+				if strings.Contains(line, "warning") {
+					warnings = append(warnings, line)
+				}
+			}
+			switch {
+			case tt.want == "" && len(warnings) > 0:
+				t.Errorf("on loopback, serve warned: %q", warnings)
+			case tt.want == "":
+			case len(warnings) != 1 || !strings.HasPrefix(warnings[0], tt.want) || !strings.Contains(warnings[0], warning):
+				t.Errorf("warnings %q, want one line %q…%q", warnings, tt.want, warning)
+			case strings.Contains(warnings[0], "the default ones") != tt.wantNote:
+				t.Errorf("warning %q: want it to say the credentials are the defaults: %v", warnings[0], tt.wantNote)
+			}
+		})
+	}
+}
+
+// TestServeControlAPI checks the control API as serve serves it: behind
+// the account's credentials, for the hosts it knows.
+func TestServeControlAPI(t *testing.T) {
+	const sid, token = "AC0123456789abcdef0123456789abcdef", "s3cr3t"
+	base, _ := serveInProcess(t, "-account-sid", sid, "-auth-token", token, "-control-host", "twimlharness")
+	port := base[strings.LastIndex(base, ":")+1:]
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	tests := []struct {
+		name       string
+		method     string
+		path       string
+		body       string
+		set        func(*http.Request)
+		wantStatus int
+	}{
+		{"credentials", "GET", "clock", "", nil, 200},
+		{"no credentials", "GET", "clock", "", func(r *http.Request) { r.Header.Del("Authorization") }, 401},
+		{"wrong token", "GET", "clock", "", func(r *http.Request) { r.SetBasicAuth(sid, "wrong") }, 401},
+		{"a -control-host name", "GET", "clock", "", func(r *http.Request) { r.Host = "twimlharness:" + port }, 200},
+		{"another name", "GET", "clock", "", func(r *http.Request) { r.Host = "evil.example:" + port }, 403},
+		{"foreign Origin", "GET", "clock", "", func(r *http.Request) { r.Header.Set("Origin", "http://evil.example") }, 403},
+		{"JSON", "PUT", "parties/%2B14155550100", `{"answer": "busy"}`, nil, 200},
+		{"text/plain", "PUT", "parties/%2B14155550100", `{"answer": "busy"}`, func(r *http.Request) { r.Header.Set("Content-Type", "text/plain") }, 415},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, base+harness.ControlPrefix+tt.path, strings.NewReader(tt.body))
+			req.SetBasicAuth(sid, token)
+			if tt.body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			if tt.set != nil {
+				tt.set(req)
+			}
+			resp, err := (&http.Client{Transport: tr}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tt.wantStatus {
+				t.Errorf("%s %s: %d %s, want %d", tt.method, tt.path, resp.StatusCode, body, tt.wantStatus)
+			}
+		})
+	}
+}
+
+// TestServeMaxConns checks that -max-conns reaches the listener: with 1, a
+// second connection while one is open is answered 503.
+func TestServeMaxConns(t *testing.T) {
+	const sid = harness.DefaultAccountSID
+	base, _ := serveInProcess(t, "-max-conns", "1")
+	port := base[strings.LastIndex(base, ":")+1:]
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	held, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	fmt.Fprintf(held, "GET /_harness/clock HTTP/1.1\r\nHost: 127.0.0.1:%s\r\n\r\n", port)
+	if resp, err := http.ReadResponse(bufio.NewReader(held), nil); err != nil || resp.StatusCode != 401 {
+		t.Fatalf("the first connection: %v %v, want 401 (it sent no credentials)", resp, err)
+	}
+	resp, err := (&http.Client{Transport: tr}).Get(base + "/2010-04-01/Accounts/" + sid + "/Calls.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 503 || !strings.Contains(string(body), `"code":20503`) || !strings.Contains(string(body), "its limit is 1") {
+		t.Errorf("past -max-conns 1: %d %s, want 503 with code 20503 and the limit", resp.StatusCode, body)
 	}
 }
 

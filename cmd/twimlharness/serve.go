@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -12,17 +14,37 @@ import (
 	"github.com/twimlharness/twimlharness/harness"
 )
 
+// standalone is what the flags of serve set.
+type standalone struct {
+	addr         string
+	sid, token   string
+	seed         uint64
+	maxConns     int
+	controlHosts []string
+}
+
 // serve runs the fake Twilio as a standalone server until SIGINT, SIGTERM or
 // stop. The base URL is printed alone on the first line of stdout.
 func serve(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
-	sid := fs.String("account-sid", harness.DefaultAccountSID, "SID of the account (AC and 32 hex digits)")
-	token := fs.String("auth-token", harness.DefaultAuthToken, "auth token of the account (alphanumeric)")
-	seed := fs.Uint64("seed", harness.DefaultSeed, "seed of the SID generator")
+	var cfg standalone
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "address to listen on; one that is not loopback exposes the server to the network")
+	fs.StringVar(&cfg.sid, "account-sid", harness.DefaultAccountSID, "SID of the account (AC and 32 hex digits)")
+	fs.StringVar(&cfg.token, "auth-token", harness.DefaultAuthToken, "auth token of the account (alphanumeric); the REST and control APIs require it")
+	fs.Uint64Var(&cfg.seed, "seed", harness.DefaultSeed, "seed of the SID generator")
+	fs.IntVar(&cfg.maxConns, "max-conns", harness.DefaultListenerLimits().MaxConns,
+		"most connections open at once; past it a new one is answered 503 (negative: no limit)")
+	fs.Func("control-host", "a name the control API accepts in the Host header besides the server's address, "+
+		"as name or name:port (repeatable; for example a Docker Compose service's name)", func(s string) error {
+		if s == "" {
+			return errors.New("empty host")
+		}
+		cfg.controlHosts = append(cfg.controlHosts, s)
+		return nil
+	})
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: twimlharness serve [-addr host:port] [-account-sid AC…] [-auth-token token] [-seed n]\n")
+		fmt.Fprint(stderr, "usage: twimlharness serve [-addr host:port] [-account-sid AC…] [-auth-token token] [-seed n] [-max-conns n] [-control-host name]…\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -41,7 +63,7 @@ func serve(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sig)
-	srv, err := newStandalone(*addr, *sid, *token, *seed)
+	srv, err := newStandalone(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "twimlharness serve: %v\n", err)
 		return 1
@@ -49,6 +71,10 @@ func serve(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	defer srv.Close()
 	fmt.Fprintf(stderr, "twimlharness: fake Twilio at %s (REST API, control API under %s; account %s); stop with Ctrl-C\n",
 		srv.URL(), harness.ControlPrefix, srv.AccountSID())
+	if host, off := offLoopback(srv.URL()); off {
+		fmt.Fprintf(stderr, "twimlharness: warning: listening on %s, not on loopback: the fake Twilio and its control API "+
+			"are reachable from the network, protected only by the account's credentials%s\n", host, defaultTokenNote(cfg.token))
+	}
 	fmt.Fprintln(stdout, srv.URL())
 	select {
 	case s := <-sig:
@@ -59,16 +85,38 @@ func serve(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 }
 
 // newStandalone makes the server that serve runs: engine on its own, a real
-// listener on addr.
-func newStandalone(addr, sid, token string, seed uint64) (*harness.Server, error) {
-	if err := harness.CheckAccount(sid, token); err != nil {
+// listener on cfg.addr with the control API.
+func newStandalone(cfg standalone) (*harness.Server, error) {
+	if err := harness.CheckAccount(cfg.sid, cfg.token); err != nil {
 		return nil, err
 	}
-	srv := harness.NewServer(nil, harness.WithAutoRun(), harness.WithListenAddr(addr), harness.WithControlAPI(),
-		harness.WithAccount(sid, token), harness.WithSeed(seed))
+	srv := harness.NewServer(nil, harness.WithAutoRun(), harness.WithListenAddr(cfg.addr), harness.WithControlAPI(),
+		harness.WithControlHosts(cfg.controlHosts...), harness.WithListenerLimits(harness.ListenerLimits{MaxConns: cfg.maxConns}),
+		harness.WithAccount(cfg.sid, cfg.token), harness.WithSeed(cfg.seed))
 	if _, err := srv.Listen(); err != nil {
 		srv.Close()
 		return nil, err
 	}
 	return srv, nil
+}
+
+// offLoopback returns the host of base, a listener's URL, and whether it is
+// reachable from other machines: any address but a loopback one, the
+// unspecified address (every interface) included.
+func offLoopback(base string) (string, bool) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base, true
+	}
+	ip := net.ParseIP(u.Hostname())
+	return u.Host, ip == nil || !ip.IsLoopback()
+}
+
+// defaultTokenNote warns, in the same line, when those credentials are the
+// published defaults.
+func defaultTokenNote(token string) string {
+	if token != harness.DefaultAuthToken {
+		return ""
+	}
+	return " (the default ones, published in the README: set -auth-token)"
 }

@@ -1,7 +1,8 @@
 // The official twilio Node.js library, unmodified, against `twimlharness
-// serve`: it creates, fetches and lists calls; the control API makes the
-// callee busy; a small loopback app receives the voice and status
-// callbacks and checks their signatures with twilio.validateRequest.
+// serve`: it creates, fetches and lists calls; the control API (with the
+// account's credentials, as it requires) makes the callee busy; a small
+// loopback app receives the voice and status callbacks and checks their
+// signatures with twilio.validateRequest.
 //
 // Run from .ci/run with TWIMLHARNESS_BIN set to a built twimlharness.
 "use strict";
@@ -29,6 +30,19 @@ class HarnessRequestClient extends RequestClient {
     opts.uri = opts.uri.replace(/^https:\/\/api\.twilio\.com/, this.base);
     return super.request(opts);
   }
+}
+
+// control sends a request to the control API with the account's
+// credentials, as HTTP Basic auth like the REST API's, and a JSON body if
+// one is given.
+function control(base, method, path, body) {
+  const headers = { Authorization: "Basic " + Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString("base64") };
+  const init = { method, headers };
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  return fetch(`${base}/_harness/${path}`, init);
 }
 
 // startServe runs the harness and resolves with its base URL, read from
@@ -93,12 +107,22 @@ test("twilio-node creates, fetches and lists calls against serve", async (t) => 
       check();
     });
 
-  // The control API makes one callee busy.
+  // The control API refuses a request without credentials, and one whose
+  // body is not JSON (fetch sends a string as text/plain), as it would a
+  // web page's.
   const busy = "+14155550188";
-  const put = await fetch(`${base}/_harness/parties/${encodeURIComponent(busy)}`, {
+  const anonymous = await fetch(`${base}/_harness/clock`);
+  assert.strictEqual(anonymous.status, 401);
+  assert.match((await anonymous.json()).error, /HTTP Basic credentials/);
+  const plain = await fetch(`${base}/_harness/parties/${encodeURIComponent(busy)}`, {
     method: "PUT",
+    headers: { Authorization: "Basic " + Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString("base64") },
     body: JSON.stringify({ answer: "busy" }),
   });
+  assert.strictEqual(plain.status, 415, await plain.text());
+
+  // The control API makes one callee busy.
+  const put = await control(base, "PUT", `parties/${encodeURIComponent(busy)}`, { answer: "busy" });
   assert.strictEqual(put.status, 200, await put.text());
 
   const client = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: new HarnessRequestClient(base) });
@@ -151,6 +175,6 @@ test("twilio-node creates, fetches and lists calls against serve", async (t) => 
     return true;
   });
 
-  const transcript = await (await fetch(`${base}/_harness/calls/${busyCall.sid}/transcript`)).text();
+  const transcript = await (await control(base, "GET", `calls/${busyCall.sid}/transcript`)).text();
   assert.match(transcript, /status\s+busy/);
 });
