@@ -37,15 +37,16 @@ type Call struct {
 
 	// The parts below are guarded by srv.mu; methods that touch them end
 	// in Locked.
-	line     line      // status, times, SIP code, price, time limit
-	program  program   // the TwiML it runs
-	farEnd   farEnd    // who is at the other end, and their script
-	history  history   // what happened, as the record keeps it
-	callback callback  // the status callback subscription
-	amd      detection // answering machine detection's result
-	dial     dialLink  // the <Dial> it runs, the one it is a leg of, its legs
-	pending  pending   // its requests on their way, and the events that wait for them
-	deleted  bool      // deleted with the REST API: the API no longer shows it
+	line      line      // status, times, SIP code, price, time limit
+	program   program   // the TwiML it runs
+	farEnd    farEnd    // who is at the other end, and their script
+	history   history   // what happened, as the record keeps it
+	callback  callback  // the status callback subscription
+	amd       detection // answering machine detection's result
+	dial      dialLink  // the <Dial> it runs, the one it is a leg of, its legs
+	pending   pending   // its requests on their way, and the events that wait for them
+	deleted   bool      // deleted with the REST API: the API no longer shows it
+	forgotten bool      // the server no longer keeps it (see Retention)
 }
 
 // pending is what a call waits for: while one of its requests is on its
@@ -86,6 +87,7 @@ type history struct {
 	hooks      []*webhook
 	notes      []*Notification
 	recordings []*Recording
+	bodyBytes  int // of bodies kept, against Retention.CallBodyBytes
 }
 
 // callback is a call's status callback subscription, and the standard
@@ -307,7 +309,7 @@ func (c *Call) Children() []*Call {
 func (c *Call) recordLocked(ev callEvent) {
 	ev.seq = c.srv.nextSeqLocked()
 	ev.at = c.srv.clock.Now()
-	c.history.events = append(c.history.events, ev)
+	c.appendEventLocked(ev)
 }
 
 // noteLocked records a note in words.
@@ -322,14 +324,24 @@ func (c *Call) setStatusLocked(st Status) {
 	c.recordLocked(callEvent{kind: EventStatus, status: st})
 }
 
-// notifyLocked logs a notification for the call.
+// notifyLocked logs a notification for the call. Past the call's limit
+// of notifications, it logs that one and ends the call; later ones are
+// dropped.
 func (c *Call) notifyLocked(code int, level Level, msg, url, method string) {
 	s := c.srv
+	switch lim := s.cfg.callLimits.NotificationsPerCall; {
+	case len(c.history.notes) > lim:
+		return
+	case len(c.history.notes) == lim:
+		code, level = CodeLimitReached, LevelError
+		msg = fmt.Sprintf("the call reached the harness's limit of %d notifications; it ends here (raise harness.Limits.NotificationsPerCall with WithLimits)", lim)
+		c.afterUnlessEndedLocked(0, func() { c.hangUpLocked(StatusCompleted, "limit reached: notifications") })
+	}
 	n := &Notification{Seq: s.nextSeqLocked(), Time: s.clock.Now(), CallSID: c.sid, Code: code,
 		Level: level, Message: msg, URL: url, Method: method}
 	c.history.notes = append(c.history.notes, n)
 	s.notes = append(s.notes, n)
-	c.history.events = append(c.history.events, callEvent{seq: n.Seq, at: n.Time, kind: EventNotification, code: code, text: msg})
+	c.appendEventLocked(callEvent{seq: n.Seq, at: n.Time, kind: EventNotification, code: code, text: msg})
 }
 
 // durationLocked is the time from answer to end, or to now while the call
@@ -387,8 +399,9 @@ func (c *Call) partyLocked() scenario.Party {
 	return c.farEnd.party
 }
 
-// Calls returns every call of every account, in the order they were created,
-// deleted ones included.
+// Calls returns every call of every account that the server keeps, in the
+// order they were created, deleted ones included (see [Retention] for the
+// calls a long-lived server forgets).
 func (s *Server) Calls() []*Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()

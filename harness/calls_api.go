@@ -177,6 +177,9 @@ func (s *Server) deleteCall(req *apiRequest) apiReply {
 			break
 		}
 	}
+	if s.cfg.retention.ForgetDeleted && c.settled() {
+		s.forgetLocked(map[*Call]bool{c: true})
+	}
 	return apiReply{status: http.StatusNoContent, callSID: sid}
 }
 

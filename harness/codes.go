@@ -19,6 +19,10 @@ const (
 	// end's script unused: a key press for a menu that never came, say,
 	// with what the call did instead.
 	CodeUnusedStep = 99003
+	// CodeLimitReached is logged when a call reaches one of the harness's
+	// [Limits] (documents, legs, notifications); the call ends after it.
+	// Twilio has no code for these: its own limits are not documented.
+	CodeLimitReached = 99004
 )
 
 // Twilio's codes of the REST API's errors.

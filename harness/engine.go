@@ -357,6 +357,7 @@ func (c *Call) finishLocked(st Status, sip int, reason string) {
 	}
 	if wasQueued {
 		close(c.done) // a call canceled in the queue sends no callbacks
+		s.doneLocked(c)
 		return
 	}
 	c.afterLocked(0, c.afterEnd)
@@ -381,5 +382,10 @@ func (c *Call) afterEnd() {
 	c.callback.base = nil // an ended call needs its parameters no more: keep the record small
 	s.mu.Unlock()
 	c.reportMisuse()
-	s.out.sendChain(hooks, func() { close(c.done) })
+	s.out.sendChain(hooks, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		close(c.done)
+		s.doneLocked(c)
+	})
 }

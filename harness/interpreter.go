@@ -29,6 +29,7 @@ type program struct {
 	step       *clock.Timer // the next step of the ring or of the TwiML
 	loadsAt    time.Time    // documents loaded at one instant, against loops
 	loads      int
+	documents  int    // documents loaded over the call's life, against Limits
 	lastPrompt string // what the call said last, for the far end's prompt triggers
 }
 
@@ -256,9 +257,22 @@ func (c *Call) startLocked(doc *twiml.Document, url string) {
 		c.hangUpLocked(StatusCompleted, "redirect loop")
 		return
 	}
+	limits := &c.srv.cfg.callLimits
+	if pr.documents++; pr.documents > limits.DocumentsPerCall {
+		c.limitReachedLocked("documents loaded", limits.DocumentsPerCall, "DocumentsPerCall")
+		return
+	}
 	pr.doc, pr.docURL, pr.pc = doc, url, 0
-	for _, p := range doc.Problems {
+	for i, p := range doc.Problems {
+		if i == limits.NotificationsPerDocument {
+			c.notifyLocked(CodeLimitReached, LevelWarning, fmt.Sprintf("%d more problems of this document are not logged (harness.Limits.NotificationsPerDocument is %d)",
+				len(doc.Problems)-i, limits.NotificationsPerDocument), url, "")
+			break
+		}
 		c.notifyLocked(p.Code, Level(p.Level), p.Path+": "+p.Message, url, "")
+	}
+	if c.line.status.Ended() {
+		return
 	}
 	c.execLocked()
 }

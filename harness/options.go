@@ -62,6 +62,9 @@ type config struct {
 	control        bool
 	controlHosts   []string
 	limits         ListenerLimits
+	callLimits     Limits
+	retention      Retention
+	replyPatience  time.Duration
 	systemClock    bool
 }
 
@@ -79,6 +82,8 @@ func defaultConfig() config {
 		listenAddr:     "127.0.0.1:0",
 		media:          map[string]time.Duration{},
 		fidelity:       DefaultFidelity(),
+		callLimits:     DefaultLimits(),
+		replyPatience:  DefaultReplyPatience,
 	}
 }
 

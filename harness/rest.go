@@ -269,8 +269,10 @@ func (s *Server) recordAPI(r *http.Request, acct *account, callSID string, statu
 	if acct != nil {
 		rec.account = acct.sid
 	}
-	s.apiLog = append(s.apiLog, rec)
-	if c := s.calls[callSID]; c != nil {
-		c.history.events = append(c.history.events, callEvent{seq: rec.seq, at: rec.at, kind: EventAPI, api: rec})
+	c := s.calls[callSID]
+	rec.body = s.keptBodyLocked(c, rec.body)
+	s.recordAPILocked(rec)
+	if c != nil {
+		c.appendEventLocked(callEvent{seq: rec.seq, at: rec.at, kind: EventAPI, api: rec})
 	}
 }

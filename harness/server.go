@@ -68,7 +68,8 @@ type Server struct {
 	hooksLog []*webhook
 	apiLog   []*apiRecord
 	notes    []*Notification
-	seq      uint64 // orders everything recorded
+	seq      uint64    // orders everything recorded
+	kept     retention // what the retention forgets
 	closed   bool
 	wake     *sync.Cond    // signalled when an event is scheduled or the server closes
 	wakeCh   chan struct{} // the same, for the system clock's goroutine

@@ -21,17 +21,11 @@ func (s *Server) tickLocked() {
 	}
 }
 
-// replyPatience is how long, in real time, the engine running by itself
-// waits for the replies of one virtual instant before it lets virtual time
-// follow real time: fast applications keep a run deterministic, and a slow
-// one costs the other calls no more than this.
-const replyPatience = 200 * time.Millisecond
-
 // autoRun is the server's goroutine under [WithAutoRun]: it applies replies
 // and runs events as they become due, virtual time jumping from one event
 // to the next whenever nothing is in flight. While requests are in flight
 // it runs only what is due at the current instant and waits for the
-// replies, as [Server.step] does, but for at most replyPatience: then
+// replies, as [Server.step] does, but for at most [WithReplyPatience]: then
 // virtual time follows real time, so that the other calls go on, and each
 // reply is applied when it comes.
 func (s *Server) autoRun() {
@@ -81,7 +75,7 @@ func (s *Server) autoRun() {
 			if waiting.IsZero() {
 				waiting = time.Now()
 			}
-			left := replyPatience - time.Since(waiting)
+			left := s.cfg.replyPatience - time.Since(waiting)
 			if left <= 0 {
 				follow = realTime{virtual: s.clock.Now(), since: time.Now()}
 				s.mu.Unlock()

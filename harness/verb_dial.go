@@ -99,6 +99,10 @@ func (c *Call) dialLocked(v *twiml.Dial) bool {
 		c.notifyLocked(codeDialPhoneNumber, LevelWarning, "<Dial> has nothing to dial; on to the next verb", c.program.docURL, "")
 		return false
 	}
+	if lim := c.srv.cfg.callLimits.LegsPerCall; len(c.dial.children)+len(d.targets) > lim {
+		c.limitReachedLocked("legs dialed", lim, "LegsPerCall")
+		return true
+	}
 	c.program.active, c.dial.running = d, d
 	to := make([]string, len(d.targets))
 	for i, t := range d.targets {

@@ -191,6 +191,13 @@ func (o *outbox) send(w *webhook, then func()) {
 	defer s.mu.Unlock()
 	o.logLocked(w)
 	c := s.calls[w.callSID]
+	apply := then
+	then = func() { // then keep what the retention keeps of the reply
+		apply()
+		s.mu.Lock()
+		w.reply = s.keptBodyLocked(c, w.reply)
+		s.mu.Unlock()
+	}
 	if f := o.faultForLocked(w); f != nil {
 		delay := w.applyFaultLocked(f)
 		w.replyAt = s.clock.Now().Add(delay)
@@ -256,7 +263,7 @@ func (o *outbox) logLocked(w *webhook) {
 	s.hooksLog = append(s.hooksLog, w)
 	if c := s.calls[w.callSID]; c != nil {
 		c.history.hooks = append(c.history.hooks, w)
-		c.history.events = append(c.history.events, callEvent{seq: w.seq, at: w.at, kind: EventRequest, hook: w})
+		c.appendEventLocked(callEvent{seq: w.seq, at: w.at, kind: EventRequest, hook: w})
 	}
 }
 

@@ -21,6 +21,8 @@ type standalone struct {
 	seed         uint64
 	maxConns     int
 	controlHosts []string
+	keepCalls    int
+	keepBodies   int
 }
 
 // serve runs the fake Twilio as a standalone server until SIGINT, SIGTERM or
@@ -35,6 +37,10 @@ func serve(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	fs.Uint64Var(&cfg.seed, "seed", harness.DefaultSeed, "seed of the SID generator")
 	fs.IntVar(&cfg.maxConns, "max-conns", harness.DefaultListenerLimits().MaxConns,
 		"most connections open at once; past it a new one is answered 503 (negative: no limit)")
+	fs.IntVar(&cfg.keepCalls, "keep-calls", harness.ServeRetention().EndedCalls,
+		"ended calls the record keeps; older ones are forgotten (0: keep every call)")
+	fs.IntVar(&cfg.keepBodies, "keep-bodies", harness.ServeRetention().BodyBytes,
+		"bytes of each request's and reply's body the record keeps (0: whole bodies)")
 	fs.Func("control-host", "a name the control API accepts in the Host header besides the server's address, "+
 		"as name or name:port (repeatable; for example a Docker Compose service's name)", func(s string) error {
 		if s == "" {
@@ -44,7 +50,7 @@ func serve(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 		return nil
 	})
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: twimlharness serve [-addr host:port] [-account-sid AC…] [-auth-token token] [-seed n] [-max-conns n] [-control-host name]…\n")
+		fmt.Fprint(stderr, "usage: twimlharness serve [-addr host:port] [-account-sid AC…] [-auth-token token] [-seed n] [-max-conns n] [-keep-calls n] [-keep-bodies n] [-control-host name]…\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -92,7 +98,7 @@ func newStandalone(cfg standalone) (*harness.Server, error) {
 	}
 	srv := harness.NewServer(nil, harness.WithAutoRun(), harness.WithListenAddr(cfg.addr), harness.WithControlAPI(),
 		harness.WithControlHosts(cfg.controlHosts...), harness.WithListenerLimits(harness.ListenerLimits{MaxConns: cfg.maxConns}),
-		harness.WithAccount(cfg.sid, cfg.token), harness.WithSeed(cfg.seed))
+		harness.WithAccount(cfg.sid, cfg.token), harness.WithSeed(cfg.seed), harness.WithRetention(cfg.retention()))
 	if _, err := srv.Listen(); err != nil {
 		srv.Close()
 		return nil, err
@@ -119,4 +125,16 @@ func defaultTokenNote(token string) string {
 		return ""
 	}
 	return " (the default ones, published in the README: set -auth-token)"
+}
+
+// retention is what the server keeps: [harness.ServeRetention] with the
+// flags' numbers. With -keep-calls 0 and -keep-bodies 0 it keeps everything,
+// as a library test's server does.
+func (cfg standalone) retention() harness.Retention {
+	r := harness.ServeRetention()
+	r.EndedCalls, r.BodyBytes = cfg.keepCalls, cfg.keepBodies
+	if cfg.keepCalls == 0 && cfg.keepBodies == 0 {
+		return harness.Retention{}
+	}
+	return r
 }
