@@ -27,9 +27,18 @@
 // [WithSystemClock] runs it on the system clock, for tests inside
 // testing/synctest.
 //
-// Webhook handlers run on the goroutine that drives the engine, without any
-// lock held: they may call the REST API (to redirect or hang up a call), but
-// must not drive the engine themselves.
+// Webhook handlers run on goroutines of their own, without any lock held:
+// the requests due at one virtual instant are in flight together, so a slow
+// application holds up only its own call. A call still sees its requests
+// one at a time: its events wait for its reply, as if the engine waited.
+// While anything is in flight virtual time does not move, and replies are
+// applied in the order the requests were sent, so a run with the same
+// requests and replies is the same run, whichever reply comes first.
+// Handlers may call the REST API (to redirect or hang up a call), but must
+// not drive the engine themselves. With [WithAutoRun] the engine waits for
+// the replies of an instant at most [WithReplyPatience] of real time; then,
+// until nothing is in flight, virtual time follows real time, so that the
+// other calls go on while a slow application makes its own call wait.
 //
 // # Webhooks
 //
@@ -64,6 +73,15 @@
 // [WithListenerLimits] sets the timeouts of the listener of [Server.URL]
 // and its cap on open connections.
 // [Server.InjectFault] makes any URL fail without real waiting.
+//
+// # Servers that run for hours
+//
+// A test's server keeps everything. One that runs for hours, as
+// twimlharness serve does, bounds its memory with [WithRetention] (see
+// [ServeRetention]): it forgets the oldest ended calls and keeps bodies
+// short; a *Call a test holds stays readable. [Limits] bound what one call
+// may cost (documents, legs, notifications; [WithLimits]); a call that
+// reaches one ends with [CodeLimitReached].
 //
 // # Fidelity
 //

@@ -33,9 +33,9 @@ type TB interface {
 //
 // All methods are safe for concurrent use. The engine runs on whichever
 // goroutine drives it ([Server.Run], [Server.Advance], [Call.Wait], or the
-// server's own goroutine with [WithAutoRun]); webhook handlers run on that
-// goroutine and may call the REST API, but must not drive the engine
-// themselves.
+// server's own goroutine with [WithAutoRun]); webhook handlers run on
+// goroutines of their own, several at once, and may call the REST API, but
+// must not drive the engine themselves.
 type Server struct {
 	cfg     config
 	api     http.Handler

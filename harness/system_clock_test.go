@@ -78,3 +78,24 @@ func hasCode(c *harness.Call, code int) bool {
 	}
 	return false
 }
+
+// TestWebhookToTheServerItself: a call whose Url is the server's own
+// control API (which would drive the engine from inside a webhook) fails
+// at once and cleanly: the control API wants credentials a webhook does
+// not carry.
+func TestWebhookToTheServerItself(t *testing.T) {
+	srv := newServer(t, harness.WithAutoRun(), harness.WithControlAPI())
+	base := srv.URL()
+	start := time.Now()
+	c, err := srv.CreateCall(url.Values{"To": {to}, "From": {from}, "Url": {base + "/_harness/clock/run"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := c.Wait()
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("the call took %v of real time, want it to fail at once", took)
+	}
+	if info.Status != harness.StatusCompleted || !hasCode(c, 11200) || c.Requests()[0].Status != http.StatusUnauthorized {
+		t.Errorf("the call: %s, notifications %v, want 11200 after a 401\n%s", info.Status, c.Notifications(), c.Transcript())
+	}
+}
