@@ -472,9 +472,17 @@ func BenchmarkRetainedPerEndedCall(b *testing.B) {
 	b.ReportMetric(retained/float64(b.N), "bytes/call")
 }
 
-// benchLoopbackRun makes n create+fetch pairs with benchLoopbackWorkers
-// goroutines sharing rc.
+// benchLoopbackRun makes n create+fetch pairs of calls to benchApp with
+// benchLoopbackWorkers goroutines sharing rc.
 func benchLoopbackRun(b *testing.B, rc *twilio.RestClient, n int) {
+	p := &api.CreateCallParams{}
+	p.SetTo(benchTo).SetFrom(benchFrom).SetUrl(benchOrigin + "/voice")
+	benchLoopbackRunWith(b, rc, n, p)
+}
+
+// benchLoopbackRunWith makes n create+fetch pairs of calls created with p,
+// with benchLoopbackWorkers goroutines sharing rc.
+func benchLoopbackRunWith(b *testing.B, rc *twilio.RestClient, n int, p *api.CreateCallParams) {
 	var wg sync.WaitGroup
 	var fail sync.Once
 	var failure error
@@ -484,8 +492,6 @@ func benchLoopbackRun(b *testing.B, rc *twilio.RestClient, n int) {
 			share++
 		}
 		wg.Go(func() {
-			p := &api.CreateCallParams{}
-			p.SetTo(benchTo).SetFrom(benchFrom).SetUrl(benchOrigin + "/voice")
 			for range share {
 				created, err := rc.Api.CreateCall(p)
 				if err == nil {

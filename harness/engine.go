@@ -88,7 +88,7 @@ func (s *Server) step(limit time.Time) bool {
 		if !s.out.inFlightLocked() {
 			break
 		}
-		if ev := s.clock.Next(s.clock.Now()); ev != nil {
+		if ev := s.nextEventLocked(s.clock.Now()); ev != nil {
 			s.mu.Unlock()
 			ev.Run()
 			return true
@@ -100,7 +100,7 @@ func (s *Server) step(limit time.Time) bool {
 		}
 		s.wake.Wait() // for the replies
 	}
-	ev := s.clock.Next(limit)
+	ev := s.nextEventLocked(limit)
 	s.mu.Unlock()
 	if ev == nil {
 		return false
@@ -109,10 +109,10 @@ func (s *Server) step(limit time.Time) bool {
 	return true
 }
 
-// atLocked schedules fn on the virtual clock and wakes the server's
-// goroutine. fn runs without s.mu.
-func (s *Server) atLocked(t time.Time, fn func()) *clock.Timer {
-	ev := s.clock.At(t, fn)
+// atLocked schedules fn on the virtual clock for the call owner (nil for
+// none) and wakes the server's goroutine. fn runs without s.mu.
+func (s *Server) atLocked(t time.Time, owner *Call, fn func()) *clock.Timer {
+	ev := s.clock.AtFor(t, owner, fn)
 	if s.cfg.autoRun {
 		s.wake.Broadcast()
 		select {
@@ -123,28 +123,28 @@ func (s *Server) atLocked(t time.Time, fn func()) *clock.Timer {
 	return ev
 }
 
-// afterLocked schedules fn d from now. fn runs without s.mu.
-func (s *Server) afterLocked(d time.Duration, fn func()) *clock.Timer {
-	return s.atLocked(s.clock.Now().Add(d), fn)
+// nextEventLocked takes the next event due no later than limit (zero:
+// any) off the clock, holding back those of calls that wait for a reply
+// (see [pending]); nil when nothing runnable is due.
+func (s *Server) nextEventLocked(limit time.Time) *clock.Timer {
+	for {
+		ev := s.clock.Next(limit)
+		if ev == nil {
+			return nil
+		}
+		if c, ok := ev.Owner.(*Call); ok && c.pending.requests > 0 {
+			c.pending.parked = append(c.pending.parked, ev)
+			continue
+		}
+		return ev
+	}
 }
 
 // afterLocked schedules fn d from now as an event of the call: fn runs
 // without srv.mu, unless the call has a request on its way then, in which
 // case it runs once the reply has been applied (see [pending]).
 func (c *Call) afterLocked(d time.Duration, fn func()) *clock.Timer {
-	s := c.srv
-	var t *clock.Timer
-	t = s.afterLocked(d, func() {
-		s.mu.Lock()
-		if c.pending.requests > 0 {
-			c.pending.parked = append(c.pending.parked, t)
-			s.mu.Unlock()
-			return
-		}
-		s.mu.Unlock()
-		fn()
-	})
-	return t
+	return c.srv.atLocked(c.srv.clock.Now().Add(d), c, fn)
 }
 
 // runParked runs the call's events that waited for its replies, in the

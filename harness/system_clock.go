@@ -52,16 +52,18 @@ func (s *Server) autoRun() {
 				s.mu.Unlock()
 				continue
 			}
-			ev := s.clock.Next(time.Time{})
+			ev := s.nextEventLocked(time.Time{})
 			s.mu.Unlock()
-			s.runLocked(ev.Run)
+			if ev != nil {
+				s.runLocked(ev.Run)
+			}
 			continue
 		}
 		limit := s.clock.Now()
 		if !follow.since.IsZero() {
 			limit = follow.virtualNow()
 		}
-		if ev := s.clock.Next(limit); ev != nil {
+		if ev := s.nextEventLocked(limit); ev != nil {
 			s.mu.Unlock()
 			s.runLocked(ev.Run)
 			continue
@@ -151,7 +153,7 @@ func (s *Server) systemRun() {
 			continue
 		}
 		now := s.clock.Now()
-		if ev := s.clock.Next(now); ev != nil {
+		if ev := s.nextEventLocked(now); ev != nil {
 			s.mu.Unlock()
 			s.runLocked(ev.Run)
 			continue

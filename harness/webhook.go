@@ -191,12 +191,14 @@ func (o *outbox) send(w *webhook, then func()) {
 	defer s.mu.Unlock()
 	o.logLocked(w)
 	c := s.calls[w.callSID]
-	apply := then
-	then = func() { // then keep what the retention keeps of the reply
-		apply()
-		s.mu.Lock()
-		w.reply = s.keptBodyLocked(c, w.reply)
-		s.mu.Unlock()
+	if r := &s.cfg.retention; r.BodyBytes > 0 || r.CallBodyBytes > 0 {
+		apply := then
+		then = func() { // then keep what the retention keeps of the reply
+			apply()
+			s.mu.Lock()
+			w.reply = s.keptBodyLocked(c, w.reply)
+			s.mu.Unlock()
+		}
 	}
 	if f := o.faultForLocked(w); f != nil {
 		delay := w.applyFaultLocked(f)

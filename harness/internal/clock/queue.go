@@ -34,11 +34,17 @@ func (q *Queue) AdvanceTo(t time.Time) {
 // returns the timer, which [Queue.Cancel] can remove. Timers due at the same
 // instant come out of [Queue.Next] in the order they were scheduled.
 func (q *Queue) At(t time.Time, fn func()) *Timer {
+	return q.AtFor(t, nil, fn)
+}
+
+// AtFor schedules fn at t, as [Queue.At] does, with owner as the timer's
+// Owner.
+func (q *Queue) AtFor(t time.Time, owner any, fn func()) *Timer {
 	if t.Before(q.now) {
 		t = q.now
 	}
 	q.seq++
-	tm := &Timer{at: t, seq: q.seq, fn: fn}
+	tm := &Timer{at: t, seq: q.seq, fn: fn, Owner: owner}
 	heap.Push(&q.heap, tm)
 	return tm
 }

@@ -421,3 +421,21 @@ func TestTimerCanceled(t *testing.T) {
 		t.Errorf("the queue still has %d timers", q.Len())
 	}
 }
+
+// TestAtFor: a timer keeps its owner, and is ordered as any other.
+func TestAtFor(t *testing.T) {
+	q := New(start)
+	var order []string
+	owner := &struct{ name string }{"call"}
+	a := q.AtFor(start.Add(time.Second), owner, func() { order = append(order, "a") })
+	q.At(start.Add(time.Second), func() { order = append(order, "b") })
+	if a.Owner != owner {
+		t.Errorf("Owner = %v, want the owner given", a.Owner)
+	}
+	for tm := q.Next(time.Time{}); tm != nil; tm = q.Next(time.Time{}) {
+		tm.Run()
+	}
+	if len(order) != 2 || order[0] != "a" || order[1] != "b" {
+		t.Errorf("ran %v, want a then b", order)
+	}
+}

@@ -10,6 +10,10 @@ type Timer struct {
 	index    int // position in the queue; -1 once it ran or was canceled
 	fn       func()
 	canceled bool
+	// Owner is whatever the driver wants to know about the timer before
+	// running it (the harness: the call it belongs to). The queue never
+	// looks at it.
+	Owner any
 }
 
 // At returns the instant the timer is due, on the queue's virtual clock. For
