@@ -2,13 +2,18 @@ package harness
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,7 +39,26 @@ const ControlPrefix = "/_harness/"
 //	POST   clock/run                  run until nothing is left to happen
 //	GET    transcript | record | diagram                  every call, as text, JSON or Mermaid
 //	GET    calls/{sid}/transcript | record | diagram      one call
-//	       (record?reply_bodies=false leaves the applications' reply bodies out)
+//
+// The views of every call are written to the response as they are
+// produced, flushed as they go, by [Server.WriteTranscript],
+// [Server.WriteRecordJSON] and [Server.WriteMermaid], which never hold the
+// server up for more than one call. Their query parameters select calls,
+// in the order they were created, then page through them:
+//
+//	call=CA…                     only this call; repeat it for several ([OnlyCalls])
+//	since=2025-01-06T09:00:00Z   calls created at or after this virtual time ([CreatedSince])
+//	until=2025-01-06T10:00:00Z   calls created before it ([CreatedBefore])
+//	offset=200                   skip that many of the calls selected ([SkipCalls])
+//	limit=100                    show at most that many ([MaxCalls])
+//	reply_bodies=false           leave the applications' reply bodies out of the record ([WithoutReplyBodies])
+//
+// Times are RFC 3339, fractions of a second allowed; a + in an offset is
+// sent as %2B. The views of one call take only reply_bodies.
+// A record that selects fewer than every call lists only the REST requests
+// and messages of the calls it shows. An unknown parameter, a value that
+// does not parse, a since not before until, or a call the server does not
+// have is refused before anything is written (400, or 404 for the call).
 //
 // Replies are JSON (text for transcripts and diagrams); errors are
 // {"error": "…"}, saying what to do, with status 400 or 404, or:
@@ -250,6 +274,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch v := out.(type) {
+	case streamedView:
+		w.Header().Set("Content-Type", v.contentType)
+		v.write(newFlushWriter(r.Context(), w)) // an error is a client gone: the reply stops short
 	case string:
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, v)
@@ -316,46 +343,273 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 	case path == "clock/run" && method == http.MethodPost:
 		s.Run()
 		return map[string]time.Time{"now": s.Now()}, nil
-	case method == http.MethodGet && (path == "transcript" || path == "record" || path == "diagram"):
-		return s.view(path, nil, recordOptions(r)), nil
-	case method == http.MethodGet && parts[0] == "calls" && len(parts) == 3:
+	case method == http.MethodGet && isView(path):
+		opts, err := s.viewQuery(r.URL.Query())
+		if err != nil {
+			return nil, err
+		}
+		return s.streamedView(path, opts), nil
+	case method == http.MethodGet && parts[0] == "calls" && len(parts) == 3 && isView(parts[2]):
 		c := s.Call(parts[1])
 		if c == nil {
 			return nil, &controlError{http.StatusNotFound, "no call " + parts[1]}
 		}
-		switch parts[2] {
-		case "transcript", "record", "diagram":
-			return s.view(parts[2], c, recordOptions(r)), nil
+		opts, err := callViewQuery(r.URL.Query())
+		if err != nil {
+			return nil, err
 		}
+		return callView(parts[2], c, opts), nil
 	}
 	return nil, &controlError{http.StatusNotFound, fmt.Sprintf("no control endpoint %s %s%s", method, ControlPrefix, path)}
 }
 
-// recordOptions reads the options of a record request: reply_bodies=false
-// leaves the applications' reply bodies out.
-func recordOptions(r *http.Request) []RecordOption {
-	if r.URL.Query().Get("reply_bodies") == "false" {
-		return []RecordOption{WithoutReplyBodies()}
+// isView reports whether name is one of the views: transcript, record or
+// diagram.
+func isView(name string) bool {
+	return name == "transcript" || name == "record" || name == "diagram"
+}
+
+// streamedView is a view of the whole server, written to the reply as it
+// is produced.
+type streamedView struct {
+	contentType string
+	write       func(io.Writer) error
+}
+
+// streamedView returns the view what of the calls opts select.
+func (s *Server) streamedView(what string, opts []ViewOption) streamedView {
+	switch what {
+	case "transcript":
+		return streamedView{"text/plain; charset=utf-8", func(w io.Writer) error { return s.WriteTranscript(w, opts...) }}
+	case "diagram":
+		return streamedView{"text/plain; charset=utf-8", func(w io.Writer) error { return s.WriteMermaid(w, opts...) }}
+	}
+	return streamedView{"application/json", func(w io.Writer) error { return s.WriteRecordJSON(w, opts...) }}
+}
+
+// callView renders the view what of c: a transcript, JSON or a diagram.
+func callView(what string, c *Call, opts []RecordOption) any {
+	switch what {
+	case "transcript":
+		return c.Transcript()
+	case "diagram":
+		return c.Mermaid()
+	}
+	return c.JSON(opts...)
+}
+
+// The query parameters of the views.
+const (
+	paramCall        = "call"
+	paramSince       = "since"
+	paramUntil       = "until"
+	paramOffset      = "offset"
+	paramLimit       = "limit"
+	paramReplyBodies = "reply_bodies"
+)
+
+// viewQuery reads the query of a view of the whole server: which calls it
+// shows and what its record includes. It refuses unknown parameters, and
+// values that do not parse, with 400, and a call the server does not have
+// with 404.
+func (s *Server) viewQuery(q url.Values) ([]ViewOption, error) {
+	if err := onlyParams(q, "the views of the whole server take call, since, until, offset, limit and reply_bodies",
+		paramCall, paramSince, paramUntil, paramOffset, paramLimit, paramReplyBodies); err != nil {
+		return nil, err
+	}
+	var opts []ViewOption
+	for _, read := range []func(url.Values) ([]ViewOption, error){s.callsQuery, windowQuery, pageQuery, recordViewQuery} {
+		o, err := read(q)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, o...)
+	}
+	return opts, nil
+}
+
+// callsQuery reads call, repeatable: the SIDs of the calls to show.
+func (s *Server) callsQuery(q url.Values) ([]ViewOption, error) {
+	sids, ok := q[paramCall]
+	if !ok {
+		return nil, nil
+	}
+	for _, sid := range sids {
+		if !callSIDPattern.MatchString(sid) {
+			return nil, badControl("call %q is not a call SID (CA and 32 hex digits): give one SID a call parameter, "+
+				"and repeat the parameter for several (call=CA…&call=CA…)", sid)
+		}
+		if s.Call(sid) == nil {
+			return nil, &controlError{http.StatusNotFound, "no call " + sid}
+		}
+	}
+	return []ViewOption{OnlyCalls(sids...)}, nil
+}
+
+var callSIDPattern = regexp.MustCompile(`^CA[0-9a-fA-F]{32}$`)
+
+// windowQuery reads since and until: the calls created at or after since
+// and before until.
+func windowQuery(q url.Values) ([]ViewOption, error) {
+	since, err := timeParam(q, paramSince)
+	if err != nil {
+		return nil, err
+	}
+	until, err := timeParam(q, paramUntil)
+	if err != nil {
+		return nil, err
+	}
+	var opts []ViewOption
+	switch {
+	case !since.IsZero() && !until.IsZero() && !since.Before(until):
+		return nil, badControl("since %s is not before until %s: calls are shown when created at or after since "+
+			"and before until, and no call is", since.Format(time.RFC3339Nano), until.Format(time.RFC3339Nano))
+	case !since.IsZero():
+		opts = append(opts, CreatedSince(since))
+	}
+	if !until.IsZero() {
+		opts = append(opts, CreatedBefore(until))
+	}
+	return opts, nil
+}
+
+// pageQuery reads offset and limit: how many of the calls selected to
+// skip, and how many to show.
+func pageQuery(q url.Values) ([]ViewOption, error) {
+	var opts []ViewOption
+	offset, ok, err := countParam(q, paramOffset, 0, "a whole number of calls to skip, 0 or more")
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		opts = append(opts, SkipCalls(offset))
+	}
+	limit, ok, err := countParam(q, paramLimit, 1, "a whole number of calls to show, 1 or more")
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		opts = append(opts, MaxCalls(limit))
+	}
+	return opts, nil
+}
+
+// recordViewQuery reads reply_bodies, as [recordQuery], for a view of the
+// whole server.
+func recordViewQuery(q url.Values) ([]ViewOption, error) {
+	rec, err := recordQuery(q)
+	opts := make([]ViewOption, len(rec))
+	for i, o := range rec {
+		opts[i] = o
+	}
+	return opts, err
+}
+
+// callViewQuery reads the query of a view of one call: only reply_bodies.
+func callViewQuery(q url.Values) ([]RecordOption, error) {
+	if err := onlyParams(q, "the views of one call take only reply_bodies (call, since, until, offset and "+
+		"limit select calls in the views of the whole server: GET "+ControlPrefix+"record?call=CA…)",
+		paramReplyBodies); err != nil {
+		return nil, err
+	}
+	return recordQuery(q)
+}
+
+// recordQuery reads reply_bodies: false leaves the applications' reply
+// bodies out of the record.
+func recordQuery(q url.Values) ([]RecordOption, error) {
+	v, ok, err := oneParam(q, paramReplyBodies)
+	if err != nil || !ok {
+		return nil, err
+	}
+	keep, err := strconv.ParseBool(v)
+	if err != nil {
+		return nil, badControl("reply_bodies %q: want true or false", v)
+	}
+	if !keep {
+		return []RecordOption{WithoutReplyBodies()}, nil
+	}
+	return nil, nil
+}
+
+// onlyParams refuses a query with a parameter not in names; want says
+// which the endpoint takes.
+func onlyParams(q url.Values, want string, names ...string) error {
+	unknown := slices.Sorted(maps.Keys(q))
+	unknown = slices.DeleteFunc(unknown, func(k string) bool { return slices.Contains(names, k) })
+	if len(unknown) > 0 {
+		return badControl("unknown query parameter %q: %s", unknown[0], want)
 	}
 	return nil
 }
 
-// view renders the record of c (or every call) as a transcript, JSON or a
-// diagram.
-func (s *Server) view(what string, c *Call, opts []RecordOption) any {
+// oneParam returns the value of a parameter that may be given once, and
+// whether it is given.
+func oneParam(q url.Values, name string) (string, bool, error) {
+	vs, ok := q[name]
 	switch {
-	case what == "transcript" && c != nil:
-		return c.Transcript()
-	case what == "transcript":
-		return s.Transcript()
-	case what == "diagram" && c != nil:
-		return c.Mermaid()
-	case what == "diagram":
-		return s.Mermaid()
-	case c != nil:
-		return c.JSON(opts...)
+	case !ok:
+		return "", false, nil
+	case len(vs) > 1:
+		return "", false, badControl("%s is given %d times: give it once", name, len(vs))
 	}
-	return s.RecordJSON(opts...)
+	return vs[0], true, nil
+}
+
+// timeParam reads a virtual time in RFC 3339, zero when it is not given.
+func timeParam(q url.Values, name string) (time.Time, error) {
+	v, ok, err := oneParam(q, name)
+	if err != nil || !ok {
+		return time.Time{}, err
+	}
+	t, perr := time.Parse(time.RFC3339Nano, v)
+	if perr != nil {
+		hint := ""
+		if strings.Contains(v, " ") {
+			hint = " (a + in a query string means a space: send an offset such as +02:00 as %2B02:00)"
+		}
+		return time.Time{}, badControl("%s %q is not an RFC 3339 time such as 2025-01-06T09:00:00Z%s", name, v, hint)
+	}
+	return t, nil
+}
+
+// countParam reads a whole number of at least least; want says what it
+// counts.
+func countParam(q url.Values, name string, least int, want string) (int, bool, error) {
+	v, ok, err := oneParam(q, name)
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	n, perr := strconv.Atoi(v)
+	if perr != nil || n < least {
+		return 0, false, badControl("%s %q: want %s", name, v, want)
+	}
+	return n, true, nil
+}
+
+// flushWriter writes a view to a reply and flushes each chunk, so that
+// the client reads it as it is produced; it stops once the client has
+// gone.
+type flushWriter struct {
+	w   io.Writer
+	f   http.Flusher // nil if the reply cannot be flushed
+	ctx context.Context
+}
+
+func newFlushWriter(ctx context.Context, w http.ResponseWriter) *flushWriter {
+	f, _ := w.(http.Flusher)
+	return &flushWriter{w: w, f: f, ctx: ctx}
+}
+
+func (fw *flushWriter) Write(p []byte) (int, error) {
+	if err := fw.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := fw.w.Write(p)
+	if err == nil && fw.f != nil {
+		fw.f.Flush()
+	}
+	return n, err
 }
 
 // decode reads a JSON body into v, strictly.

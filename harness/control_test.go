@@ -1,12 +1,18 @@
 package harness_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/twimlharness/twimlharness/harness"
 )
@@ -289,6 +295,151 @@ func TestControlAPIOnTheListener(t *testing.T) {
 			got := controlReplyOf(t, resp)
 			if got.status != tt.wantStatus || !strings.Contains(got.err, tt.wantErr) {
 				t.Errorf("Host %s: %d %q, want %d with %q", req.Host, got.status, got.err, tt.wantStatus, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestControlViewQuery: the views of the whole server select and page
+// calls by their query, and refuse a query they cannot read before they
+// write anything.
+func TestControlViewQuery(t *testing.T) {
+	f := newViewFixture(t)
+	at := func(seconds int) string {
+		return f.start.Add(time.Duration(seconds) * time.Second).Format(time.RFC3339)
+	}
+	sid := func(name string) string { return f.calls[name].SID() }
+	tests := []struct {
+		name       string
+		path       string
+		wantStatus int
+		wantCalls  []string // by name, for a record
+		wantBody   string   // the whole body, for a transcript or a diagram
+		wantErr    string   // in the error's message
+	}{
+		{name: "two calls", path: "record?call=" + sid("four") + "&call=" + sid("two"), wantStatus: 200, wantCalls: []string{"two", "four"}},
+		{name: "a window", path: "record?since=" + at(1) + "&until=" + at(3), wantStatus: 200, wantCalls: []string{"leg", "two", "three"}},
+		{name: "an offset sent as %2B", path: "record?since=" + url.QueryEscape(f.start.Add(2*time.Second).In(time.FixedZone("", 3600)).Format(time.RFC3339)),
+			wantStatus: 200, wantCalls: []string{"three", "four"}},
+		{name: "fractions of a second", path: "record?until=2025-01-06T09:00:01.000000001Z", wantStatus: 200, wantCalls: []string{"menu", "leg", "two"}},
+		{name: "a page", path: "record?offset=1&limit=2", wantStatus: 200, wantCalls: []string{"leg", "two"}},
+		{name: "without reply bodies", path: "record?reply_bodies=false&call=" + sid("menu"), wantStatus: 200, wantCalls: []string{"menu"}},
+		{name: "with reply bodies", path: "record?reply_bodies=true&limit=1", wantStatus: 200, wantCalls: []string{"menu"}},
+		{name: "a page of the transcript", path: "transcript?offset=2&limit=1", wantStatus: 200, wantBody: f.calls["two"].Transcript()},
+		{name: "the diagram of a call and its leg", path: "diagram?call=" + sid("menu") + "&call=" + sid("leg"), wantStatus: 200,
+			wantBody: f.calls["menu"].Mermaid()},
+		{name: "a call's record with reply_bodies", path: "calls/" + sid("menu") + "/record?reply_bodies=false", wantStatus: 200},
+
+		{name: "not a call SID", path: "record?call=CA123", wantStatus: 400,
+			wantErr: `call "CA123" is not a call SID (CA and 32 hex digits): give one SID a call parameter, and repeat the parameter for several`},
+		{name: "SIDs in one parameter", path: "record?call=" + sid("two") + "," + sid("four"), wantStatus: 400, wantErr: "repeat the parameter"},
+		{name: "a call the server does not have", path: "transcript?call=CA00000000000000000000000000000000", wantStatus: 404,
+			wantErr: "no call CA00000000000000000000000000000000"},
+		{name: "not a time", path: "record?since=yesterday", wantStatus: 400,
+			wantErr: `since "yesterday" is not an RFC 3339 time such as 2025-01-06T09:00:00Z`},
+		{name: "a + not escaped", path: "record?until=2025-01-06T09:00:00+01:00", wantStatus: 400,
+			wantErr: `until "2025-01-06T09:00:00 01:00" is not an RFC 3339 time such as 2025-01-06T09:00:00Z (a + in a query string means a space: send an offset such as +02:00 as %2B02:00)`},
+		{name: "a date without a time", path: "transcript?until=2025-01-06", wantStatus: 400, wantErr: "not an RFC 3339 time"},
+		{name: "since not before until", path: "record?since=" + at(2) + "&until=" + at(2), wantStatus: 400,
+			wantErr: "since 2025-01-06T09:00:02Z is not before until 2025-01-06T09:00:02Z: calls are shown when created at or after since and before until"},
+		{name: "limit 0", path: "record?limit=0", wantStatus: 400, wantErr: `limit "0": want a whole number of calls to show, 1 or more`},
+		{name: "limit not a number", path: "diagram?limit=ten", wantStatus: 400, wantErr: `limit "ten": want a whole number`},
+		{name: "negative offset", path: "record?offset=-1", wantStatus: 400, wantErr: `offset "-1": want a whole number of calls to skip, 0 or more`},
+		{name: "limit twice", path: "record?limit=1&limit=2", wantStatus: 400, wantErr: "limit is given 2 times: give it once"},
+		{name: "reply_bodies not a boolean", path: "record?reply_bodies=no", wantStatus: 400, wantErr: `reply_bodies "no": want true or false`},
+		{name: "an unknown parameter", path: "transcript?calls=" + sid("two"), wantStatus: 400,
+			wantErr: `unknown query parameter "calls": the views of the whole server take call, since, until, offset, limit and reply_bodies`},
+		{name: "a filter on one call's view", path: "calls/" + sid("two") + "/transcript?limit=1", wantStatus: 400,
+			wantErr: `unknown query parameter "limit": the views of one call take only reply_bodies`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			f.srv.ControlHandler().ServeHTTP(rec, controlRequest(f.srv, "GET", tt.path, ""))
+			resp := rec.Result()
+			if tt.wantStatus != 200 {
+				if got := controlReplyOf(t, resp); got.status != tt.wantStatus || !strings.Contains(got.err, tt.wantErr) {
+					t.Errorf("%d %q, want %d with %q", got.status, got.err, tt.wantStatus, tt.wantErr)
+				}
+				return
+			}
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%d %s", resp.StatusCode, body)
+			}
+			switch {
+			case tt.wantCalls != nil:
+				if got := f.summarize(t, body).Calls; !cmp.Equal(got, tt.wantCalls) {
+					t.Errorf("the record shows %v, want %v", got, tt.wantCalls)
+				}
+			case tt.wantBody != "":
+				if diff := cmp.Diff(tt.wantBody, string(body)); diff != "" {
+					t.Errorf("body mismatch (-want +got):\n%s", diff)
+				}
+			}
+			if withBodies := bytes.Contains(body, []byte(`"reply_body"`)); strings.Contains(tt.path, "reply_bodies=") &&
+				withBodies != strings.Contains(tt.path, "reply_bodies=true") {
+				t.Errorf("reply bodies shown: %v, for %s", withBodies, tt.path)
+			}
+		})
+	}
+}
+
+// flushRecorder is a ResponseRecorder that counts the writes of the body
+// and the flushes.
+type flushRecorder struct {
+	*httptest.ResponseRecorder
+	writes, flushes int
+}
+
+func (r *flushRecorder) Write(p []byte) (int, error) {
+	r.writes++
+	return r.ResponseRecorder.Write(p)
+}
+
+func (r *flushRecorder) Flush() {
+	r.flushes++
+	r.ResponseRecorder.Flush()
+}
+
+// TestControlViewsStream: the views of the whole server reach the client
+// as they are written, each chunk flushed, and stop once the client has
+// gone.
+func TestControlViewsStream(t *testing.T) {
+	srv := newServer(t)
+	for range 500 {
+		if _, err := srv.CreateCall(url.Values{"To": {to}, "From": {from}, "Twiml": {"<Response/>"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Run()
+	tests := []struct {
+		path, contentType, want string
+	}{
+		{"transcript", "text/plain; charset=utf-8", srv.Transcript()},
+		{"record", "application/json", string(srv.RecordJSON())},
+		{"diagram", "text/plain; charset=utf-8", srv.Mermaid()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			rec := &flushRecorder{ResponseRecorder: httptest.NewRecorder()}
+			srv.ControlHandler().ServeHTTP(rec, controlRequest(srv, "GET", tt.path, ""))
+			if rec.Code != 200 || rec.Header().Get("Content-Type") != tt.contentType {
+				t.Fatalf("%d %s, want 200 %s", rec.Code, rec.Header().Get("Content-Type"), tt.contentType)
+			}
+			if rec.Body.String() != tt.want {
+				t.Errorf("the view differs from the server's in memory")
+			}
+			if rec.writes < 2 || rec.flushes != rec.writes {
+				t.Errorf("%d bytes in %d writes and %d flushes, want several writes, each flushed", rec.Body.Len(), rec.writes, rec.flushes)
+			}
+
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			gone := &flushRecorder{ResponseRecorder: httptest.NewRecorder()}
+			srv.ControlHandler().ServeHTTP(gone, controlRequest(srv, "GET", tt.path, "").WithContext(ctx))
+			if gone.writes != 0 {
+				t.Errorf("%d writes to a client that has gone, want none", gone.writes)
 			}
 		})
 	}

@@ -1,10 +1,14 @@
 package harness_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
@@ -51,5 +55,58 @@ func TestMermaidAndJSON(t *testing.T) {
 	}
 	if len(all.Calls) != 2 || all.Calls[1].ParentSID != c.SID() || len(all.APIRequests) != 1 {
 		t.Errorf("server record: %d calls (second's parent %q), %d API requests", len(all.Calls), all.Calls[1].ParentSID, len(all.APIRequests))
+	}
+}
+
+// TestWriteMermaid: the streamed diagram is the one in memory; its
+// participants are declared first, in the order they first take part, and
+// the events of calls that overlap follow in the order they happened.
+func TestWriteMermaid(t *testing.T) {
+	f := newViewFixture(t)
+	var b bytes.Buffer
+	if err := f.srv.WriteMermaid(&b); err != nil {
+		t.Fatal(err)
+	}
+	d := f.srv.Mermaid()
+	if diff := cmp.Diff(d, b.String()); diff != "" {
+		t.Fatalf("WriteMermaid differs from Mermaid (-Mermaid +WriteMermaid):\n%s", diff)
+	}
+	wantHead := `sequenceDiagram
+    participant T as Twilio
+    participant P1 as +14155550100
+    participant L2 as +14155550201 (leg)
+    participant P3 as +14155550701
+    participant P4 as +14155550702
+    participant P5 as +14155550703
+    participant R6 as REST client
+    participant A7 as app.example.com
+`
+	if !strings.HasPrefix(d, wantHead) || strings.Count(d, "participant ") != 8 {
+		t.Errorf("the diagram does not start with its 8 participants:\n%s\nwant it to start with:\n%s", d, wantHead)
+	}
+	var wantSaid, gotSaid []string
+	for _, e := range f.srv.Events() {
+		if e.Kind == harness.EventSay {
+			wantSaid = append(wantSaid, e.Words)
+		}
+	}
+	for _, line := range strings.Split(d, "\n") {
+		if _, said, ok := strings.Cut(line, ": says "); ok {
+			words, err := strconv.Unquote(said)
+			if err != nil {
+				t.Fatalf("line %q: %v", line, err)
+			}
+			gotSaid = append(gotSaid, words)
+		}
+	}
+	if diff := cmp.Diff(wantSaid, gotSaid); diff != "" {
+		t.Errorf("what the diagram says is not in the order it was said (-want +got):\n%s\n%s", diff, d)
+	}
+	var tree bytes.Buffer
+	if err := f.srv.WriteMermaid(&tree, harness.OnlyCalls(f.sids("menu", "leg")...)); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(f.calls["menu"].Mermaid(), tree.String()); diff != "" {
+		t.Errorf("the diagram of a call and its leg differs from the call's (-call +view):\n%s", diff)
 	}
 }

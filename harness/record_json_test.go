@@ -3,11 +3,18 @@ package harness_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
 	"github.com/twilio/twilio-go/twiml"
 
 	"github.com/twimlharness/twimlharness/harness"
@@ -81,5 +88,317 @@ func TestRecordWithoutReplyBodies(t *testing.T) {
 	withBodies := recordOfOneRun(t)
 	if !bytes.Contains(withBodies, []byte(`"reply_body": "\u003c?xml`)) {
 		t.Errorf("by default the record keeps the reply bodies:\n%s", withBodies)
+	}
+}
+
+// viewFixture is a server with a few calls for the tests of the views,
+// overlapping in time so that their events interleave: "menu" created at
+// the first instant, "leg" (which menu dials) and "two" a second later,
+// then "three" and "four" a second apart.
+type viewFixture struct {
+	srv   *harness.Server
+	calls map[string]*harness.Call // "menu" (with its leg, "leg"), "two", "three", "four"
+	start time.Time                // when "menu" was created
+}
+
+// newViewFixture places the calls and runs them to the end: "menu" asks
+// for a key and dials alice, who answers; the others say two things with a
+// pause between and send a message; a REST request lists the calls.
+func newViewFixture(t *testing.T) *viewFixture {
+	t.Helper()
+	srv := newServer(t, harness.WithApp(origin, &docs{paths: map[string]string{
+		"/voice": `<Response><Gather numDigits="1" action="/menu"><Say>Press 1</Say></Gather></Response>`,
+		"/menu":  `<Response><Dial>` + alice + `</Dial></Response>`,
+	}}), harness.WithParty(to, scenario.Person().Presses("1")),
+		harness.WithParty(alice, scenario.AnswersAfter(2*time.Second).HangsUpAfter(3*time.Second)))
+	f := &viewFixture{srv: srv, calls: map[string]*harness.Call{}, start: srv.Now()}
+	f.calls["menu"] = place(t, srv, func(p *api.CreateCallParams) { p.SetStatusCallback(origin + "/status") })
+	for _, name := range []string{"two", "three", "four"} {
+		srv.Advance(time.Second)
+		f.calls[name] = place(t, srv, func(p *api.CreateCallParams) {
+			p.SetTo("+1415555070" + strconv.Itoa(len(f.calls))).SetUrl("").SetStatusCallback(origin + "/status").
+				SetTwiml(`<Response><Say>` + name + ` begins</Say><Pause length="2"/><Say>` + name + ` ends</Say>` +
+					`<Sms>from ` + name + `</Sms></Response>`)
+		})
+	}
+	if _, err := restClient(srv).Api.ListCall(&api.ListCallParams{}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Run()
+	legs := f.calls["menu"].Children()
+	if len(legs) != 1 {
+		t.Fatalf("the menu call dialed %d legs, want 1:\n%s", len(legs), srv.Transcript())
+	}
+	f.calls["leg"] = legs[0]
+	return f
+}
+
+// sids returns the SIDs of the named calls.
+func (f *viewFixture) sids(names ...string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = f.calls[n].SID()
+	}
+	return out
+}
+
+// names returns the names of the calls with these SIDs.
+func (f *viewFixture) names(sids []string) []string {
+	out := make([]string, len(sids))
+	for i, sid := range sids {
+		out[i] = sid
+		for n, c := range f.calls {
+			if c.SID() == sid {
+				out[i] = n
+			}
+		}
+	}
+	return out
+}
+
+// formerRecordJSON returns the record of srv as Server.RecordJSON wrote it
+// before it streamed, json.MarshalIndent of the whole record, built from
+// each call's JSON and the server's lists.
+func formerRecordJSON(t *testing.T, srv *harness.Server, opts ...harness.RecordOption) []byte {
+	t.Helper()
+	rec := struct {
+		Now         time.Time            `json:"now"`
+		Calls       []json.RawMessage    `json:"calls"`
+		APIRequests []harness.APIRequest `json:"api_requests"`
+		Messages    []harness.Message    `json:"messages"`
+	}{Now: srv.Now(), Calls: []json.RawMessage{}, APIRequests: srv.APIRequests(), Messages: srv.Messages()}
+	for _, c := range srv.Calls() {
+		rec.Calls = append(rec.Calls, c.JSON(opts...))
+	}
+	data, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestWriteRecordJSON: the streamed record is byte for byte the record in
+// memory, and the record as it was before it streamed.
+func TestWriteRecordJSON(t *testing.T) {
+	f := newViewFixture(t)
+	for _, tt := range []struct {
+		name string
+		opts []harness.RecordOption
+	}{
+		{name: "whole"},
+		{name: "without reply bodies", opts: []harness.RecordOption{harness.WithoutReplyBodies()}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			want := formerRecordJSON(t, f.srv, tt.opts...)
+			if got := f.srv.RecordJSON(tt.opts...); !bytes.Equal(got, want) {
+				t.Errorf("RecordJSON mismatch (-want +got):\n%s", cmp.Diff(string(want), string(got)))
+			}
+			var b bytes.Buffer
+			vopts := []harness.ViewOption{}
+			for _, o := range tt.opts {
+				vopts = append(vopts, o)
+			}
+			if err := f.srv.WriteRecordJSON(&b, vopts...); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(b.Bytes(), want) {
+				t.Errorf("WriteRecordJSON mismatch (-want +got):\n%s", cmp.Diff(string(want), b.String()))
+			}
+		})
+	}
+	var rec harness.ServerRecordJSON
+	if err := json.Unmarshal(f.srv.RecordJSON(), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Calls) != 5 || len(rec.Messages) != 3 || len(rec.APIRequests) != 5 {
+		t.Errorf("the fixture's record has %d calls, %d messages and %d REST requests; want 5, 3 and 5 (4 creates and a list)",
+			len(rec.Calls), len(rec.Messages), len(rec.APIRequests))
+	}
+}
+
+// TestWriteRecordJSONOfNoCall: an empty server's record, streamed, is the
+// record as it was.
+func TestWriteRecordJSONOfNoCall(t *testing.T) {
+	srv := newServer(t)
+	var b bytes.Buffer
+	if err := srv.WriteRecordJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	if want := formerRecordJSON(t, srv); !bytes.Equal(b.Bytes(), want) {
+		t.Errorf("mismatch (-want +got):\n%s", cmp.Diff(string(want), b.String()))
+	}
+}
+
+// recordSummary is what a filtered record shows: its calls, by name, and
+// the calls its REST requests and messages concern.
+type recordSummary struct {
+	Calls, APICalls, MessageCalls []string
+}
+
+// summarize reads a record.
+func (f *viewFixture) summarize(t *testing.T, data []byte) recordSummary {
+	t.Helper()
+	var rec struct {
+		Calls       []struct{ SID string }
+		APIRequests []struct {
+			CallSID string `json:"call_sid"`
+		} `json:"api_requests"`
+		Messages []struct {
+			CallSID string `json:"call_sid"`
+		}
+	}
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatalf("the record is not JSON: %v\n%s", err, data)
+	}
+	var s recordSummary
+	for _, c := range rec.Calls {
+		s.Calls = append(s.Calls, c.SID)
+	}
+	for _, r := range rec.APIRequests {
+		s.APICalls = append(s.APICalls, r.CallSID)
+	}
+	for _, m := range rec.Messages {
+		s.MessageCalls = append(s.MessageCalls, m.CallSID)
+	}
+	s.Calls, s.APICalls, s.MessageCalls = f.names(s.Calls), f.names(s.APICalls), f.names(s.MessageCalls)
+	return s
+}
+
+// TestViewOptions: the options select calls by SID and creation time, in
+// creation order, then page through them; a filtered record lists the
+// REST requests and messages of its calls only.
+func TestViewOptions(t *testing.T) {
+	f := newViewFixture(t)
+	if got := f.names(sidsOf(f.srv.Calls())); !cmp.Equal(got, []string{"menu", "leg", "two", "three", "four"}) {
+		t.Fatalf("the fixture's calls are %v, want menu, leg (dialed at the first second, before two), two, three, four", got)
+	}
+	at := func(seconds int) time.Time { return f.start.Add(time.Duration(seconds) * time.Second) }
+	tests := []struct {
+		name string
+		opts []harness.ViewOption
+		want recordSummary
+	}{
+		{name: "every call", want: recordSummary{
+			Calls:        []string{"menu", "leg", "two", "three", "four"},
+			APICalls:     []string{"menu", "two", "three", "four", ""},
+			MessageCalls: []string{"two", "three", "four"}}},
+		{name: "two calls, given out of order", opts: []harness.ViewOption{harness.OnlyCalls(f.sids("four", "two")...)},
+			want: recordSummary{Calls: []string{"two", "four"}, APICalls: []string{"two", "four"}, MessageCalls: []string{"two", "four"}}},
+		{name: "OnlyCalls adds up", opts: []harness.ViewOption{harness.OnlyCalls(f.sids("leg")...), harness.OnlyCalls(f.sids("menu")...)},
+			want: recordSummary{Calls: []string{"menu", "leg"}, APICalls: []string{"menu"}}},
+		{name: "a SID the server does not have", opts: []harness.ViewOption{harness.OnlyCalls("CA00000000000000000000000000000000")},
+			want: recordSummary{}},
+		{name: "since, inclusive", opts: []harness.ViewOption{harness.CreatedSince(at(2))},
+			want: recordSummary{Calls: []string{"three", "four"}, APICalls: []string{"three", "four"}, MessageCalls: []string{"three", "four"}}},
+		{name: "before, exclusive", opts: []harness.ViewOption{harness.CreatedBefore(at(2))},
+			want: recordSummary{Calls: []string{"menu", "leg", "two"}, APICalls: []string{"menu", "two"}, MessageCalls: []string{"two"}}},
+		{name: "a window", opts: []harness.ViewOption{harness.CreatedSince(at(1)), harness.CreatedBefore(at(3))},
+			want: recordSummary{Calls: []string{"leg", "two", "three"}, APICalls: []string{"two", "three"}, MessageCalls: []string{"two", "three"}}},
+		{name: "a window with no call", opts: []harness.ViewOption{harness.CreatedSince(at(-60)), harness.CreatedBefore(at(0))},
+			want: recordSummary{}},
+		{name: "first page", opts: []harness.ViewOption{harness.MaxCalls(2)},
+			want: recordSummary{Calls: []string{"menu", "leg"}, APICalls: []string{"menu"}}},
+		{name: "second page", opts: []harness.ViewOption{harness.SkipCalls(2), harness.MaxCalls(2)},
+			want: recordSummary{Calls: []string{"two", "three"}, APICalls: []string{"two", "three"}, MessageCalls: []string{"two", "three"}}},
+		{name: "last page", opts: []harness.ViewOption{harness.SkipCalls(4), harness.MaxCalls(2)},
+			want: recordSummary{Calls: []string{"four"}, APICalls: []string{"four"}, MessageCalls: []string{"four"}}},
+		{name: "past the end", opts: []harness.ViewOption{harness.SkipCalls(5)}, want: recordSummary{}},
+		{name: "paging after selecting", opts: []harness.ViewOption{harness.MaxCalls(1), harness.SkipCalls(1), harness.CreatedSince(at(1))},
+			want: recordSummary{Calls: []string{"two"}, APICalls: []string{"two"}, MessageCalls: []string{"two"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var rec, text bytes.Buffer
+			if err := f.srv.WriteRecordJSON(&rec, tt.opts...); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, f.summarize(t, rec.Bytes()), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("record mismatch (-want +got):\n%s", diff)
+			}
+			if err := f.srv.WriteTranscript(&text, tt.opts...); err != nil {
+				t.Fatal(err)
+			}
+			var wantText []string
+			for _, name := range tt.want.Calls {
+				wantText = append(wantText, f.calls[name].Transcript())
+			}
+			if diff := cmp.Diff(strings.Join(wantText, "\n"), text.String()); diff != "" {
+				t.Errorf("transcript mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// sidsOf returns the SIDs of calls.
+func sidsOf(calls []*harness.Call) []string {
+	out := make([]string, len(calls))
+	for i, c := range calls {
+		out[i] = c.SID()
+	}
+	return out
+}
+
+func TestPagingOptionsRefuseBadCounts(t *testing.T) {
+	tests := []struct {
+		name    string
+		option  func()
+		wantErr string
+	}{
+		{"SkipCalls(-1)", func() { harness.SkipCalls(-1) }, "harness: SkipCalls(-1): want 0 or more"},
+		{"MaxCalls(0)", func() { harness.MaxCalls(0) }, "harness: MaxCalls(0): want 1 or more"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if got := recover(); got != tt.wantErr {
+					t.Errorf("panicked with %v, want %q", got, tt.wantErr)
+				}
+			}()
+			tt.option()
+		})
+	}
+}
+
+// failingWriter takes n writes, then fails.
+type failingWriter struct {
+	n   int
+	err error
+}
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n == 0 {
+		return 0, w.err
+	}
+	w.n--
+	return len(p), nil
+}
+
+// TestViewsStopAtTheWritersError: a view stops at the writer's first
+// error and returns it, wrapped.
+func TestViewsStopAtTheWritersError(t *testing.T) {
+	srv := newServer(t)
+	for range 1000 { // enough for several chunks of each view
+		if _, err := srv.CreateCall(url.Values{"To": {to}, "From": {from}, "Twiml": {"<Response/>"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Run()
+	gone := errors.New("the client has gone")
+	for _, tt := range []struct {
+		name    string
+		write   func(io.Writer) error
+		wantErr string
+	}{
+		{"transcript", func(w io.Writer) error { return srv.WriteTranscript(w) }, "harness: writing the transcript: the client has gone"},
+		{"record", func(w io.Writer) error { return srv.WriteRecordJSON(w) }, "harness: writing the record: the client has gone"},
+		{"diagram", func(w io.Writer) error { return srv.WriteMermaid(w) }, "harness: writing the diagram: the client has gone"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := &failingWriter{n: 1, err: gone}
+			err := tt.write(w)
+			if !errors.Is(err, gone) || err.Error() != tt.wantErr {
+				t.Errorf("error %v, want %q wrapping the writer's", err, tt.wantErr)
+			}
+		})
 	}
 }

@@ -1,7 +1,9 @@
 package harness
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -16,28 +18,50 @@ import (
 func (c *Call) Transcript() string {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
-	var b strings.Builder
+	var b bytes.Buffer
 	c.writeTranscriptLocked(&b)
 	return b.String()
 }
 
 // Transcript returns the transcripts of every call, in the order the calls
-// were created.
+// were created, separated by blank lines. It holds them all in memory:
+// [Server.WriteTranscript] writes the same as it goes.
 func (s *Server) Transcript() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var b strings.Builder
-	for i, c := range s.order {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		c.writeTranscriptLocked(&b)
-	}
+	s.WriteTranscript(&b) // a strings.Builder does not fail
 	return b.String()
 }
 
+// WriteTranscript writes the transcripts of the calls opts select (every
+// call by default), as [Server.Transcript] returns them, to w as it goes,
+// and returns the first error w returned. The calls are those the server
+// had when it began; each call's transcript is rendered whole when its
+// turn comes, under the server's lock for that call alone, so a call still
+// running may show events that happened since. The REST API and the
+// engine wait at most for one call's transcript, never for w.
+func (s *Server) WriteTranscript(w io.Writer, opts ...ViewOption) error {
+	vc := viewConfigOf(opts)
+	v := s.viewOf(&vc, false)
+	out := &chunkWriter{w: w}
+	for i, c := range v.calls {
+		if i > 0 {
+			out.buf.WriteByte('\n')
+		}
+		s.mu.Lock()
+		c.writeTranscriptLocked(&out.buf)
+		s.unlockAndYield()
+		if err := out.flushFull(); err != nil {
+			return fmt.Errorf("harness: writing the transcript: %w", err)
+		}
+	}
+	if err := out.flush(); err != nil {
+		return fmt.Errorf("harness: writing the transcript: %w", err)
+	}
+	return nil
+}
+
 // writeTranscriptLocked writes the call's header line and its events.
-func (c *Call) writeTranscriptLocked(b *strings.Builder) {
+func (c *Call) writeTranscriptLocked(b *bytes.Buffer) {
 	fmt.Fprintf(b, "call %s %s from %s to %s", c.sid, c.direction, c.from, c.to)
 	if c.parent != "" {
 		fmt.Fprintf(b, " (child of %s)", c.parent)

@@ -1,12 +1,21 @@
 package harness_test
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"regexp"
+	"runtime/debug"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/harness"
@@ -116,5 +125,186 @@ func TestFixFailedWebhookLineShowsReply(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestWriteTranscript: the streamed transcript is the one in memory, and
+// the transcripts of the calls one after the other, a blank line between.
+func TestWriteTranscript(t *testing.T) {
+	f := newViewFixture(t)
+	var each []string
+	for _, c := range f.srv.Calls() {
+		each = append(each, c.Transcript())
+	}
+	want := strings.Join(each, "\n")
+	if diff := cmp.Diff(want, f.srv.Transcript()); diff != "" {
+		t.Errorf("Transcript mismatch (-want +got):\n%s", diff)
+	}
+	var b bytes.Buffer
+	if err := f.srv.WriteTranscript(&b); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("WriteTranscript mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// handoffWriter is a slow writer: it hands each chunk to another
+// goroutine and blocks until that goroutine has taken it. Before it hands
+// a chunk on it waits for before, if set, to return.
+type handoffWriter struct {
+	chunks chan<- []byte
+	before func() error
+	writes int
+}
+
+func (w *handoffWriter) Write(p []byte) (int, error) {
+	w.writes++
+	if w.before != nil {
+		if err := w.before(); err != nil {
+			return 0, err
+		}
+	}
+	w.chunks <- bytes.Clone(p)
+	return len(p), nil
+}
+
+// latencies are the real times REST creates took.
+type latencies []time.Duration
+
+func (l latencies) String() string {
+	if len(l) == 0 {
+		return "no creates"
+	}
+	s := slices.Sorted(slices.Values(l))
+	return fmt.Sprintf("%d creates: median %v, 99th percentile %v, worst %v", len(s), s[len(s)/2], s[len(s)*99/100], s[len(s)-1])
+}
+
+// createOverREST creates a call through the REST API, in-process, and
+// returns how long it took in real time.
+func createOverREST(srv *harness.Server) (time.Duration, error) {
+	form := url.Values{"To": {to}, "From": {from}, "Twiml": {"<Response/>"}}
+	req, _ := http.NewRequest(http.MethodPost, "https://api.twilio.com/2010-04-01/Accounts/"+srv.AccountSID()+"/Calls.json",
+		strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
+	start := time.Now()
+	resp, err := srv.HTTPClient().Do(req)
+	took := time.Since(start)
+	if err != nil {
+		return took, err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		return took, fmt.Errorf("create: %s", resp.Status)
+	}
+	return took, nil
+}
+
+// raceDetector reports whether the test runs under the race detector.
+func raceDetector() bool {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range info.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
+}
+
+// TestWriteTranscriptDoesNotHoldUpTheServer writes the transcript of many
+// calls to a slow writer while another goroutine creates calls through
+// the REST API, one after the other, all along. While the writer holds
+// each chunk, a create completes: it could not if the transcript held the
+// server's lock while writing. And no create waits long: 50 ms at most,
+// or 250 ms under the race detector, which slows everything five to ten
+// times and, on a 2-core machine, alone makes a create wait 40 ms now and
+// then with no transcript being written. (Its server is not a contract
+// test's: the contract of the thousands of creates it makes is checked by
+// the tests of the Calls API, and checking each would take seconds.)
+func TestWriteTranscriptDoesNotHoldUpTheServer(t *testing.T) {
+	calls := 20000
+	if testing.Short() {
+		calls = 2000
+	}
+	srv := harness.NewServer(t)
+	start := time.Now()
+	for range calls {
+		if _, err := srv.CreateCall(url.Values{"To": {to}, "From": {from}, "Twiml": {"<Response/>"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Run()
+	t.Logf("%d calls made and run in %v", calls, time.Since(start).Round(time.Millisecond))
+
+	stop, created := make(chan struct{}), make(chan struct{}, 1)
+	var took latencies
+	var createErr error
+	var creating sync.WaitGroup
+	creating.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			d, err := createOverREST(srv)
+			if err != nil {
+				createErr = err
+				return
+			}
+			took = append(took, d)
+			select {
+			case created <- struct{}{}:
+			default:
+			}
+		}
+	})
+
+	chunks := make(chan []byte)
+	var written int
+	var draining sync.WaitGroup
+	draining.Go(func() {
+		for c := range chunks {
+			written += len(c)
+		}
+	})
+	w := &handoffWriter{chunks: chunks, before: func() error {
+		select {
+		case <-created: // before this write: wait for the next
+		default:
+		}
+		select {
+		case <-created:
+			return nil
+		case <-time.After(10 * time.Second):
+			return errors.New("no REST create completed in 10 s while the transcript's writer held a chunk: " +
+				"does WriteTranscript hold the server's lock while it writes?")
+		}
+	}}
+	start = time.Now()
+	err := srv.WriteTranscript(w)
+	wrote := time.Since(start)
+	close(stop)
+	creating.Wait()
+	close(chunks)
+	draining.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if createErr != nil {
+		t.Fatal(createErr)
+	}
+	t.Logf("transcript of %d calls: %d bytes in %d writes, in %v; meanwhile %v", calls, written, w.writes, wrote.Round(time.Millisecond), took)
+	limit := 50 * time.Millisecond
+	if raceDetector() {
+		limit = 250 * time.Millisecond
+	}
+	if worst := slices.Max(took); worst > limit {
+		t.Errorf("a REST create waited %v while the transcript was written, want under %v (%v)", worst, limit, took)
 	}
 }
