@@ -15,10 +15,28 @@ func (s *Server) Run() {
 		s.waitAll()
 		return
 	}
-	s.drive.Lock()
-	defer s.drive.Unlock()
+	s.lockDrive()
+	defer s.unlockDrive()
 	for s.step(time.Time{}) {
 	}
+}
+
+// lockDrive makes the calling goroutine the one that steps the engine,
+// which delivers the requests it sends itself when it has nothing else to
+// do (see [outbox.holdLocked]).
+func (s *Server) lockDrive() {
+	s.drive.Lock()
+	s.mu.Lock()
+	s.out.holdLocked(true)
+	s.mu.Unlock()
+}
+
+// unlockDrive ends lockDrive: the requests still held go to couriers.
+func (s *Server) unlockDrive() {
+	s.mu.Lock()
+	s.out.holdLocked(false)
+	s.mu.Unlock()
+	s.drive.Unlock()
 }
 
 // Advance runs every event due within d of virtual time, then moves the
@@ -28,8 +46,8 @@ func (s *Server) Advance(d time.Duration) {
 		sleep(d)
 		return
 	}
-	s.drive.Lock()
-	defer s.drive.Unlock()
+	s.lockDrive()
+	defer s.unlockDrive()
 	s.mu.Lock()
 	target := s.clock.Now().Add(d)
 	s.mu.Unlock()
@@ -50,10 +68,10 @@ func (c *Call) Wait() CallInfo {
 		c.awaitTree()
 		return c.Info()
 	}
-	s.drive.Lock()
+	s.lockDrive()
 	for !c.settledTree() && s.step(time.Time{}) {
 	}
-	s.drive.Unlock()
+	s.unlockDrive()
 	return c.Info()
 }
 
@@ -74,7 +92,9 @@ func (c *Call) awaitTree() {
 // one. While a request is in flight, virtual time does not move: step runs
 // what is due now, then applies the replies in the order the requests were
 // sent, waiting for each; so a run with the same requests and replies is
-// the same run every time, whichever reply comes in first. Otherwise it
+// the same run every time, whichever reply comes in first. When nothing is
+// left to do but wait, step delivers a request it holds itself (see
+// [outbox.holdLocked]). Otherwise it
 // runs the next event due no later than limit (zero: any). The caller
 // holds s.drive; the work runs without s.mu.
 func (s *Server) step(limit time.Time) bool {
@@ -97,6 +117,9 @@ func (s *Server) step(limit time.Time) bool {
 			s.mu.Unlock()
 			fl.apply()
 			return true
+		}
+		if s.out.deliverHeldLocked() {
+			continue
 		}
 		s.wake.Wait() // for the replies
 	}

@@ -205,6 +205,37 @@ func TestRequestsOfAnInstantGoOutTogether(t *testing.T) {
 	}
 }
 
+// TestWaitLeavesNoRequestBehind: the goroutine that steps the engine
+// delivers the requests it sends itself when it has nothing else to do;
+// when Wait returns first (its call ended while another call's request was
+// still to go), that request goes out anyway, without another step.
+func TestWaitLeavesNoRequestBehind(t *testing.T) {
+	reached := make(chan struct{})
+	srv := newServer(t, harness.WithApp(origin, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(reached)
+		w.Header().Set("Content-Type", "text/xml")
+		fmt.Fprint(w, `<Response/>`)
+	})))
+	// The second call's first request is sent, and the first call ends at
+	// once with an inline document, at the same instant.
+	if _, err := srv.CreateCall(url.Values{"To": {to}, "From": {from}, "Url": {origin + "/voice"}}); err != nil {
+		t.Fatal(err)
+	}
+	quick, err := srv.CreateCall(url.Values{"To": {to}, "From": {from}, "Twiml": {"<Response/>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info := quick.Wait(); info.Status != harness.StatusCompleted {
+		t.Fatalf("the inline call is %s, want completed", info.Status)
+	}
+	select {
+	case <-reached:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the other call's request never reached the application once Wait had returned")
+	}
+	srv.Run()
+}
+
 // TestSameRunsSameTranscripts: with requests in flight together, replies
 // are applied in the order the requests were sent and virtual time waits
 // for them, so identical runs of 50 calls give byte-identical transcripts

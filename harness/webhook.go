@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/twimlharness/twimlharness/harness/internal/signing"
@@ -104,6 +106,12 @@ type outbox struct {
 	faults  map[string]*injected // by URL without query
 	flights []*flight            // requests sent and not yet applied, in the order they were sent
 	arrived chan struct{}        // a reply came in, for a goroutine that also waits on real time
+
+	hold bool      // requests wait for the engine's driver, in held
+	held []*flight // requests sent and not yet handed to anyone
+
+	couriers chan *flight // to a courier that waits for a request to deliver
+	idle     atomic.Int32 // couriers waiting, or about to
 }
 
 // flight is a request on its way: sent, its reply not yet applied to the
@@ -118,7 +126,7 @@ type flight struct {
 
 func newOutbox(s *Server) *outbox {
 	o := &outbox{srv: s, apps: s.cfg.apps, client: s.cfg.webhookClient, faults: map[string]*injected{},
-		arrived: make(chan struct{}, 1)}
+		arrived: make(chan struct{}, 1), couriers: make(chan *flight)}
 	if o.client == nil {
 		o.client = newWebhookClient(s.cfg.webhookTimeout)
 	}
@@ -181,8 +189,9 @@ func (o *outbox) sendChain(hooks []*webhook, done func()) {
 
 // send enters w in the record and makes it; the engine calls then once the
 // reply is in. An injected fault answers after its delay of virtual time;
-// any other request goes out at once on a goroutine of its own, so that
-// the requests of one instant are in flight together, and its reply waits
+// any other request goes out at once on a goroutine of its own (a courier:
+// one that waits idle, or a new one), so that the requests of one instant
+// are in flight together, and its reply waits
 // in the flights until the engine applies it (see [Server.step]). Call
 // without srv.mu.
 func (o *outbox) send(w *webhook, then func()) {
@@ -209,19 +218,102 @@ func (o *outbox) send(w *webhook, then func()) {
 	fl := &flight{w: w, call: c, then: then}
 	o.flights = append(o.flights, fl)
 	c.pending.requests++
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		o.deliver(w)
-		s.mu.Lock()
-		fl.ready = true
+	if o.hold {
+		o.held = append(o.held, fl)
 		s.wake.Broadcast()
-		select {
-		case o.arrived <- struct{}{}:
-		default:
+		return
+	}
+	o.dispatchLocked(fl)
+}
+
+// dispatchLocked hands fl to a courier: one that waits idle, or a new one.
+// Once the server is closed nothing goes out.
+func (o *outbox) dispatchLocked(fl *flight) {
+	if o.srv.closed {
+		return
+	}
+	select {
+	case o.couriers <- fl:
+	default:
+		o.srv.wg.Add(1)
+		go o.courier(fl)
+	}
+}
+
+// holdLocked makes the requests sent from now on wait for the goroutine
+// that steps the engine (Run, Advance, Wait), which delivers them itself
+// when it would otherwise wait for their replies: a call that makes one
+// request at a time then costs no goroutine handoff a request. Releasing
+// the hold hands the requests still held to couriers.
+func (o *outbox) holdLocked(hold bool) {
+	o.hold = hold
+	if !hold {
+		for _, fl := range o.held {
+			o.dispatchLocked(fl)
 		}
-		s.mu.Unlock()
-	}()
+		o.held = o.held[:0]
+	}
+}
+
+// deliverHeldLocked delivers the requests held for the engine's driver:
+// all but the first go to couriers, and the first is delivered on the
+// driver's own goroutine, without srv.mu, so that they are in flight
+// together. It reports whether there were any. Call as the driver, with
+// nothing else to do until a reply is in.
+func (o *outbox) deliverHeldLocked() bool {
+	if len(o.held) == 0 {
+		return false
+	}
+	first := o.held[0]
+	for _, fl := range o.held[1:] {
+		o.dispatchLocked(fl)
+	}
+	clear(o.held)
+	o.held = o.held[:0]
+	o.srv.mu.Unlock()
+	o.carry(first)
+	o.srv.mu.Lock()
+	return true
+}
+
+// carry delivers fl and enters its reply as in, for the engine to apply.
+func (o *outbox) carry(fl *flight) {
+	s := o.srv
+	o.deliver(fl.w)
+	s.mu.Lock()
+	fl.ready = true
+	s.wake.Broadcast()
+	select {
+	case o.arrived <- struct{}{}:
+	default:
+	}
+	s.mu.Unlock()
+}
+
+// maxIdleCouriers is how many couriers wait for the next request once
+// theirs is delivered; the others end. A courier that delivered a request
+// has the stack an application's handler needs, so reusing it spares
+// the next request a new goroutine and the growing of its stack.
+const maxIdleCouriers = 64
+
+// courier delivers fl, then each request handed to it while it waits,
+// until more than maxIdleCouriers wait or the server closes.
+func (o *outbox) courier(fl *flight) {
+	s := o.srv
+	defer s.wg.Done()
+	for {
+		o.carry(fl)
+		if o.idle.Add(1) > maxIdleCouriers {
+			o.idle.Add(-1)
+			return
+		}
+		select {
+		case fl = <-o.couriers:
+			o.idle.Add(-1)
+		case <-s.ctx.Done():
+			return
+		}
+	}
 }
 
 // nextReplyLocked removes and returns the next reply to apply: the oldest
@@ -231,7 +323,12 @@ func (o *outbox) send(w *webhook, then func()) {
 func (o *outbox) nextReplyLocked(inOrder bool) *flight {
 	for i, fl := range o.flights {
 		if fl.ready {
-			o.flights = append(o.flights[:i:i], o.flights[i+1:]...)
+			if i == 0 { // the usual case: the reply of the oldest request
+				o.flights[0] = nil
+				o.flights = o.flights[1:]
+			} else {
+				o.flights = slices.Delete(o.flights, i, i+1)
+			}
 			return fl
 		}
 		if inOrder {
