@@ -236,7 +236,12 @@ var viewCalls = flag.Int("view-calls", 20000, "calls the server holds in TestWri
 // is 2-3 GB, and a collection's marking, which takes a second and one of
 // the two cores, alone makes a create wait 30-70 ms now and then; so the
 // measured part runs with GOGC=400, which puts off collections the view
-// does not cause (with it the worst create waits 4-15 ms).
+// does not cause. What is left is the machine's: with two cores busy (the
+// view and the creates), the operating system sometimes leaves a create's
+// thread waiting 10-20 ms, and now and then twice in a row, with no view
+// at all too (a run of creates alone waits up to 20 ms at worst). So a
+// measurement whose worst create is over the limit is taken again, up to
+// three times; a view that holds the lock, here for seconds, fails each.
 func TestWriteTranscriptDoesNotHoldUpTheServer(t *testing.T) {
 	calls := *viewCalls
 	if testing.Short() {
@@ -253,8 +258,29 @@ func TestWriteTranscriptDoesNotHoldUpTheServer(t *testing.T) {
 	t.Logf("%d calls made and run in %v", calls, time.Since(start).Round(time.Millisecond))
 
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	limit := 50 * time.Millisecond
+	if raceDetector() {
+		limit = 250 * time.Millisecond
+	}
+	var worst time.Duration
+	for attempt := 1; attempt <= 3; attempt++ {
+		took, written, writes, wrote := transcriptWhileCreating(t, srv)
+		worst = slices.Max(took)
+		t.Logf("attempt %d: transcript of %d calls: %d bytes in %d writes, in %v; meanwhile %v",
+			attempt, len(srv.Calls())-len(took), written, writes, wrote.Round(time.Millisecond), took)
+		if worst <= limit {
+			return
+		}
+	}
+	t.Errorf("in each of 3 attempts a REST create waited more than %v while the transcript was written (the last: %v)", limit, worst)
+}
+
+// transcriptWhileCreating writes srv's transcript to a slow writer while
+// REST creates run one after the other, and returns how long each create
+// took, the bytes and writes of the transcript, and the time it took. It
+// fails the test if no create completes while the writer holds a chunk.
+func transcriptWhileCreating(t *testing.T, srv *harness.Server) (took latencies, written, writes int, wrote time.Duration) {
 	stop, created := make(chan struct{}), make(chan struct{}, 1)
-	var took latencies
 	var createErr error
 	var creating sync.WaitGroup
 	creating.Go(func() {
@@ -278,7 +304,6 @@ func TestWriteTranscriptDoesNotHoldUpTheServer(t *testing.T) {
 	})
 
 	chunks := make(chan []byte)
-	var written int
 	var draining sync.WaitGroup
 	draining.Go(func() {
 		for c := range chunks {
@@ -298,9 +323,9 @@ func TestWriteTranscriptDoesNotHoldUpTheServer(t *testing.T) {
 				"does WriteTranscript hold the server's lock while it writes?")
 		}
 	}}
-	start = time.Now()
+	start := time.Now()
 	err := srv.WriteTranscript(w)
-	wrote := time.Since(start)
+	wrote = time.Since(start)
 	close(stop)
 	creating.Wait()
 	close(chunks)
@@ -311,12 +336,5 @@ func TestWriteTranscriptDoesNotHoldUpTheServer(t *testing.T) {
 	if createErr != nil {
 		t.Fatal(createErr)
 	}
-	t.Logf("transcript of %d calls: %d bytes in %d writes, in %v; meanwhile %v", calls, written, w.writes, wrote.Round(time.Millisecond), took)
-	limit := 50 * time.Millisecond
-	if raceDetector() {
-		limit = 250 * time.Millisecond
-	}
-	if worst := slices.Max(took); worst > limit {
-		t.Errorf("a REST create waited %v while the transcript was written, want under %v (%v)", worst, limit, took)
-	}
+	return took, written, w.writes, wrote
 }
