@@ -171,45 +171,36 @@ func (s *Server) WriteRecordJSON(w io.Writer, opts ...ViewOption) error {
 // writeCallRecords writes the record of each call, each taken under the
 // lock for it alone.
 func (s *Server) writeCallRecords(l *jsonList, calls []*Call, rc recordConfig) error {
-	for _, c := range calls {
-		s.mu.Lock()
-		rec := c.recordJSONLocked(rc)
-		s.unlockAndYield()
-		if err := l.add(rec); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeEach(s, l, calls, func(*Call) bool { return true },
+		func(c *Call) any { return c.recordJSONLocked(rc) })
 }
 
 // writeAPIRecords writes the REST requests of log that concern a call of
 // sids (every request if sids is nil).
 func (s *Server) writeAPIRecords(l *jsonList, log []*apiRecord, sids map[string]bool) error {
-	for _, r := range log {
-		if sids != nil && !sids[r.callSID] { // callSID never changes
-			continue
-		}
-		s.mu.Lock()
-		rec := r.export()
-		s.unlockAndYield()
-		if err := l.add(rec); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeEach(s, l, log, func(r *apiRecord) bool { return sids == nil || sids[r.callSID] },
+		func(r *apiRecord) any { return r.export() })
 }
 
 // writeMessages writes the messages of msgs sent by a call of sids (every
 // message if sids is nil).
 func (s *Server) writeMessages(l *jsonList, msgs []*Message, sids map[string]bool) error {
-	for _, m := range msgs {
-		if sids != nil && !sids[m.CallSID] { // CallSID never changes
+	return writeEach(s, l, msgs, func(m *Message) bool { return sids == nil || sids[m.CallSID] },
+		func(m *Message) any { return *m })
+}
+
+// writeEach adds to l what exportLocked returns of each item that shown
+// accepts, taking the server's lock for one item at a time. shown reads
+// only what never changes in an item (a SID), without the lock.
+func writeEach[T any](s *Server, l *jsonList, items []T, shown func(T) bool, exportLocked func(T) any) error {
+	for _, it := range items {
+		if !shown(it) {
 			continue
 		}
 		s.mu.Lock()
-		msg := *m
+		v := exportLocked(it)
 		s.unlockAndYield()
-		if err := l.add(msg); err != nil {
+		if err := l.add(v); err != nil {
 			return err
 		}
 	}
