@@ -27,16 +27,24 @@ const ControlPrefix = "/_harness/"
 // ControlHandler returns the control API, which lets a test in any
 // language drive the server: under [ControlPrefix],
 //
-//	POST   reset                      forget every call and record (Reset)
-//	POST   seed        {"seed": 7}    restart the SID generator (Reseed)
-//	PUT    parties/{address}          set a party's behaviour (a scenario.PartySpec)
-//	DELETE parties/{address}          back to the default party
+//	POST   reset       {"keep": ["numbers"]}              back to the start: see [Server.Reset]; the body is optional
+//	POST   seed        {"seed": 7}                        restart the SID generator (Reseed)
+//	GET    parties                                        {"parties": {address: PartySpec}}
+//	PUT    parties/{address}  PartySpec                   set a party's behaviour (a scenario.PartySpec)
+//	DELETE parties/{address}                              back to the default party
+//	GET    numbers                                        {"numbers": [number, …]}
 //	POST   numbers     {"phone_number", "voice_url", …}   add an incoming number
+//	PUT    numbers/{phone_number} {"voice_url", …}        add it, or replace its settings
+//	DELETE numbers/{phone_number}                         remove it
 //	POST   calls       {"from", "to", "caller": PartySpec} place an incoming call
 //	POST   faults      {"url", "status", "timeout", …}    inject a fault (DELETE clears them)
-//	GET    clock                      the virtual time
-//	POST   clock/advance {"seconds": 30}                   run what is due and move time
-//	POST   clock/run                  run until nothing is left to happen
+//	GET    clock                                          {"now", "mode", "rate"}
+//	PUT    clock       {"mode": "scaled", "rate": 10}     switch the clock's mode (manual, auto, scaled)
+//	POST   clock/advance {"seconds": 30}                  run what is due and move time
+//	POST   clock/run                                      run until nothing is left to happen
+//	GET    public-urls                                    {"public_urls": [{"public", "real"}, …]}
+//	PUT    public-urls {"public": "https://app.example.com", "real": "http://127.0.0.1:3000"}
+//	DELETE public-urls                                    remove every mapping
 //	GET    transcript | record | diagram                  every call, as text, JSON or Mermaid
 //	GET    calls/{sid}/transcript | record | diagram      one call
 //
@@ -314,8 +322,7 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 	method := r.Method
 	switch {
 	case path == "reset" && method == http.MethodPost:
-		s.Reset()
-		return map[string]string{"status": "reset"}, nil
+		return s.controlReset(r)
 	case path == "seed" && method == http.MethodPost:
 		var body struct{ Seed uint64 }
 		if err := decode(r, &body); err != nil {
@@ -323,26 +330,20 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 		}
 		s.Reseed(body.Seed)
 		return map[string]uint64{"seed": body.Seed}, nil
+	case path == "parties" && method == http.MethodGet:
+		return s.controlParties(), nil
 	case parts[0] == "parties" && len(parts) >= 2:
 		return s.controlParty(r, strings.Join(parts[1:], "/"))
-	case path == "numbers" && method == http.MethodPost:
-		return s.controlNumber(r)
+	case parts[0] == "numbers":
+		return s.controlNumbers(r, strings.Join(parts[1:], "/"))
 	case path == "calls" && method == http.MethodPost:
 		return s.controlIncoming(r)
 	case path == "faults":
 		return s.controlFault(r)
-	case path == "clock" && method == http.MethodGet:
-		return map[string]time.Time{"now": s.Now()}, nil
-	case path == "clock/advance" && method == http.MethodPost:
-		var body struct{ Seconds float64 }
-		if err := decode(r, &body); err != nil {
-			return nil, err
-		}
-		s.Advance(time.Duration(body.Seconds * float64(time.Second)))
-		return map[string]time.Time{"now": s.Now()}, nil
-	case path == "clock/run" && method == http.MethodPost:
-		s.Run()
-		return map[string]time.Time{"now": s.Now()}, nil
+	case path == "clock" || path == "clock/advance" || path == "clock/run":
+		return s.controlClock(r, path)
+	case path == "public-urls":
+		return s.controlPublicURLs(r)
 	case method == http.MethodGet && isView(path):
 		opts, err := s.viewQuery(r.URL.Query())
 		if err != nil {
@@ -643,30 +644,6 @@ func (s *Server) controlParty(r *http.Request, address string) (any, error) {
 		return map[string]string{"address": address, "party": p.String()}, nil
 	}
 	return nil, &controlError{http.StatusMethodNotAllowed, "parties take PUT and DELETE"}
-}
-
-func (s *Server) controlNumber(r *http.Request) (any, error) {
-	var body struct {
-		PhoneNumber          string `json:"phone_number"`
-		AccountSID           string `json:"account_sid"`
-		VoiceURL             string `json:"voice_url"`
-		VoiceMethod          string `json:"voice_method"`
-		VoiceFallbackURL     string `json:"voice_fallback_url"`
-		VoiceFallbackMethod  string `json:"voice_fallback_method"`
-		StatusCallback       string `json:"status_callback"`
-		StatusCallbackMethod string `json:"status_callback_method"`
-	}
-	if err := decode(r, &body); err != nil {
-		return nil, err
-	}
-	sid, err := s.AddNumber(IncomingNumber{AccountSID: body.AccountSID, PhoneNumber: body.PhoneNumber,
-		VoiceSettings: VoiceSettings{VoiceURL: body.VoiceURL, VoiceMethod: body.VoiceMethod,
-			VoiceFallbackURL: body.VoiceFallbackURL, VoiceFallbackMethod: body.VoiceFallbackMethod,
-			StatusCallback: body.StatusCallback, StatusCallbackMethod: body.StatusCallbackMethod}})
-	if err != nil {
-		return nil, badControl("%v", err)
-	}
-	return map[string]string{"sid": sid}, nil
 }
 
 func (s *Server) controlIncoming(r *http.Request) (any, error) {

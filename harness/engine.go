@@ -31,10 +31,15 @@ func (s *Server) lockDrive() {
 	s.mu.Unlock()
 }
 
-// unlockDrive ends lockDrive: the requests still held go to couriers.
+// unlockDrive ends lockDrive: the requests still held go to couriers, and
+// scaled time goes on from where the driver left the clock.
 func (s *Server) unlockDrive() {
 	s.mu.Lock()
 	s.out.holdLocked(false)
+	if s.clk.Mode == ClockScaled {
+		s.tickLocked()
+		s.anchorLocked()
+	}
 	s.mu.Unlock()
 	s.drive.Unlock()
 }
@@ -60,11 +65,12 @@ func (s *Server) Advance(d time.Duration) {
 
 // Wait runs the engine until the call has ended and its last callbacks have
 // been sent (or nothing is left to happen), and returns its final state.
-// With [WithAutoRun] it blocks until the server's goroutine has ended the
-// call, or the server closes.
+// When the server moves time by itself (any [ClockMode] but
+// [ClockManual]) it blocks until the server's goroutine has ended the call,
+// or the server closes.
 func (c *Call) Wait() CallInfo {
 	s := c.srv
-	if s.cfg.autoRun {
+	if s.selfDriven() {
 		c.awaitTree()
 		return c.Info()
 	}
@@ -136,13 +142,7 @@ func (s *Server) step(limit time.Time) bool {
 // none) and wakes the server's goroutine. fn runs without s.mu.
 func (s *Server) atLocked(t time.Time, owner *Call, fn func()) *clock.Timer {
 	ev := s.clock.AtFor(t, owner, fn)
-	if s.cfg.autoRun {
-		s.wake.Broadcast()
-		select {
-		case s.wakeCh <- struct{}{}:
-		default:
-		}
-	}
+	s.wakeLocked()
 	return ev
 }
 

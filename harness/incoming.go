@@ -2,6 +2,8 @@ package harness
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/twimlharness/twimlharness/harness/internal/phone"
 	"github.com/twimlharness/twimlharness/harness/internal/signing"
@@ -25,31 +27,79 @@ type IncomingNumber struct {
 // error if the number is not a phone number, is taken, or a URL or method is
 // invalid.
 func (s *Server) AddNumber(n IncomingNumber) (string, error) {
+	return s.putNumber(n, false)
+}
+
+// SetNumber registers an incoming number, or replaces the settings of one
+// the server has (which keeps its SID), and returns its SID. It returns an
+// error as [Server.AddNumber] does, but for a number taken.
+func (s *Server) SetNumber(n IncomingNumber) (string, error) {
+	return s.putNumber(n, true)
+}
+
+// putNumber adds n, or replaces the number it names if replace is set.
+func (s *Server) putNumber(n IncomingNumber, replace bool) (string, error) {
+	what := "add number"
+	if replace {
+		what = "set number"
+	}
 	if n.AccountSID == "" {
 		n.AccountSID = s.cfg.accountSID
 	}
 	num, kind := phone.Normalize(n.PhoneNumber)
 	if kind != phone.Phone {
-		return "", fmt.Errorf("harness: add number: %q is not a phone number", n.PhoneNumber)
+		return "", fmt.Errorf("harness: %s: %q is not a phone number: want E.164, such as +14155550100", what, n.PhoneNumber)
 	}
 	n.PhoneNumber = num
+	what += " " + num
 	if n.VoiceURL == "" {
-		return "", fmt.Errorf("harness: add number %s: VoiceURL is required: where should an incoming call's TwiML come from?", num)
+		return "", fmt.Errorf("harness: %s: VoiceURL is required: where should an incoming call's TwiML come from?", what)
 	}
-	if err := n.check("add number " + num); err != nil {
+	if err := n.check(what); err != nil {
 		return "", err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.accounts[n.AccountSID]; !ok {
-		return "", fmt.Errorf("harness: add number %s: unknown account %s", num, n.AccountSID)
+		return "", fmt.Errorf("harness: %s: unknown account %s", what, n.AccountSID)
 	}
-	if _, ok := s.numbers[num]; ok {
-		return "", fmt.Errorf("harness: add number %s: the server already has it", num)
+	old, ok := s.numbers[num]
+	switch {
+	case ok && !replace:
+		return "", fmt.Errorf("harness: %s: the server already has it: set it to replace its settings (SetNumber; "+
+			"PUT %snumbers/%s), or reset the server", what, ControlPrefix, num)
+	case ok:
+		n.SID = old.SID
+	default:
+		n.SID = s.ids.SID("PN")
 	}
-	n.SID = s.ids.SID("PN")
 	s.numbers[num] = &n
 	return n.SID, nil
+}
+
+// RemoveNumber removes an incoming number: calls to it fail as calls to a
+// number nobody has. It returns an error if the server does not have it.
+func (s *Server) RemoveNumber(number string) error {
+	num, _ := phone.Normalize(number)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.numbers[num]; !ok {
+		return fmt.Errorf("harness: remove number: the server has no number %q", number)
+	}
+	delete(s.numbers, num)
+	return nil
+}
+
+// Numbers returns the server's incoming numbers, in the order of their
+// phone numbers.
+func (s *Server) Numbers() []IncomingNumber {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]IncomingNumber, 0, len(s.numbers))
+	for _, num := range slices.Sorted(maps.Keys(s.numbers)) {
+		out = append(out, *s.numbers[num])
+	}
+	return out
 }
 
 // IncomingCall makes caller, at address from, call the incoming number to:

@@ -48,7 +48,8 @@ type config struct {
 	seed           uint64
 	start          time.Time
 	apps           map[string]http.Handler
-	autoRun        bool
+	clock          Clock
+	publicURLs     []PublicURL
 	pricePerMinute float64
 	priceUnit      string
 	queueTime      time.Duration
@@ -84,6 +85,7 @@ func defaultConfig() config {
 		fidelity:       DefaultFidelity(),
 		callLimits:     DefaultLimits(),
 		replyPatience:  DefaultReplyPatience,
+		clock:          Clock{Mode: ClockManual},
 	}
 }
 
@@ -124,12 +126,12 @@ func WithApp(origin string, h http.Handler) Option {
 }
 
 // WithAutoRun makes the engine run by itself in a goroutine of the server,
-// as the standalone server does: calls progress as soon as something is due,
-// virtual time jumping to the next event whenever nothing else is. Without
-// it, nothing happens until the test calls [Server.Run], [Server.Advance] or
-// [Call.Wait].
+// as the standalone server does by default: calls progress as soon as
+// something is due, virtual time jumping to the next event whenever nothing
+// else is. Without it, nothing happens until the test calls [Server.Run],
+// [Server.Advance] or [Call.Wait]. It is WithClock(Clock{Mode: ClockAuto}).
 func WithAutoRun() Option {
-	return option(func(c *config) { c.autoRun = true })
+	return option(func(c *config) { c.clock = Clock{Mode: ClockAuto} })
 }
 
 // WithPrice sets what an answered call costs per started minute and the
@@ -197,7 +199,7 @@ func WithLenientScripts() Option {
 // this mode [Server.Run] waits for every call to end and [Server.Advance]
 // sleeps.
 func WithSystemClock() Option {
-	return option(func(c *config) { c.systemClock, c.autoRun = true, true })
+	return option(func(c *config) { c.systemClock, c.clock = true, Clock{Mode: ClockSystem} })
 }
 
 // WithControlAPI makes the listener of [Server.URL] serve the control API

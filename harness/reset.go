@@ -1,12 +1,65 @@
 package harness
 
-import "github.com/twimlharness/twimlharness/harness/internal/sid"
+import (
+	"fmt"
+	"maps"
 
-// Reset forgets every call, request, notification, message, fault and party
-// the server has, and restarts the SID generator from its seed (see
-// [Server.Reseed]). Accounts, applications and incoming numbers stay, and
-// the clock keeps its time. It waits for the event in progress, if any.
-func (s *Server) Reset() {
+	"github.com/twimlharness/twimlharness/harness/internal/clock"
+	"github.com/twimlharness/twimlharness/harness/internal/sid"
+)
+
+// Keep names a part of the server's state that [Server.Reset] keeps.
+type Keep string
+
+// What a reset can keep.
+const (
+	// KeepNumbers keeps the incoming numbers and applications added since
+	// the server started.
+	KeepNumbers Keep = "numbers"
+	// KeepParties keeps the parties set since the server started.
+	KeepParties Keep = "parties"
+	// KeepClock keeps the clock's time and mode.
+	KeepClock Keep = "clock"
+	// KeepPublicURLs keeps the public URLs mapped since the server started.
+	KeepPublicURLs Keep = "public_urls"
+)
+
+// keeps is every Keep, for messages.
+var keeps = []Keep{KeepNumbers, KeepParties, KeepClock, KeepPublicURLs}
+
+// CheckKeep returns an error unless k is one of the Keep constants.
+func CheckKeep(k Keep) error {
+	for _, known := range keeps {
+		if k == known {
+			return nil
+		}
+	}
+	return fmt.Errorf("harness: reset: cannot keep %q: want numbers, parties, clock or public_urls", string(k))
+}
+
+// Reset puts the server back where it started, so that the same setup run
+// twice gives the same transcripts: it forgets every call, request,
+// notification, message and fault; it forgets the incoming numbers,
+// applications, parties and public URLs added since (those of the options
+// stay); the clock goes back to its start time and mode; and the SID
+// generator restarts from its seed (see [Server.Reseed]). Accounts stay.
+// keep names the parts to leave as they are. Reset waits for the event in
+// progress, if any; it panics on a Keep that is not one of the constants
+// (see [CheckKeep]).
+func (s *Server) Reset(keep ...Keep) {
+	for _, k := range keep {
+		if err := CheckKeep(k); err != nil {
+			panic(err)
+		}
+	}
+	kept := func(k Keep) bool {
+		for _, want := range keep {
+			if want == k {
+				return true
+			}
+		}
+		return false
+	}
 	s.drive.Lock()
 	defer s.drive.Unlock()
 	s.mu.Lock()
@@ -23,10 +76,30 @@ func (s *Server) Reset() {
 	s.hooksLog, s.apiLog, s.notes, s.messages = nil, nil, nil, nil
 	clear(s.out.faults)
 	clear(s.parsed)
-	clear(s.parties)
-	for addr, p := range s.cfg.parties {
-		s.parties[addr] = p
+	if !kept(KeepParties) {
+		clear(s.parties)
+		maps.Copy(s.parties, s.cfg.parties)
 	}
+	if !kept(KeepNumbers) {
+		clear(s.numbers)
+		clear(s.apps)
+	}
+	if !kept(KeepPublicURLs) {
+		s.out.setPublicURLs(s.cfg.publicURLs)
+	}
+	if !kept(KeepClock) {
+		start := s.cfg.start
+		if s.cfg.systemClock {
+			start = systemNow()
+		}
+		if s.clk != s.cfg.clock {
+			s.setClockLocked(s.cfg.clock)
+		}
+		s.clock = clock.New(start)
+		s.anchorLocked()
+	}
+	s.epoch++ // a runner starts again from the new state
+	s.wakeLocked()
 	s.ids = sid.New(s.cfg.seed)
 }
 
@@ -43,7 +116,8 @@ func (c *Call) forgetLocked() {
 	}
 }
 
-// Reseed restarts the generator of SIDs and idempotency tokens from seed.
+// Reseed restarts the generator of SIDs and idempotency tokens from seed,
+// which [Server.Reset] restarts it from from then on.
 func (s *Server) Reseed(seed uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

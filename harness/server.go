@@ -71,8 +71,12 @@ type Server struct {
 	seq      uint64    // orders everything recorded
 	kept     retention // what the retention forgets
 	closed   bool
-	wake     *sync.Cond    // signalled when an event is scheduled or the server closes
-	wakeCh   chan struct{} // the same, for the system clock's goroutine
+	wake     *sync.Cond    // signalled when an event is scheduled, the clock's mode changes or the server closes
+	wakeCh   chan struct{} // the same, for a runner that waits in real time
+	clk      Clock         // the clock's mode (clock_mode.go)
+	anchor   realTime      // where scaled time is tied to real time
+	epoch    uint64        // changes with the mode and at a reset: a runner of an older epoch starts again
+	runner   bool          // the goroutine that moves time in the automatic modes is running
 	listener *limitListener
 	httpSrv  *http.Server
 }
@@ -135,13 +139,10 @@ func NewServer(t TB, opts ...Option) *Server {
 		},
 	}
 	s.out = newOutbox(s)
-	switch {
-	case cfg.systemClock:
-		s.wg.Add(1)
-		go s.systemRun()
-	case cfg.autoRun:
-		s.wg.Add(1)
-		go s.autoRun()
+	s.clk = cfg.clock
+	s.anchorLocked()
+	if s.clk.Mode != ClockManual {
+		s.startRunnerLocked()
 	}
 	if t != nil {
 		t.Cleanup(s.Close)

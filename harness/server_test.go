@@ -67,7 +67,7 @@ func TestCloseStopsEveryGoroutine(t *testing.T) {
 	srv.Close()
 	buf := make([]byte, 1<<20)
 	stacks := string(buf[:runtime.Stack(buf, true)])
-	for _, fn := range []string{"harness.(*Server).autoRun", "harness.(*limitListener).turnAway", "net/http.(*conn).serve", "net/http.(*Server).Serve"} {
+	for _, fn := range []string{"harness.(*Server).runClock", "harness.(*Server).autoRun", "harness.(*limitListener).turnAway", "net/http.(*conn).serve", "net/http.(*Server).Serve"} {
 		if strings.Contains(stacks, fn) {
 			t.Errorf("a goroutine in %s outlived Close:\n%s", fn, stacks)
 		}

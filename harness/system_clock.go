@@ -1,11 +1,15 @@
 package harness
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // This file is where the harness reads real time or waits for it: the
-// system clock of [WithSystemClock], and the engine running by itself
-// ([WithAutoRun]), which follows real time while an application is slow to
-// answer. The virtual clock itself is harness/internal/clock.
+// system clock of [WithSystemClock], the scaled clock of [ClockScaled], and
+// the engine running by itself ([ClockAuto]), which follows real time while
+// an application is slow to answer. The virtual clock itself is
+// harness/internal/clock; the modes are in clock_mode.go.
 
 // systemNow returns the system clock's time, in UTC.
 func systemNow() time.Time { return time.Now().UTC() }
@@ -13,28 +17,48 @@ func systemNow() time.Time { return time.Now().UTC() }
 // sleep waits d on the system clock.
 func sleep(d time.Duration) { time.Sleep(d) }
 
-// tickLocked moves the clock to the system time under [WithSystemClock];
-// the virtual clock only moves with its events.
+// tickLocked moves the clock to the system time under [WithSystemClock],
+// and to the scaled time under [ClockScaled]; in the other modes the
+// virtual clock only moves with its events.
 func (s *Server) tickLocked() {
-	if s.cfg.systemClock {
+	switch {
+	case s.cfg.systemClock:
 		s.clock.AdvanceTo(systemNow())
+	case s.clk.Mode == ClockScaled:
+		s.clock.AdvanceTo(s.anchor.virtualNow())
 	}
 }
 
-// autoRun is the server's goroutine under [WithAutoRun]: it applies replies
+// anchorLocked ties the scaled clock to real time at the virtual clock's
+// current instant: after a switch of mode, and after the test or a client
+// drove the clock ahead.
+func (s *Server) anchorLocked() {
+	s.anchor = realTime{virtual: s.clock.Now(), since: time.Now(), rate: s.clk.Rate}
+}
+
+// realDuration returns how long d of virtual time takes in real time
+// under the current mode: d itself on the system clock, d/rate scaled.
+func (s *Server) realDuration(d time.Duration) time.Duration {
+	if s.clk.Mode == ClockScaled {
+		return time.Duration(math.Ceil(float64(d) / s.clk.Rate))
+	}
+	return d
+}
+
+// autoRun moves time under [ClockAuto], until the mode changes (epoch is
+// no longer the server's) or the server closes: it applies replies
 // and runs events as they become due, virtual time jumping from one event
 // to the next whenever nothing is in flight. While requests are in flight
 // it runs only what is due at the current instant and waits for the
 // replies, as [Server.step] does, but for at most [WithReplyPatience]: then
 // virtual time follows real time, so that the other calls go on, and each
 // reply is applied when it comes.
-func (s *Server) autoRun() {
-	defer s.wg.Done()
+func (s *Server) autoRun(epoch uint64) {
 	var follow realTime   // zero while virtual time does not follow real time
 	var waiting time.Time // when the engine began to wait for the replies of this instant
 	for {
 		s.mu.Lock()
-		if s.closed {
+		if s.closed || s.epoch != epoch {
 			s.mu.Unlock()
 			return
 		}
@@ -79,7 +103,7 @@ func (s *Server) autoRun() {
 			}
 			left := s.cfg.replyPatience - time.Since(waiting)
 			if left <= 0 {
-				follow = realTime{virtual: s.clock.Now(), since: time.Now()}
+				follow = realTime{virtual: s.clock.Now(), since: time.Now(), rate: 1}
 				s.mu.Unlock()
 				continue
 			}
@@ -98,13 +122,21 @@ func (s *Server) autoRun() {
 }
 
 // realTime anchors virtual time to real time: virtual was the virtual
-// instant at the real instant since.
+// instant at the real instant since, and virtual time flows rate times as
+// fast as real time.
 type realTime struct {
 	virtual time.Time
 	since   time.Time
+	rate    float64
 }
 
-func (r realTime) virtualNow() time.Time { return r.virtual.Add(time.Since(r.since)) }
+func (r realTime) virtualNow() time.Time {
+	elapsed := time.Since(r.since)
+	if r.rate == 1 {
+		return r.virtual.Add(elapsed)
+	}
+	return r.virtual.Add(time.Duration(float64(elapsed) * r.rate))
+}
 
 // runLocked runs fn as the engine's driver.
 func (s *Server) runLocked(fn func()) {
@@ -135,15 +167,16 @@ func (s *Server) awaitReply(d time.Duration) bool {
 	}
 }
 
-// systemRun is the server's goroutine under [WithSystemClock]: it runs each
-// event when the system clock reaches it, applies each reply when it comes,
-// and waits for the next (or for a new one to be scheduled) in between.
-func (s *Server) systemRun() {
-	defer s.wg.Done()
+// realRun moves time under [WithSystemClock] and [ClockScaled], until the
+// mode changes (epoch is no longer the server's) or the server closes: it
+// runs each event when the system or scaled clock reaches it, applies each
+// reply when it comes, and waits for the next (or for a new one to be
+// scheduled) in between.
+func (s *Server) realRun(epoch uint64) {
 	for {
 		s.mu.Lock()
 		s.tickLocked()
-		if s.closed {
+		if s.closed || s.epoch != epoch {
 			s.mu.Unlock()
 			return
 		}
@@ -160,7 +193,7 @@ func (s *Server) systemRun() {
 		}
 		wait := time.Duration(-1)
 		if next, ok := s.clock.Peek(); ok {
-			wait = next.Sub(now)
+			wait = s.realDuration(next.Sub(now))
 		}
 		s.mu.Unlock()
 		s.awaitReply(wait)

@@ -112,6 +112,8 @@ type outbox struct {
 
 	couriers chan *flight // to a courier that waits for a request to deliver
 	idle     atomic.Int32 // couriers waiting, or about to
+
+	public atomic.Pointer[publicMap] // public URL mappings (public_url.go); replaced whole, under srv.mu
 }
 
 // flight is a request on its way: sent, its reply not yet applied to the
@@ -130,6 +132,7 @@ func newOutbox(s *Server) *outbox {
 	if o.client == nil {
 		o.client = newWebhookClient(s.cfg.webhookTimeout)
 	}
+	o.setPublicURLs(s.cfg.publicURLs)
 	return o
 }
 
@@ -453,7 +456,10 @@ func (o *outbox) deliverOnce(w *webhook, method, target, body string) (int, http
 	if app := o.apps[urlOrigin(u)]; app != nil {
 		return o.serveInProcess(app, w, method, u, body)
 	}
-	return o.sendHTTP(w, method, target, body)
+	if real, proxy, ok := o.proxyTarget(u); ok {
+		return o.sendHTTP(w, method, real, body, u.Host, proxy)
+	}
+	return o.sendHTTP(w, method, target, body, "", nil)
 }
 
 // serveInProcess calls h as an http.Server would, with the request Twilio
@@ -495,8 +501,10 @@ func (o *outbox) serveInProcess(h http.Handler, w *webhook, method string, u *ur
 	return rec.reply()
 }
 
-// sendHTTP makes one request of w's over real HTTP with the webhook client.
-func (o *outbox) sendHTTP(w *webhook, method, target, body string) (int, http.Header, string, error) {
+// sendHTTP makes one request of w's over real HTTP with the webhook client:
+// to target, with host as its Host header if not empty, and the headers of
+// proxy added.
+func (o *outbox) sendHTTP(w *webhook, method, target, body, host string, proxy http.Header) (int, http.Header, string, error) {
 	var rd io.Reader
 	if method != http.MethodGet {
 		rd = strings.NewReader(body)
@@ -508,6 +516,12 @@ func (o *outbox) sendHTTP(w *webhook, method, target, body string) (int, http.He
 	req.Header = w.header()
 	if method == http.MethodGet {
 		req.Header.Del("Content-Type")
+	}
+	if host != "" {
+		req.Host = host
+	}
+	for k, v := range proxy {
+		req.Header[k] = v
 	}
 	resp, err := o.client.Do(req)
 	if err != nil {

@@ -31,6 +31,10 @@ type PartySpec struct {
 	GreetingEnd   string     `json:"greeting_end,omitempty"`
 	CallerName    string     `json:"caller_name,omitempty"`
 	ForwardedFrom string     `json:"forwarded_from,omitempty"`
+	CallerCity    string     `json:"caller_city,omitempty"`
+	CallerState   string     `json:"caller_state,omitempty"`
+	CallerZip     string     `json:"caller_zip,omitempty"`
+	CallerCountry string     `json:"caller_country,omitempty"`
 	Steps         []StepSpec `json:"steps,omitempty"`
 }
 
@@ -109,7 +113,8 @@ func (spec PartySpec) Party() (Party, error) {
 	default:
 		return p, fmt.Errorf("scenario: party: greeting_end %q: want beep, silence or other", spec.GreetingEnd)
 	}
-	p.Caller.Name, p.Caller.ForwardedFrom = spec.CallerName, spec.ForwardedFrom
+	p.Caller = CallerInfo{Name: spec.CallerName, ForwardedFrom: spec.ForwardedFrom,
+		City: spec.CallerCity, State: spec.CallerState, Zip: spec.CallerZip, Country: spec.CallerCountry}
 	for i, s := range spec.Steps {
 		step, err := s.step()
 		if err != nil {
@@ -145,4 +150,53 @@ func (s StepSpec) step() (Step, error) {
 	a.KeyGap = time.Duration(s.KeyGapMS) * time.Millisecond
 	a.BargeIn = s.BargeIn
 	return Step{When: Trigger{Verb: s.At, Nth: s.Nth, PromptContains: s.PromptContains}, Do: a, Repeat: s.EveryTime}, nil
+}
+
+// Spec returns p as JSON describes it: the PartySpec whose Party is p.
+func (p Party) Spec() PartySpec {
+	spec := PartySpec{
+		RingSeconds: p.RingTime.Seconds(), SIPCode: p.SIPCode, HangUpAfterSeconds: p.HangUpAfter.Seconds(),
+		GreetingSeconds: p.Greeting.Seconds(), CallerName: p.Caller.Name, ForwardedFrom: p.Caller.ForwardedFrom,
+		CallerCity: p.Caller.City, CallerState: p.Caller.State, CallerZip: p.Caller.Zip, CallerCountry: p.Caller.Country,
+	}
+	switch p.Outcome {
+	case OutcomeBusy:
+		spec.Answer = "busy"
+	case OutcomeNoAnswer:
+		spec.Answer = "no-answer"
+	case OutcomeFail:
+		spec.Answer = "fail"
+	case OutcomeReject:
+		spec.Answer = "reject"
+	}
+	if p.Answerer != Human {
+		spec.AnsweredBy = p.Answerer.String()
+	}
+	if p.GreetingEnd != EndBeep {
+		spec.GreetingEnd = p.GreetingEnd.String()
+	}
+	for _, st := range p.Steps {
+		spec.Steps = append(spec.Steps, st.spec())
+	}
+	return spec
+}
+
+// spec returns s as JSON describes it.
+func (s Step) spec() StepSpec {
+	a := s.Do
+	out := StepSpec{AfterSeconds: a.Delay.Seconds(), KeyGapMS: int(a.KeyGap / time.Millisecond), BargeIn: a.BargeIn,
+		At: s.When.Verb, Nth: s.When.Nth, PromptContains: s.When.PromptContains, EveryTime: s.Repeat}
+	switch a.Kind {
+	case Press:
+		out.Press = a.Digits
+	case Speak:
+		out.Say, out.Confidence = a.Text, a.Confidence
+	case Talk:
+		out.TalkSeconds, out.Text, out.ThenPress, out.ThenHangUp = a.Duration.Seconds(), a.Text, a.Digits, a.HangUpAfterTalk
+	case HangUp:
+		out.HangUp = true
+	case Silent:
+		out.Silent = true
+	}
+	return out
 }

@@ -23,6 +23,9 @@ type standalone struct {
 	controlHosts []string
 	keepCalls    int
 	keepBodies   int
+	clock        string
+	clockRate    float64
+	publicURLs   []harness.PublicURL
 }
 
 // serve runs the fake Twilio as a standalone server until SIGINT, SIGTERM or
@@ -41,6 +44,19 @@ func serve(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 		"ended calls the record keeps; older ones are forgotten (0: keep every call)")
 	fs.IntVar(&cfg.keepBodies, "keep-bodies", harness.ServeRetention().BodyBytes,
 		"bytes of each request's and reply's body the record keeps (0: whole bodies)")
+	fs.StringVar(&cfg.clock, "clock", string(harness.ClockAuto), "how virtual time moves: auto (jumps to the next event: a call plays out at once), "+
+		"manual (only on "+harness.ControlPrefix+"clock/advance and clock/run: a created call stays queued until then) "+
+		"or scaled (-clock-rate times the wall clock); switch it later with PUT "+harness.ControlPrefix+"clock")
+	fs.Float64Var(&cfg.clockRate, "clock-rate", 1, "virtual seconds per real second under -clock scaled (1: Twilio's pace)")
+	fs.Func("public-url", "public=real: requests to URLs under the public origin go to the real one, signed for the public URL, "+
+		"as through a reverse proxy (repeatable; for example https://app.example.com=http://127.0.0.1:3000)", func(v string) error {
+		m, err := harness.ParsePublicURL(v)
+		if err != nil {
+			return err
+		}
+		cfg.publicURLs = append(cfg.publicURLs, m)
+		return nil
+	})
 	fs.Func("control-host", "a name the control API accepts in the Host header besides the server's address, "+
 		"as name or name:port (repeatable; for example a Docker Compose service's name)", func(s string) error {
 		if s == "" {
@@ -50,7 +66,7 @@ func serve(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 		return nil
 	})
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: twimlharness serve [-addr host:port] [-account-sid AC…] [-auth-token token] [-seed n] [-max-conns n] [-keep-calls n] [-keep-bodies n] [-control-host name]…\n")
+		fmt.Fprint(stderr, "usage: twimlharness serve [-addr host:port] [-account-sid AC…] [-auth-token token] [-seed n] [-max-conns n] [-keep-calls n] [-keep-bodies n] [-clock auto|manual|scaled] [-clock-rate x] [-public-url public=real]… [-control-host name]…\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -96,9 +112,17 @@ func newStandalone(cfg standalone) (*harness.Server, error) {
 	if err := harness.CheckAccount(cfg.sid, cfg.token); err != nil {
 		return nil, err
 	}
-	srv := harness.NewServer(nil, harness.WithAutoRun(), harness.WithListenAddr(cfg.addr), harness.WithControlAPI(),
+	clk, err := cfg.clockMode()
+	if err != nil {
+		return nil, err
+	}
+	opts := []harness.Option{harness.WithClock(clk), harness.WithListenAddr(cfg.addr), harness.WithControlAPI(),
 		harness.WithControlHosts(cfg.controlHosts...), harness.WithListenerLimits(harness.ListenerLimits{MaxConns: cfg.maxConns}),
-		harness.WithAccount(cfg.sid, cfg.token), harness.WithSeed(cfg.seed), harness.WithRetention(cfg.retention()))
+		harness.WithAccount(cfg.sid, cfg.token), harness.WithSeed(cfg.seed), harness.WithRetention(cfg.retention())}
+	for _, m := range cfg.publicURLs {
+		opts = append(opts, harness.WithPublicURL(m.Public, m.Real))
+	}
+	srv := harness.NewServer(nil, opts...)
 	if _, err := srv.Listen(); err != nil {
 		srv.Close()
 		return nil, err
@@ -137,4 +161,17 @@ func (cfg standalone) retention() harness.Retention {
 		return harness.Retention{}
 	}
 	return r
+}
+
+// clockMode returns the clock of -clock and -clock-rate.
+func (cfg standalone) clockMode() (harness.Clock, error) {
+	c := harness.Clock{Mode: harness.ClockMode(cfg.clock)}
+	switch c.Mode {
+	case harness.ClockScaled:
+		c.Rate = cfg.clockRate
+	case harness.ClockAuto, harness.ClockManual:
+	default:
+		return c, fmt.Errorf("-clock %q: want auto, manual or scaled", cfg.clock)
+	}
+	return c, harness.CheckClock(c)
 }
