@@ -194,6 +194,7 @@ func (s *Server) updateCall(req *apiRequest) apiReply {
 	u, aerr := parseUpdate(form, s.cfg.fidelity)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.tickLocked() // a scaled clock's time: the update happens now
 	sid := req.param("Sid")
 	c := s.lookupLocked(req.acct, sid)
 	if c == nil {

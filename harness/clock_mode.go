@@ -30,7 +30,11 @@ const (
 	// clock (1 is Twilio's own pace), so that a REST client can catch a
 	// call while it rings or is in progress: cancel it, hang it up,
 	// redirect it. The applications' slowness takes virtual time too, as
-	// on Twilio. Runs in this mode are not repeatable to the millisecond.
+	// on Twilio, but the webhook timeout ([WithWebhookTimeout]) stays in
+	// real time: at rate 50, a reply that takes 500 ms costs the call 25
+	// virtual seconds and is still accepted. Runs in this mode are not
+	// repeatable to the millisecond. [Server.Run] and clock/run still
+	// run everything left at once.
 	ClockScaled ClockMode = "scaled"
 	// ClockSystem is the mode of a server made with [WithSystemClock]: the
 	// system clock's own time. It cannot be set or left with

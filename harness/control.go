@@ -42,9 +42,9 @@ const ControlPrefix = "/_harness/"
 //	PUT    clock       {"mode": "scaled", "rate": 10}     switch the clock's mode (manual, auto, scaled)
 //	POST   clock/advance {"seconds": 30}                  run what is due and move time
 //	POST   clock/run                                      run until nothing is left to happen
-//	GET    public-urls                                    {"public_urls": [{"public", "real"}, …]}
-//	PUT    public-urls {"public": "https://app.example.com", "real": "http://127.0.0.1:3000"}
-//	DELETE public-urls                                    remove every mapping
+//	GET    public_urls                                    {"public_urls": [{"public", "real"}, …]}
+//	PUT    public_urls {"public": "https://app.example.com", "real": "http://127.0.0.1:3000"}
+//	DELETE public_urls                                    remove every mapping
 //	GET    transcript | record | diagram                  every call, as text, JSON or Mermaid
 //	GET    calls/{sid}/transcript | record | diagram      one call
 //
@@ -342,7 +342,7 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 		return s.controlFault(r)
 	case path == "clock" || path == "clock/advance" || path == "clock/run":
 		return s.controlClock(r, path)
-	case path == "public-urls":
+	case path == "public_urls":
 		return s.controlPublicURLs(r)
 	case method == http.MethodGet && isView(path):
 		opts, err := s.viewQuery(r.URL.Query())

@@ -184,7 +184,7 @@ func (s *Server) controlPublicURLs(r *http.Request) (any, error) {
 	case http.MethodDelete:
 		s.ClearPublicURLs()
 	default:
-		return nil, &controlError{http.StatusMethodNotAllowed, "public-urls take GET, PUT and DELETE"}
+		return nil, &controlError{http.StatusMethodNotAllowed, "public_urls take GET, PUT and DELETE"}
 	}
 	return map[string]any{"public_urls": s.PublicURLs()}, nil
 }

@@ -337,10 +337,12 @@ func (s *Server) ClearParty(address string) {
 	delete(s.parties, address)
 }
 
-// Now returns the current instant of the virtual clock.
+// Now returns the current instant of the virtual clock (under
+// [ClockScaled], the scaled time now).
 func (s *Server) Now() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.tickLocked()
 	return s.clock.Now()
 }
 

@@ -21,12 +21,22 @@ func sleep(d time.Duration) { time.Sleep(d) }
 // and to the scaled time under [ClockScaled]; in the other modes the
 // virtual clock only moves with its events.
 func (s *Server) tickLocked() {
+	if now, ok := s.realNowLocked(); ok {
+		s.clock.AdvanceTo(now)
+	}
+}
+
+// realNowLocked returns the time of the system clock under
+// [WithSystemClock], or of the scaled clock under [ClockScaled], and
+// whether the server is in either mode.
+func (s *Server) realNowLocked() (time.Time, bool) {
 	switch {
 	case s.cfg.systemClock:
-		s.clock.AdvanceTo(systemNow())
+		return systemNow(), true
 	case s.clk.Mode == ClockScaled:
-		s.clock.AdvanceTo(s.anchor.virtualNow())
+		return s.anchor.virtualNow(), true
 	}
+	return time.Time{}, false
 }
 
 // anchorLocked ties the scaled clock to real time at the virtual clock's
@@ -57,29 +67,30 @@ func (s *Server) autoRun(epoch uint64) {
 	var follow realTime   // zero while virtual time does not follow real time
 	var waiting time.Time // when the engine began to wait for the replies of this instant
 	for {
+		s.drive.Lock()
 		s.mu.Lock()
 		if s.closed || s.epoch != epoch {
-			s.mu.Unlock()
+			s.unlockBoth()
 			return
 		}
 		if !follow.since.IsZero() {
 			if fl := s.out.nextReplyLocked(false); fl != nil {
-				s.mu.Unlock()
-				s.runLocked(fl.apply)
+				s.runAndUnlock(fl.apply)
 				continue
 			}
 		}
 		if !s.out.inFlightLocked() {
 			follow, waiting = realTime{}, time.Time{}
 			if s.clock.Len() == 0 {
+				s.drive.Unlock()
 				s.wake.Wait()
 				s.mu.Unlock()
 				continue
 			}
-			ev := s.nextEventLocked(time.Time{})
-			s.mu.Unlock()
-			if ev != nil {
-				s.runLocked(ev.Run)
+			if ev := s.nextEventLocked(time.Time{}); ev != nil {
+				s.runAndUnlock(ev.Run)
+			} else {
+				s.unlockBoth()
 			}
 			continue
 		}
@@ -88,14 +99,12 @@ func (s *Server) autoRun(epoch uint64) {
 			limit = follow.virtualNow()
 		}
 		if ev := s.nextEventLocked(limit); ev != nil {
-			s.mu.Unlock()
-			s.runLocked(ev.Run)
+			s.runAndUnlock(ev.Run)
 			continue
 		}
 		if follow.since.IsZero() {
 			if fl := s.out.nextReplyLocked(true); fl != nil {
-				s.mu.Unlock()
-				s.runLocked(fl.apply)
+				s.runAndUnlock(fl.apply)
 				continue
 			}
 			if waiting.IsZero() {
@@ -104,10 +113,10 @@ func (s *Server) autoRun(epoch uint64) {
 			left := s.cfg.replyPatience - time.Since(waiting)
 			if left <= 0 {
 				follow = realTime{virtual: s.clock.Now(), since: time.Now(), rate: 1}
-				s.mu.Unlock()
+				s.unlockBoth()
 				continue
 			}
-			s.mu.Unlock()
+			s.unlockBoth()
 			s.awaitReply(left)
 			continue
 		}
@@ -116,9 +125,28 @@ func (s *Server) autoRun(epoch uint64) {
 		if next, ok := s.clock.Peek(); ok {
 			wait = next.Sub(limit)
 		}
-		s.mu.Unlock()
+		s.unlockBoth()
 		s.awaitReply(wait)
 	}
+}
+
+// A runner takes s.drive, then s.mu, before it looks for work, so that
+// what it takes off the clock it also runs before anyone else drives: a
+// [Server.Run] from the control API waits for the event in progress, then
+// runs the rest itself.
+
+// unlockBoth releases s.mu and s.drive.
+func (s *Server) unlockBoth() {
+	s.mu.Unlock()
+	s.drive.Unlock()
+}
+
+// runAndUnlock runs fn without s.mu, as the engine's driver, then
+// releases s.drive.
+func (s *Server) runAndUnlock(fn func()) {
+	s.mu.Unlock()
+	fn()
+	s.drive.Unlock()
 }
 
 // realTime anchors virtual time to real time: virtual was the virtual
@@ -136,13 +164,6 @@ func (r realTime) virtualNow() time.Time {
 		return r.virtual.Add(elapsed)
 	}
 	return r.virtual.Add(time.Duration(float64(elapsed) * r.rate))
-}
-
-// runLocked runs fn as the engine's driver.
-func (s *Server) runLocked(fn func()) {
-	s.drive.Lock()
-	defer s.drive.Unlock()
-	fn()
 }
 
 // awaitReply waits, in real time, until a reply comes in, an event is
@@ -174,28 +195,31 @@ func (s *Server) awaitReply(d time.Duration) bool {
 // scheduled) in between.
 func (s *Server) realRun(epoch uint64) {
 	for {
+		s.drive.Lock()
 		s.mu.Lock()
-		s.tickLocked()
 		if s.closed || s.epoch != epoch {
-			s.mu.Unlock()
+			s.unlockBoth()
 			return
 		}
-		if fl := s.out.nextReplyLocked(false); fl != nil {
-			s.mu.Unlock()
-			s.runLocked(fl.apply)
+		// Events due run at their own instants, however late the runner
+		// is; only then does the clock catch up with real time, and a
+		// reply that came in is applied.
+		now, _ := s.realNowLocked()
+		if ev := s.nextEventLocked(now); ev != nil {
+			s.runAndUnlock(ev.Run)
 			continue
 		}
-		now := s.clock.Now()
-		if ev := s.nextEventLocked(now); ev != nil {
-			s.mu.Unlock()
-			s.runLocked(ev.Run)
+		s.clock.AdvanceTo(now)
+		now = s.clock.Now()
+		if fl := s.out.nextReplyLocked(false); fl != nil {
+			s.runAndUnlock(fl.apply)
 			continue
 		}
 		wait := time.Duration(-1)
 		if next, ok := s.clock.Peek(); ok {
 			wait = s.realDuration(next.Sub(now))
 		}
-		s.mu.Unlock()
+		s.unlockBoth()
 		s.awaitReply(wait)
 	}
 }

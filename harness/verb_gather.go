@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -113,8 +114,14 @@ func (g *gathering) plan(step *scenario.Step) {
 		if gap == 0 {
 			gap = scenario.DefaultKeyGap
 		}
-		for i, k := range []byte(step.Do.Digits) {
-			g.at(start+time.Duration(i)*gap, func() { g.key(k) })
+		digits := step.Do.Digits
+		for i := range len(digits) {
+			g.at(start+time.Duration(i)*gap, func() {
+				g.key(digits[i])
+				if g.state == gatherDone && i < len(digits)-1 {
+					g.keysDropped(digits, i)
+				}
+			})
 		}
 	case scenario.Speak:
 		g.at(start, func() { g.speak(step.Do.Text, step.Do.Confidence) })
@@ -142,6 +149,17 @@ func (g *gathering) key(k byte) {
 		return
 	}
 	g.restartTimeout()
+}
+
+// keysDropped logs [CodeKeysDropped]: the gather ended at key i of a
+// press of digits, and the keys after it go unheard.
+func (g *gathering) keysDropped(digits string, i int) {
+	why := fmt.Sprintf("took its numDigits=\"%d\"", g.v.NumDigits)
+	if strings.IndexByte(g.v.FinishOnKey, digits[i]) >= 0 {
+		why = fmt.Sprintf("ended on its finishOnKey %q", string(digits[i]))
+	}
+	g.c.notifyLocked(CodeKeysDropped, LevelWarning, fmt.Sprintf("the far end pressed %q, but the <Gather> %s after %q: "+
+		"%q went unheard. Script one press per <Gather>, with the keys that menu takes", digits, why, digits[:i+1], digits[i+1:]), "", "")
 }
 
 // bargeIn stops the prompt when input arrives while it plays, as Twilio

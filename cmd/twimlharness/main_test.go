@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -56,6 +57,10 @@ func TestUsageErrors(t *testing.T) {
 		{"bad max-conns", []string{"serve", "-max-conns", "many"}, `invalid value "many" for flag -max-conns`},
 		{"empty control-host", []string{"serve", "-control-host", ""}, `invalid value "" for flag -control-host: empty host`},
 		{"demo argument", []string{"demo", "extra"}, `unexpected argument "extra"`},
+		{"bad clock", []string{"serve", "-clock", "fast"}, `-clock "fast": want auto, manual or scaled`},
+		{"rate without scaled", []string{"serve", "-clock", "manual", "-clock-rate", "5"}, `-clock-rate 5: only -clock scaled has a rate`},
+		{"bad rate", []string{"serve", "-clock", "scaled", "-clock-rate", "0"}, `scaled clock rate 0: want virtual seconds per real second`},
+		{"bad public-url", []string{"serve", "-public-url", "https://a.example.com/x=http://127.0.0.1:1"}, `want an origin such as https://app.example.com`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,14 +315,23 @@ func TestCallCommand(t *testing.T) {
 		case r.URL.Path == "/voice" && r.Form.Get("AnsweredBy") == "machine_end_beep":
 			io.WriteString(w, `<Response><Say>Please call us back.</Say></Response>`)
 		case r.URL.Path == "/voice":
-			io.WriteString(w, `<Response><Gather numDigits="1" action="/menu"><Say>Press 1</Say></Gather></Response>`)
+			io.WriteString(w, `<Response><Gather numDigits="1" action="/menu"><Say>Press 1 for sales</Say></Gather></Response>`)
+		case r.URL.Path == "/menu" && r.Form.Get("Digits") == "1":
+			io.WriteString(w, `<Response><Gather numDigits="2" action="/sales" input="dtmf speech"><Say>Your order number, or say agent</Say></Gather></Response>`)
 		case r.URL.Path == "/menu":
 			io.WriteString(w, `<Response><Say>You pressed `+r.Form.Get("Digits")+`</Say></Response>`)
+		case r.URL.Path == "/sales":
+			io.WriteString(w, `<Response><Say>Sales heard `+r.Form.Get("Digits")+r.Form.Get("SpeechResult")+` from `+r.Form.Get("Direction")+`</Say></Response>`)
 		default:
 			w.WriteHeader(500)
 		}
 	}))
 	defer app.Close()
+	script := filepath.Join(t.TempDir(), "caller.json")
+	if err := os.WriteFile(script, []byte(`{"steps": [{"press": "1"}, {"say": "agent", "at": "Gather"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	voice := app.URL + "/voice"
 	tests := []struct {
 		name    string
 		args    []string
@@ -325,15 +339,27 @@ func TestCallCommand(t *testing.T) {
 		want    string
 		wantErr string
 	}{
-		{"press", []string{"--url", app.URL + "/voice", "--press", "1"}, 0, `say          "You pressed 1"`, ""},
-		{"voicemail", []string{"--url", app.URL + "/voice", "--answered-by", "machine_end_beep"}, 0, "Please call us back.", ""},
-		{"mermaid", []string{"--url", app.URL + "/voice", "--format", "mermaid"}, 0, "sequenceDiagram", ""},
-		{"json", []string{"--url", app.URL + "/voice", "--format", "json"}, 0, `"direction": "outbound-api"`, ""},
+		{"two menu levels", []string{"--url", voice, "--press", "1", "--press", "42"}, 0, `say          "Sales heard 42 from inbound"`, ""},
+		{"press then say", []string{"--url", voice, "--press", "1", "--say", "agent"}, 0, `say          "Sales heard agent from inbound"`, ""},
+		{"script", []string{"--url", voice, "--script", script}, 0, `say          "Sales heard agent from inbound"`, ""},
+		{"misfit press", []string{"--url", voice, "--press", "23"}, 2, `say          "You pressed 2"`,
+			`the script does not fit the application (99005): the far end pressed "23", but the <Gather> took its numDigits="1" after "2": "3" went unheard`},
+		{"unused step", []string{"--url", voice, "--press", "1", "--press", "42", "--press", "9"}, 2, `say          "Sales heard 42 from inbound"`,
+			`the script does not fit the application (99003)`},
+		{"outbound press", []string{"--outbound", "--url", voice, "--press", "2"}, 0, `say          "You pressed 2"`, ""},
+		{"voicemail", []string{"--outbound", "--url", voice, "--answered-by", "machine_end_beep"}, 0, "Please call us back.", ""},
+		{"mermaid", []string{"--url", voice, "--format", "mermaid"}, 0, "sequenceDiagram", ""},
+		{"json inbound", []string{"--url", voice, "--format", "json"}, 0, `"direction": "inbound"`, ""},
+		{"json outbound", []string{"--outbound", "--url", voice, "--format", "json"}, 0, `"direction": "outbound-api"`, ""},
 		{"application error", []string{"--url", app.URL + "/broken"}, 1, "notification 11200", "the call logged error 11200"},
 		{"missing url", nil, 2, "", "--url is required"},
 		{"bad format", []string{"--url", app.URL, "--format", "xml"}, 2, "", `--format "xml"`},
-		{"bad answered-by", []string{"--url", app.URL, "--answered-by", "robot"}, 2, "", `--answered-by "robot"`},
-		{"bad press", []string{"--url", app.URL, "--press", "1a"}, 2, "", `--press "1a"`},
+		{"answered-by inbound", []string{"--url", app.URL, "--answered-by", "fax"}, 2, "", "--answered-by needs --outbound"},
+		{"bad answered-by", []string{"--outbound", "--url", app.URL, "--answered-by", "robot"}, 2, "", `--answered-by "robot"`},
+		{"bad press", []string{"--url", app.URL, "--press", "1a"}, 2, "", `invalid value "1a" for flag -press: want digits, * and #`},
+		{"press and script", []string{"--url", app.URL, "--press", "1", "--script", script}, 2, "", "not both"},
+		{"missing script", []string{"--url", app.URL, "--script", script + ".gone"}, 2, "", "--script: open"},
+		{"bad public-url", []string{"--url", app.URL, "--public-url", "https://a.example.com"}, 2, "", "want public=real"},
 		{"unknown flag", []string{"--colour", "red"}, 2, "", "flag provided but not defined: -colour"},
 	}
 	for _, tt := range tests {

@@ -25,6 +25,7 @@ type standalone struct {
 	keepBodies   int
 	clock        string
 	clockRate    float64
+	rateGiven    bool // -clock-rate was on the command line
 	publicURLs   []harness.PublicURL
 }
 
@@ -75,8 +76,14 @@ func serve(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 		}
 		return 2
 	}
+	fs.Visit(func(fl *flag.Flag) { cfg.rateGiven = cfg.rateGiven || fl.Name == "clock-rate" })
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "twimlharness serve: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return 2
+	}
+	if _, err := cfg.clockMode(); err != nil {
+		fmt.Fprintf(stderr, "twimlharness serve: %v\n", err)
 		fs.Usage()
 		return 2
 	}
@@ -170,6 +177,9 @@ func (cfg standalone) clockMode() (harness.Clock, error) {
 	case harness.ClockScaled:
 		c.Rate = cfg.clockRate
 	case harness.ClockAuto, harness.ClockManual:
+		if cfg.rateGiven {
+			return c, fmt.Errorf("-clock-rate %g: only -clock scaled has a rate, and the clock is %s", cfg.clockRate, c.Mode)
+		}
 	default:
 		return c, fmt.Errorf("-clock %q: want auto, manual or scaled", cfg.clock)
 	}
