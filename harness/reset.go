@@ -74,7 +74,9 @@ func (s *Server) Reset(keep ...Keep) {
 		a.calls = nil
 	}
 	s.hooksLog, s.apiLog, s.notes, s.messages = nil, nil, nil, nil
+	s.seq, s.kept = 0, retention{}
 	clear(s.out.faults)
+	s.out.forgetFlightsLocked()
 	clear(s.parsed)
 	if !kept(KeepParties) {
 		clear(s.parties)

@@ -341,6 +341,15 @@ func (o *outbox) nextReplyLocked(inOrder bool) *flight {
 	return nil
 }
 
+// forgetFlightsLocked drops the requests of forgotten calls (a reset):
+// their replies, when they come, are applied to nothing.
+func (o *outbox) forgetFlightsLocked() {
+	clear(o.flights)
+	o.flights = o.flights[:0]
+	clear(o.held)
+	o.held = o.held[:0]
+}
+
 // inFlightLocked reports whether a request is out or a reply not applied.
 func (o *outbox) inFlightLocked() bool { return len(o.flights) > 0 }
 
