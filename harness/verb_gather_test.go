@@ -196,6 +196,11 @@ func TestGatherInput(t *testing.T) {
 						t.Errorf("the gather heard %s after numDigits was reached", e.Text)
 					}
 				}
+				// The script does not fit the menu: said, never dropped silently.
+				want := `the far end pressed "123#", but the <Gather> took its numDigits="2" after "12": "3#" went unheard`
+				if n := c.Notifications(); len(n) != 1 || n[0].Code != harness.CodeKeysDropped || n[0].Level != harness.LevelWarning || !strings.Contains(n[0].Message, want) {
+					t.Errorf("notifications %+v, want one warning %d: %s", n, harness.CodeKeysDropped, want)
+				}
 			},
 		},
 		{
