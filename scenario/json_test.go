@@ -25,7 +25,7 @@ func TestSpecRoundTrip(t *testing.T) {
 		"caller": scenario.Person().Named("Ada").ForwardedBy("+14155550100").CallingFrom("Oakland", "CA", "94612", "US").
 			HangsUpAfter(90 * time.Second),
 		"menus": scenario.Person().AnswersAfterRings(3).
-			Presses("12#").KeysApart(50 * time.Millisecond).Interrupting().AtNext("Gather").
+			Presses("12#").KeysApart(50*time.Millisecond).Interrupting().AtNext("Gather").
 			Says("billing").WithConfidence(0.5).At("Gather", 2).
 			LeavesMessage("call me back").ThenPresses("#").
 			Talks(4 * time.Second).ThenHangsUp().
