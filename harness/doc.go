@@ -22,10 +22,16 @@
 // engine with [Server.Run], [Server.Advance] or [Call.Wait], and virtual time
 // jumps straight to the next thing due. Events due at the same instant run in
 // the order they were scheduled, and SIDs come from a seeded generator, so a
-// test prints the same transcript on every run. [WithAutoRun] runs the engine
-// on a goroutine of the server instead, as the standalone server does;
-// [WithSystemClock] runs it on the system clock, for tests inside
-// testing/synctest.
+// test prints the same transcript on every run. A server can move time by
+// itself instead, in one of the [ClockMode]s ([WithClock], switched at run
+// time with [Server.SetClock]): [ClockAuto] ([WithAutoRun], the standalone
+// server's default) runs the engine on a goroutine of the server, jumping
+// to the next event; [ClockScaled] lets virtual time flow at a rate of the
+// wall clock, so that a REST client can catch a call live; [ClockManual],
+// the default, waits to be driven. [WithSystemClock] runs the engine on the
+// system clock, for tests inside testing/synctest. [Server.Reset] puts a
+// server back where it started, so that one server can run the same setup
+// twice with the same result.
 //
 // Webhook handlers run on goroutines of their own, without any lock held:
 // the requests due at one virtual instant are in flight together, so a slow
@@ -86,6 +92,16 @@
 // # Fidelity
 //
 // Where Twilio's behaviour is undocumented, the harness chooses as follows.
+//
+//   - Status=canceled on a call in progress leaves it as it is and answers
+//     200 with the call, as the Call resource page says it "will not
+//     affect calls already in progress"; Status=completed on a call not
+//     answered yet ends it canceled.
+//   - Through a public URL mapping ([WithPublicURL]) a request carries the
+//     public host as Host, with X-Forwarded-Proto and X-Forwarded-Host, as
+//     a reverse proxy in front of the application would send it; the
+//     record shows the public URL.
+//   - Under [ClockScaled] webhook timeouts stay in real time.
 //
 //   - The far end answers at once and stays on the line unless a party says
 //     otherwise ([WithParty], [Server.SetParty], [Call.SetParty]).
