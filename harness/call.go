@@ -337,11 +337,25 @@ func (c *Call) notifyLocked(code int, level Level, msg, url, method string) {
 		msg = fmt.Sprintf("the call reached the harness's limit of %d notifications; it ends here (raise harness.Limits.NotificationsPerCall with WithLimits)", lim)
 		c.afterUnlessEndedLocked(0, func() { c.hangUpLocked(StatusCompleted, "limit reached: notifications") })
 	}
-	n := &Notification{Seq: s.nextSeqLocked(), Time: s.clock.Now(), CallSID: c.sid, Code: code,
-		Level: level, Message: msg, URL: url, Method: method}
+	n := &Notification{SID: s.noteIDs.SID("NO"), Seq: s.nextSeqLocked(), Time: s.clock.Now(), CallSID: c.sid, Code: code,
+		Level: level, Message: msg, URL: url, Method: method, account: c.account, hook: c.lastHookLocked(url)}
 	c.history.notes = append(c.history.notes, n)
 	s.notes = append(s.notes, n)
 	c.appendEventLocked(callEvent{seq: n.Seq, at: n.Time, kind: EventNotification, code: code, text: msg})
+}
+
+// lastHookLocked returns the call's latest request to url, nil if none.
+func (c *Call) lastHookLocked(url string) *webhook {
+	if url == "" {
+		return nil
+	}
+	hooks := c.history.hooks
+	for i := len(hooks) - 1; i >= 0; i-- {
+		if hooks[i].url == url || hooks[i].target == url {
+			return hooks[i]
+		}
+	}
+	return nil
 }
 
 // durationLocked is the time from answer to end, or to now while the call

@@ -33,12 +33,12 @@ var callListing = &listing[*Call]{
 			}
 			return func(c *Call) bool { return string(c.line.status.resource()) == v }, nil
 		}},
-		{"StartTime", dateFilter("StartTime", startOf)},
-		{"StartTime<", dateFilter("StartTime<", startOf)},
-		{"StartTime>", dateFilter("StartTime>", startOf)},
-		{"EndTime", dateFilter("EndTime", endOf)},
-		{"EndTime<", dateFilter("EndTime<", endOf)},
-		{"EndTime>", dateFilter("EndTime>", endOf)},
+		{"StartTime", timeFilter[*Call]("StartTime", startOf)},
+		{"StartTime<", timeFilter[*Call]("StartTime<", startOf)},
+		{"StartTime>", timeFilter[*Call]("StartTime>", startOf)},
+		{"EndTime", timeFilter[*Call]("EndTime", endOf)},
+		{"EndTime<", timeFilter[*Call]("EndTime<", endOf)},
+		{"EndTime>", timeFilter[*Call]("EndTime>", endOf)},
 	},
 }
 
@@ -56,18 +56,6 @@ func addressFilter(addr func(*Call) string) func(string) (func(*Call) bool, *API
 	return func(v string) (func(*Call) bool, *APIError) {
 		want, _ := phone.Normalize(v)
 		return func(c *Call) bool { return addr(c) == want }, nil
-	}
-}
-
-// dateFilter keeps calls whose time (as at returns it) passes the date
-// filter name.
-func dateFilter(name string, at func(*Call) time.Time) func(string) (func(*Call) bool, *APIError) {
-	return func(v string) (func(*Call) bool, *APIError) {
-		f, err := twilioapi.ParseDateFilter(name, v)
-		if err != nil {
-			return nil, badRequest(codeBadRequest, "%s", err)
-		}
-		return func(c *Call) bool { return f.Match(at(c)) }, nil
 	}
 }
 

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
 )
@@ -91,4 +92,16 @@ func page[T, W any](l *listing[T], lq *listQuery[T], items []T, path string, ren
 // pageReply returns a reply with a page, rendered by its schema.
 func pageReply[W any](schema *twilioapi.Schema[W], pg *twilioapi.Page[W]) apiReply {
 	return apiReply{status: http.StatusOK, body: func(f twilioapi.Format) []byte { return schema.RenderPage(f, pg) }}
+}
+
+// timeFilter keeps items whose time (as at returns it) passes the date
+// filter name ("StartTime<", "MessageDate>", …).
+func timeFilter[T any](name string, at func(T) time.Time) func(string) (func(T) bool, *APIError) {
+	return func(v string) (func(T) bool, *APIError) {
+		f, err := twilioapi.ParseDateFilter(name, v)
+		if err != nil {
+			return nil, badRequest(codeBadRequest, "%s", err)
+		}
+		return func(it T) bool { return f.Match(at(it)) }, nil
+	}
 }

@@ -127,6 +127,9 @@ const (
 // logs them in its debugger: an application that failed, a document that did
 // not parse, a verb that is not simulated.
 type Notification struct {
+	// SID is the notification's SID ("NO" and 32 hex digits), as the
+	// Notifications resource shows it.
+	SID     string    `json:"sid"`
 	Seq     uint64    `json:"seq"`
 	Time    time.Time `json:"time"`
 	CallSID string    `json:"call_sid"`
@@ -136,6 +139,9 @@ type Notification struct {
 	// URL and Method are those of the request that failed, if any.
 	URL    string `json:"url,omitempty"`
 	Method string `json:"method,omitempty"`
+
+	account string   // the call's account
+	hook    *webhook // the request that failed, if any
 }
 
 // apiRecord is the compact form of an APIRequest.

@@ -102,7 +102,7 @@ func (s *Server) Reset(keep ...Keep) {
 	}
 	s.epoch++ // a runner starts again from the new state
 	s.wakeLocked()
-	s.ids = sid.New(s.cfg.seed)
+	s.ids, s.noteIDs = sid.New(s.cfg.seed), sid.New(noteSeed(s.cfg.seed))
 }
 
 // forgetLocked marks a forgotten call as ended, so that anyone waiting on
@@ -124,5 +124,8 @@ func (s *Server) Reseed(seed uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cfg.seed = seed
-	s.ids = sid.New(seed)
+	s.ids, s.noteIDs = sid.New(seed), sid.New(noteSeed(seed))
 }
+
+// noteSeed is the seed of the notifications' SIDs for a server's seed.
+func noteSeed(seed uint64) uint64 { return seed ^ 0x4e4f5449 }

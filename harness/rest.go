@@ -20,6 +20,9 @@ const (
 func restResources() []resource {
 	return []resource{
 		callsResource(),
+		notificationsResource(),
+		callNotificationsResource(),
+		callEventsResource(),
 	}
 }
 

@@ -56,6 +56,7 @@ type Server struct {
 	// faults; methods that need it held end in Locked
 	clock    *clock.Queue
 	ids      *sid.Generator
+	noteIDs  *sid.Generator // the SIDs of notifications, apart so that logging one moves no other SID
 	accounts map[string]*account
 	calls    map[string]*Call
 	order    []*Call // every call ever created, in creation order
@@ -106,6 +107,7 @@ func NewServer(t TB, opts ...Option) *Server {
 		cancel:   cancel,
 		t:        t,
 		ids:      sid.New(cfg.seed),
+		noteIDs:  sid.New(noteSeed(cfg.seed)),
 		accounts: map[string]*account{},
 		calls:    map[string]*Call{},
 		apps:     map[string]*Application{},

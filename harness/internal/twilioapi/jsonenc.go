@@ -26,7 +26,7 @@ import (
 type kind uint8
 
 const (
-	kindOther kind = iota // nested struct or Links: handled by the field's flags
+	kindOther kind = iota // nested struct, Links or Object: handled by the field's flags
 	kindString
 	kindStringPtr
 	kindInt
@@ -84,6 +84,8 @@ func appendJSON(b []byte, fields []field, p unsafe.Pointer) []byte {
 		switch {
 		case f.links:
 			b = (*Links)(fp).appendJSON(b)
+		case f.object:
+			b = (*Object)(fp).appendJSON(b)
 		case f.nested != nil:
 			b = appendJSON(b, f.nested, fp)
 		default:

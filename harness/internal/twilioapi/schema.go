@@ -18,7 +18,9 @@ import (
 // ("account_sid" → "AccountSid") the XML element. Fields may be strings,
 // integers, booleans or floats, pointers to those (nil is JSON null, an
 // empty XML element and an empty CSV cell), [Links], or structs of such
-// fields (nested objects, left out of CSV). Text XML cannot carry (invalid
+// fields (nested objects, left out of CSV), or [Object]; the fields of an
+// embedded struct without a json tag are flattened into the outer one, as
+// encoding/json does. Text XML cannot carry (invalid
 // UTF-8, control characters other than tab, newline and carriage return)
 // is written as U+FFFD, as [xml.EscapeText] does.
 //
@@ -31,15 +33,16 @@ type Schema[T any] struct {
 
 // field is one wire field of a resource.
 type field struct {
-	name      string // the json tag
-	jsonKey   string // `"name":`, written once
-	element   string // the XML element
-	index     int
+	name      string  // the json tag
+	jsonKey   string  // `"name":`, written once
+	element   string  // the XML element
+	index     []int   // the field's path from its struct, for CSV and XML
 	offset    uintptr // the field's offset in its struct, for JSON
 	kind      kind    // what it holds, for JSON
 	omitEmpty bool    // the tag's omitempty, which only JSON honours
 	nested    []field // for struct fields
 	links     bool
+	object    bool // an Object
 }
 
 // NewSchema returns the schema of T, whose XML element is element ("Call")
@@ -62,6 +65,16 @@ func fieldsOf(t reflect.Type) []field {
 		if tag == "-" || !sf.IsExported() && !sf.Anonymous {
 			continue // encoding/json leaves it out too
 		}
+		if sf.Anonymous && tag == "" && sf.Type.Kind() == reflect.Struct {
+			// An embedded struct's fields are the outer struct's, as
+			// encoding/json flattens them.
+			for _, f := range fieldsOf(sf.Type) {
+				f.offset += sf.Offset
+				f.index = append([]int{i}, f.index...)
+				out = append(out, f)
+			}
+			continue
+		}
 		name, opts, _ := strings.Cut(tag, ",")
 		if name == "" {
 			// encoding/json would write it, under its Go name or flattened.
@@ -70,13 +83,15 @@ func fieldsOf(t reflect.Type) []field {
 		if opts != "" && opts != "omitempty" {
 			panic(fmt.Sprintf("twilioapi: %v.%s: the json option %q is not supported", t, sf.Name, opts))
 		}
-		f := field{name: name, jsonKey: string(appendString(nil, name)) + ":", element: Pascal(name), index: i,
+		f := field{name: name, jsonKey: string(appendString(nil, name)) + ":", element: Pascal(name), index: []int{i},
 			offset: sf.Offset, kind: kindOf(sf.Type), omitEmpty: opts == "omitempty"}
 		ft := sf.Type
 		ok := true
 		switch {
 		case ft == reflect.TypeFor[Links]():
 			f.links = true
+		case ft == reflect.TypeFor[Object]():
+			f.object = true
 		case ft.Kind() == reflect.Struct:
 			f.nested = fieldsOf(ft)
 			ok = len(f.nested) > 0 // not time.Time, which JSON alone shows
@@ -98,6 +113,10 @@ func scalar(t reflect.Type) bool {
 	}
 	return false
 }
+
+// scalar reports whether f holds one value, which CSV shows: not a nested
+// object, Links or an Object.
+func (f *field) scalar() bool { return f.nested == nil && !f.links && !f.object }
 
 // Pascal returns a snake_case wire name in PascalCase: "account_sid" →
 // "AccountSid", "uri" → "Uri".
@@ -128,7 +147,7 @@ func (s *Schema[T]) ListKey() string { return s.listKey }
 func (s *Schema[T]) Columns() []string {
 	var out []string
 	for _, f := range s.fields {
-		if f.nested == nil && !f.links {
+		if f.scalar() {
 			out = append(out, f.name)
 		}
 	}
@@ -180,8 +199,8 @@ func (s *Schema[T]) csv(items []*T) []byte {
 		v := reflect.ValueOf(it).Elem()
 		row = row[:0]
 		for _, f := range s.fields {
-			if f.nested == nil && !f.links {
-				row = append(row, text(v.Field(f.index)))
+			if f.scalar() {
+				row = append(row, text(v.FieldByIndex(f.index)))
 			}
 		}
 		w.Write(row)
@@ -221,7 +240,7 @@ func (s *Schema[T]) writeXML(b *bytes.Buffer, v *T) {
 
 func writeFields(b *bytes.Buffer, fields []field, v reflect.Value) {
 	for _, f := range fields {
-		fv := v.Field(f.index)
+		fv := v.FieldByIndex(f.index)
 		switch {
 		case f.links:
 			b.WriteString("<" + f.element + ">")
@@ -233,6 +252,10 @@ func writeFields(b *bytes.Buffer, fields []field, v reflect.Value) {
 		case f.nested != nil:
 			b.WriteString("<" + f.element + ">")
 			writeFields(b, f.nested, fv)
+			b.WriteString("</" + f.element + ">")
+		case f.object:
+			b.WriteString("<" + f.element + ">")
+			fv.Interface().(Object).writeXML(b)
 			b.WriteString("</" + f.element + ">")
 		default:
 			writeElement(b, f.element, text(fv))

@@ -430,8 +430,8 @@ func TestNewSchemaPanics(t *testing.T) {
 		Sid  string `json:"sid"`
 		Name string
 	}
-	type withEmbedded struct {
-		sampleDetail
+	type withBadEmbedded struct {
+		withBadNested
 		Sid string `json:"sid"`
 	}
 	tests := []struct {
@@ -448,7 +448,7 @@ func TestNewSchemaPanics(t *testing.T) {
 		{name: "bad field of a nested struct", input: func() { NewSchema[withBadNested]("N", "ns") }, want: ".Bad: cannot render a []string"},
 		{name: "struct without wire fields", input: func() { NewSchema[withTime]("T", "ts") }, want: "withTime.Created: cannot render a time.Time"},
 		{name: "exported field without a json tag", input: func() { NewSchema[withUntagged]("U", "us") }, want: "withUntagged.Name: no json tag"},
-		{name: "embedded struct without a json tag", input: func() { NewSchema[withEmbedded]("E", "es") }, want: "withEmbedded.sampleDetail: no json tag"},
+		{name: "bad field of an embedded struct", input: func() { NewSchema[withBadEmbedded]("E", "es") }, want: ".Bad: cannot render a []string"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -580,4 +580,62 @@ func FuzzSchemaJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// event has an Object: parameters whose names are not known in advance.
+type event struct {
+	URL        string `json:"url"`
+	Parameters Object `json:"parameters"`
+}
+
+func TestSchemaObject(t *testing.T) {
+	s := NewSchema[event]("Event", "events")
+	v := &event{URL: "https://a.example.com/v?x=1&y=<2>", Parameters: Object{{"call_sid", "CA1"}, {"digits", "1&2<3>"}, {"empty", ""}}}
+	want, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Render(JSON, v); string(got) != string(want) {
+		t.Errorf("JSON:\n got %s\nwant %s", got, want)
+	}
+	if got := string(want); got != `{"url":"https://a.example.com/v?x=1\u0026y=\u003c2\u003e","parameters":{"call_sid":"CA1","digits":"1\u00262\u003c3\u003e","empty":""}}` {
+		t.Errorf("the pairs are not an object in order: %s", got)
+	}
+	if got := string(s.Render(XML, v)); !strings.Contains(got, "<Event><Url>https://a.example.com/v?x=1&amp;y=&lt;2&gt;</Url><Parameters><CallSid>CA1</CallSid><Digits>1&amp;2&lt;3&gt;</Digits><Empty/></Parameters></Event>") {
+		t.Errorf("XML: %s", got)
+	}
+	if got := string(s.Render(CSV, v)); got != "url\nhttps://a.example.com/v?x=1&y=<2>\n" {
+		t.Errorf("CSV keeps only the scalars: %q", got)
+	}
+}
+
+// summary and detailed share their fields by embedding, as a list item
+// and an instance of one resource do.
+type summary struct {
+	Sid   string  `json:"sid"`
+	Label *string `json:"label"`
+}
+
+type detailed struct {
+	summary
+	Body  string `json:"body"`
+	Count int    `json:"count"`
+}
+
+func TestSchemaEmbedded(t *testing.T) {
+	s := NewSchema[detailed]("Item", "items")
+	v := &detailed{summary: summary{Sid: "NO1", Label: ptr("x<y")}, Body: "b", Count: 2}
+	want, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Render(JSON, v); string(got) != string(want) || string(want) != `{"sid":"NO1","label":"x\u003cy","body":"b","count":2}` {
+		t.Errorf("JSON: %s, encoding/json %s", got, want)
+	}
+	if got := string(s.Render(XML, v)); !strings.Contains(got, "<Item><Sid>NO1</Sid><Label>x&lt;y</Label><Body>b</Body><Count>2</Count></Item>") {
+		t.Errorf("XML: %s", got)
+	}
+	if got := string(s.Render(CSV, v)); got != "sid,label,body,count\nNO1,x<y,b,2\n" {
+		t.Errorf("CSV: %q", got)
+	}
 }
