@@ -52,6 +52,7 @@ const (
 	codeToNotValid          = 21217
 	codeInvalidApplication  = 21218
 	codeInvalidCallState    = 21220
+	codeRecordingTooShort   = 16101 // a recording's error_code when it is absent
 	codeMachineDetection    = 21234
 	codeInvalidCallbackEvnt = 21626
 	codeTwimlTooLong        = 32018

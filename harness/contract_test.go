@@ -233,11 +233,13 @@ func checkContract(t testing.TB, srv *harness.Server) {
 
 // contractProblems returns what is wrong with each response, one line each,
 // naming the request. A response whose body the record did not keep whole
-// (see harness.Retention) cannot be checked, and is not.
+// (see harness.Retention) cannot be checked, and is not; nor is a
+// recording's media, which Twilio's description leaves out (its paths
+// have no extension, .wav or .mp3, and audio bodies).
 func contractProblems(spec *contractSpec, reqs []harness.APIRequest) []string {
 	var out []string
 	for _, r := range reqs {
-		if strings.Contains(r.Body, "not kept: harness.Retention.") {
+		if strings.Contains(r.Body, "not kept: harness.Retention.") || strings.HasPrefix(r.ContentType, "audio/") {
 			continue
 		}
 		for _, p := range responseProblems(spec, r) {

@@ -19,13 +19,13 @@ type Recording struct {
 	// for MP3).
 	URL string `json:"url"`
 	// Source is how the recording was started: OutboundAPI, RecordVerb,
-	// DialVerb or StartCallRecordingTwiML.
+	// DialVerb, StartCallRecordingTwiML or StartCallRecordingAPI.
 	Source   string `json:"source"`
 	Channels int    `json:"channels"` // 1 (mono) or 2 (dual)
 	Track    string `json:"track"`    // inbound, outbound or both
 	Trim     string `json:"trim"`     // trim-silence or do-not-trim
-	// Status is in-progress while the call lasts, then completed, or absent
-	// when nothing was recorded.
+	// Status is in-progress while it records (paused while paused with
+	// the REST API), then completed, or absent when nothing was recorded.
 	Status   string        `json:"status"`
 	Start    time.Time     `json:"start"` // virtual
 	Duration time.Duration `json:"duration_ns"`
@@ -33,6 +33,20 @@ type Recording struct {
 	callbackURL, callbackMethod string
 	callbackEvents              recEventSet
 	reported                    bool // its completed or absent callback was built
+
+	call      *Call         // whose events the media sounds
+	offset    time.Duration // trimmed from the start: the media begins at Start+offset
+	pauses    []recPause    // paused with the REST API, in order
+	updated   time.Time
+	errorCode int  // 16101 when absent
+	deleted   bool // deleted with the REST API: listed only with IncludeSoftDeleted
+}
+
+// recPause is a stretch a recording was paused: silent in its media, or
+// skipped (left out of its length and media) with PauseBehavior=skip.
+type recPause struct {
+	from, until time.Time // until is zero while paused
+	skip        bool
 }
 
 // Sources of recordings, as RecordingSource reports them.
@@ -41,6 +55,7 @@ const (
 	sourceRecord = "RecordVerb"
 	sourceDial   = "DialVerb"
 	sourceStart  = "StartCallRecordingTwiML"
+	sourceREST   = "StartCallRecordingAPI"
 )
 
 // newRecordingLocked starts a recording of the call now and returns it with
@@ -49,7 +64,7 @@ func (c *Call) newRecordingLocked(source string, channels int, track, trim, cbUR
 	s := c.srv
 	r := &Recording{SID: s.ids.SID("RE"), AccountSID: c.account, CallSID: c.sid, Source: source,
 		Channels: channels, Track: track, Trim: trim, Status: "in-progress", Start: s.clock.Now(),
-		callbackURL: cbURL, callbackMethod: cbMethod, callbackEvents: events}
+		callbackURL: cbURL, callbackMethod: cbMethod, callbackEvents: events, call: c, updated: s.clock.Now()}
 	r.URL = "https://api.twilio.com/2010-04-01/Accounts/" + c.account + "/Recordings/" + r.SID
 	c.history.recordings = append(c.history.recordings, r)
 	return r, c.recordingCallbackLocked(r, recInProgress)
@@ -81,20 +96,56 @@ func (c *Call) apiRecordingLocked() *Recording {
 	return nil
 }
 
-// stopLocked ends the recording now, keeping d of it (the whole recording
-// when d is negative).
+// stopLocked ends the recording now, keeping d of it (all it recorded,
+// skipped pauses aside, when d is negative). A recording of nothing is
+// absent, with error 16101.
 func (r *Recording) stopLocked(now time.Time, d time.Duration) {
+	if !r.liveLocked() {
+		return
+	}
+	r.resumeLocked(now)
+	if d < 0 {
+		d = now.Sub(r.Start) - r.skippedLocked()
+	}
+	r.Duration = d.Truncate(time.Second)
+	r.Status, r.updated = "completed", now
+	if r.Duration == 0 {
+		r.Status, r.errorCode = "absent", codeRecordingTooShort
+	}
+}
+
+// liveLocked reports whether the recording still records (or is paused).
+func (r *Recording) liveLocked() bool { return r.Status == "in-progress" || r.Status == "paused" }
+
+// pauseLocked pauses the recording now; skip leaves the pause out of its
+// length and media.
+func (r *Recording) pauseLocked(now time.Time, skip bool) {
 	if r.Status != "in-progress" {
 		return
 	}
-	if d < 0 {
-		d = now.Sub(r.Start)
+	r.pauses = append(r.pauses, recPause{from: now, skip: skip})
+	r.Status, r.updated = "paused", now
+}
+
+// resumeLocked ends a pause now.
+func (r *Recording) resumeLocked(now time.Time) {
+	if r.Status != "paused" {
+		return
 	}
-	r.Duration = d.Truncate(time.Second)
-	r.Status = "completed"
-	if r.Duration == 0 {
-		r.Status = "absent"
+	r.pauses[len(r.pauses)-1].until = now
+	r.Status, r.updated = "in-progress", now
+}
+
+// skippedLocked is how long the recording was paused with
+// PauseBehavior=skip.
+func (r *Recording) skippedLocked() time.Duration {
+	var d time.Duration
+	for _, p := range r.pauses {
+		if p.skip && !p.until.IsZero() {
+			d += p.until.Sub(p.from)
+		}
 	}
+	return d
 }
 
 // stopRecordingsLocked ends the recordings still running when the call

@@ -23,6 +23,8 @@ func restResources() []resource {
 		notificationsResource(),
 		callNotificationsResource(),
 		callEventsResource(),
+		recordingsResource(),
+		callRecordingsResource(),
 	}
 }
 
@@ -175,6 +177,10 @@ func (rt *router) match(req *apiRequest, method, path string) (h apiHandler, fou
 // record of every request.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	if acct, sid, ext, ok := mediaRequest(r.URL.Path); ok {
+		s.serveMedia(w, r, acct, sid, ext)
+		return
+	}
 	req := &apiRequest{http: r, path: r.URL.Path, format: twilioapi.JSON}
 	reply := s.dispatch(req)
 	status, ctype, body := render(reply, req.format)

@@ -132,6 +132,9 @@ func (r *recorder) stopRecording() time.Duration {
 	kept := whole
 	if r.v.Trim != "do-not-trim" {
 		kept = r.talked
+		if !r.talkStart.IsZero() {
+			r.rec.offset = r.talkStart.Sub(r.begun) // the silence before the talk is trimmed
+		}
 	}
 	r.rec.stopLocked(now, kept)
 	return whole
