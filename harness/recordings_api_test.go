@@ -322,3 +322,20 @@ func TestRecordingsRepresentations(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordingOfStartRecording: a recording started with
+// <Start><Recording> is listed with the source Twilio gives it,
+// StartCallRecordingTwiML, which Twilio's OpenAPI description does not
+// list (the contract check knows this one divergence).
+func TestRecordingOfStartRecording(t *testing.T) {
+	srv := newServer(t, harness.WithApp(origin, newApp(`<Response><Start><Recording channels="dual"/></Start><Say>Hello there</Say></Response>`)))
+	c := place(t, srv, nil)
+	c.Wait()
+	recs, err := restClient(srv).Api.ListCallRecording(c.SID(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || *recs[0].Source != "StartCallRecordingTwiML" || recs[0].Channels != 2 || *recs[0].Status != "completed" {
+		t.Errorf("recordings: %+v", recs)
+	}
+}
