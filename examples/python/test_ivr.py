@@ -10,7 +10,8 @@ import pytest
 import requests
 from twilio.base.exceptions import TwilioRestException
 
-from acme_config import ACME_NUMBER, CALLER, CUSTOMER, PUBLIC_URL, SCALED_RATE, SUPPORT_NUMBER
+from acme_config import (ACCOUNT_SID, ACME_NUMBER, AUTH_TOKEN, CALLER, CUSTOMER, PUBLIC_URL, SCALED_RATE,
+                         SUPPORT_NUMBER)
 from harness_client import FINAL_STATUSES, notification_codes, param, webhook_requests
 
 
@@ -106,6 +107,19 @@ def test_busy_support_line_goes_to_voicemail(harness, client):
     assert [leg.status for leg in legs] == ["busy"]
     assert legs[0].to == SUPPORT_NUMBER
     assert client.calls(sid).fetch().status == "completed"
+
+    # The voicemail is a recording of the call: listed through the official
+    # client, and its media downloads as a WAV as long as the message.
+    recordings = client.recordings.list(call_sid=sid)
+    assert [(r.source, r.status, r.channels) for r in recordings] == [("RecordVerb", "completed", 1)]
+    assert client.calls(sid).recordings.list()[0].sid == recordings[0].sid
+    media = requests.get(harness.base + param(recorded, "RecordingUrl")[len("https://api.twilio.com"):],
+                         auth=(ACCOUNT_SID, AUTH_TOKEN), timeout=10)
+    assert media.status_code == 200 and media.headers["Content-Type"] == "audio/x-wav"
+    assert media.content[:4] == b"RIFF" and media.content[8:16] == b"WAVEfmt "
+    # 8 kHz, 16-bit mono: 16,000 bytes a second after the 44-byte header.
+    assert (len(media.content) - 44) // 16000 == int(recordings[0].duration)
+    assert requests.get(media.url, timeout=10).status_code == 401
 
 
 def test_support_answers_no_voicemail(harness):

@@ -178,3 +178,50 @@ test("twilio-node creates, fetches and lists calls against serve", async (t) => 
   const transcript = await (await control(base, "GET", `calls/${busyCall.sid}/transcript`)).text();
   assert.match(transcript, /status\s+busy/);
 });
+
+test("twilio-node lists a call's recordings and downloads one", async (t) => {
+  const { proc, base } = await startServe();
+  t.after(() => proc.kill("SIGTERM"));
+  const client = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: new HarnessRequestClient(base) });
+
+  // The callee leaves a 4-second message into a <Record>, on a call that
+  // Record=true records whole too.
+  const callee = "+14155550177";
+  const party = await control(base, "PUT", `parties/${encodeURIComponent(callee)}`, {
+    steps: [{ talk_seconds: 4, then_press: "#" }],
+  });
+  assert.strictEqual(party.status, 200, await party.text());
+  const call = await client.calls.create({
+    to: callee,
+    from: "+15005550006",
+    record: true,
+    twiml: '<Response><Say>Leave a message</Say><Record finishOnKey="#" action="http://127.0.0.1:9/done"/></Response>',
+  });
+  const run = await control(base, "POST", "clock/run");
+  assert.strictEqual(run.status, 200, await run.text());
+
+  const recordings = await client.calls(call.sid).recordings.list();
+  assert.deepStrictEqual(recordings.map((r) => r.source).sort(), ["OutboundAPI", "RecordVerb"]);
+  const message = recordings.find((r) => r.source === "RecordVerb");
+  assert.strictEqual(message.status, "completed");
+  assert.strictEqual(message.duration, "4");
+  const byAccount = await client.recordings.list({ callSid: call.sid, pageSize: 1 });
+  assert.strictEqual(byAccount.length, 2, "two pages of one");
+
+  // The media, as a client downloads it from media_url: a WAV behind the
+  // account's credentials, 8 kHz 16-bit mono, as long as the message.
+  const fetched = await client.recordings(message.sid).fetch();
+  const mediaURL = fetched.mediaUrl.replace(/^https:\/\/api\.twilio\.com/, base);
+  const auth = { Authorization: "Basic " + Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString("base64") };
+  const wav = await fetch(mediaURL, { headers: auth });
+  assert.strictEqual(wav.status, 200);
+  assert.strictEqual(wav.headers.get("content-type"), "audio/x-wav");
+  const bytes = Buffer.from(await wav.arrayBuffer());
+  assert.strictEqual(bytes.toString("ascii", 0, 4), "RIFF");
+  assert.strictEqual(bytes.readUInt16LE(22), 1, "channels");
+  assert.strictEqual(bytes.readUInt32LE(24), 8000, "sample rate");
+  assert.strictEqual(bytes.readUInt32LE(40), 4 * 16000, "data bytes: 4 s at 16,000 bytes a second");
+  const mp3 = await fetch(`${mediaURL}.mp3`, { headers: auth });
+  assert.strictEqual(mp3.headers.get("content-type"), "audio/mpeg");
+  assert.strictEqual((await fetch(mediaURL)).status, 401, "the media needs credentials");
+});
