@@ -102,6 +102,29 @@
 //     a reverse proxy in front of the application would send it; the
 //     record shows the public URL.
 //   - Under [ClockScaled] webhook timeouts stay in real time.
+//   - Recordings: a fetch or list shows a recording still recording as
+//     processing (create and update replies show in-progress, paused or
+//     stopped); it is completed as soon as it stops, with no processing
+//     delay; one that recorded nothing is absent with error_code 16101. It
+//     costs [RecordingPricePerMinute] a started minute. Starting or
+//     updating one on a call not in progress, or one that no longer
+//     records, is 21220; deleting one not completed is 20009. A second
+//     recording started with the REST API is a recording of its own.
+//     Twilio.CURRENT names the call's latest recording still recording.
+//   - A recording's media is a tone where someone spoke (660 Hz for the far
+//     end, the inbound track and a dual recording's first channel; 440 Hz
+//     for what the application said or played, the outbound track and the
+//     second channel) and silence elsewhere, as long as its duration. The
+//     MP3 (MPEG-1 Layer III, 32 kHz, 32 kbit/s) is silent: the harness has
+//     no encoder. A recording of <Start><Recording> has the source
+//     StartCallRecordingTwiML, as Twilio's replies do, which Twilio's
+//     OpenAPI description does not list.
+//   - Notifications: message_text is Msg, ErrorCode, LogLevel, url and
+//     httpResponse, URL-encoded; more_info of the harness's own codes
+//     (99xxx) points at this package's documentation. Only calls log them.
+//   - Call Events list every request of the call (status and recording
+//     callbacks too), oldest first, at once; request_duration is the
+//     virtual milliseconds a reply took (0 unless a fault delayed it).
 //   - The far end answers at once and stays on the line unless a party says
 //     otherwise ([WithParty], [Server.SetParty], [Call.SetParty]).
 //   - Ringing lasts exactly the party's delay; Twilio's extra five seconds
