@@ -101,6 +101,29 @@ func TestInboundCallerHangsUpWhileRinging(t *testing.T) {
 	}
 }
 
+// TestInboundApplicationErrorIsAnswered: when the first request of an
+// incoming call fails, Twilio answers the call to play its
+// application-error message, so the call has an answer time and a
+// duration.
+func TestInboundApplicationErrorIsAnswered(t *testing.T) {
+	srv := newServer(t, harness.WithLenientScripts())
+	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: ourNumber, VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.InjectFault(origin+"/voice", harness.Fault{Status: 403}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := srv.IncomingCall("+14155550999", ourNumber, scenario.Person())
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := c.Wait()
+	if info.Status != harness.StatusCompleted || info.Answered.IsZero() || info.Duration < 3*time.Second {
+		t.Errorf("%s, answered %v, after %v; want completed, answered, for the message's length:\n%s",
+			info.Status, info.Answered, info.Duration, c.Transcript())
+	}
+}
+
 func TestIncomingCallErrors(t *testing.T) {
 	srv := newServer(t)
 	if _, err := srv.IncomingCall("+14155550999", "+14155550000", scenario.Person()); err == nil {

@@ -235,9 +235,11 @@ func codeOf(err error) int {
 }
 
 // applicationErrorLocked plays Twilio's application error message, then
-// hangs up.
+// hangs up. An incoming call still ringing is answered first: the caller
+// hears the message.
 func (c *Call) applicationErrorLocked() {
 	c.program.endVerbLocked(c.srv)
+	c.answerInboundLocked()
 	dur := speechDuration(applicationError)
 	c.recordLocked(callEvent{kind: EventSay, text: applicationError, dur: dur})
 	c.program.step = c.afterUnlessMovedOnLocked(dur, func() { c.hangUpLocked(StatusCompleted, "application error") })
