@@ -15,12 +15,13 @@ import (
 // Schema renders one resource type in every representation. T is a struct
 // whose exported fields carry json tags (or json:"-"): the tag is the
 // field's name in JSON and the CSV header, and its PascalCase form
-// ("account_sid" → "AccountSid") the XML element. Fields may be strings,
-// integers, booleans or floats, pointers to those (nil is JSON null, an
-// empty XML element and an empty CSV cell), [Links], or structs of such
-// fields (nested objects, left out of CSV). Text XML cannot carry (invalid
-// UTF-8, control characters other than tab, newline and carriage return)
-// is written as U+FFFD, as [xml.EscapeText] does.
+// ("account_sid" → "AccountSid") the XML element, unless an xml tag names
+// the element (`json:"sms" xml:"SMS"`, as Twilio spells a few). Fields may
+// be strings, integers, booleans or floats, pointers to those (nil is JSON
+// null, an empty XML element and an empty CSV cell), [Links], or structs
+// of such fields (nested objects, left out of CSV). Text XML cannot carry
+// (invalid UTF-8, control characters other than tab, newline and carriage
+// return) is written as U+FFFD, as [xml.EscapeText] does.
 //
 // A Schema is immutable once made and safe for concurrent use.
 type Schema[T any] struct {
@@ -72,6 +73,9 @@ func fieldsOf(t reflect.Type) []field {
 		}
 		f := field{name: name, jsonKey: string(appendString(nil, name)) + ":", element: Pascal(name), index: i,
 			offset: sf.Offset, kind: kindOf(sf.Type), omitEmpty: opts == "omitempty"}
+		if el := sf.Tag.Get("xml"); el != "" {
+			f.element = el
+		}
 		ft := sf.Type
 		ok := true
 		switch {

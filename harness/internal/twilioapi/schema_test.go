@@ -581,3 +581,29 @@ func FuzzSchemaJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestSchemaXMLTag checks that an xml tag names a field's element, in a
+// nested object too, and changes neither JSON nor CSV.
+func TestSchemaXMLTag(t *testing.T) {
+	type caps struct {
+		SMS   bool `json:"sms" xml:"SMS"`
+		Voice bool `json:"voice"`
+	}
+	type tagged struct {
+		Sid  string `json:"sid" xml:"SID"`
+		Caps caps   `json:"capabilities"`
+	}
+	s := NewSchema[tagged]("Tagged", "tagged")
+	v := &tagged{Sid: "PN1", Caps: caps{SMS: true}}
+	want := parent("TwilioResponse", parent("Tagged", elem("SID", "PN1"),
+		parent("Capabilities", elem("SMS", "true"), elem("Voice", "false"))))
+	if diff := cmp.Diff(want, parseXML(t, s.Render(XML, v)), cmpXML); diff != "" {
+		t.Errorf("Render(XML) mismatch (-want +got):\n%s", diff)
+	}
+	if got, want := string(s.Render(JSON, v)), `{"sid":"PN1","capabilities":{"sms":true,"voice":false}}`; got != want {
+		t.Errorf("Render(JSON) = %s, want %s", got, want)
+	}
+	if got, want := string(s.Render(CSV, v)), "sid\nPN1\n"; got != want {
+		t.Errorf("Render(CSV) = %q, want %q", got, want)
+	}
+}
