@@ -102,7 +102,6 @@
 //     a reverse proxy in front of the application would send it; the
 //     record shows the public URL.
 //   - Under [ClockScaled] webhook timeouts stay in real time.
-//
 //   - The far end answers at once and stays on the line unless a party says
 //     otherwise ([WithParty], [Server.SetParty], [Call.SetParty]).
 //   - Ringing lasts exactly the party's delay; Twilio's extra five seconds
