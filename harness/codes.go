@@ -43,6 +43,7 @@ const (
 	codeInvalidSendDigits   = 21206
 	codeInvalidTimeout      = 21208
 	codeInvalidMethod       = 21209
+	codeFromNotVerified     = 21210 // "'From' phone number not verified"
 	codeInvalidTo           = 21211
 	codeInvalidFrom         = 21212
 	codeNoFrom              = 21213
@@ -53,6 +54,11 @@ const (
 	codeInvalidApplication  = 21218
 	codeInvalidCallState    = 21220
 	codeMachineDetection    = 21234
+	codeInvalidPhoneNumber  = 21421 // "PhoneNumber is invalid"
+	codeNumberUnavailable   = 21422 // "PhoneNumber is not available"
+	codeCallerIDVerified    = 21450 // "Phone number already validated on your account"
+	codeInvalidAreaCode     = 21451 // "Invalid area code"
+	codeNoNumberInArea      = 21452 // "No phone numbers found in area code"
 	codeInvalidCallbackEvnt = 21626
 	codeTwimlTooLong        = 32018
 )

@@ -94,10 +94,13 @@ type numberJSON struct {
 	VoiceFallbackMethod  string `json:"voice_fallback_method,omitempty"`
 	StatusCallback       string `json:"status_callback,omitempty"`
 	StatusCallbackMethod string `json:"status_callback_method,omitempty"`
+	FriendlyName         string `json:"friendly_name,omitempty"`
+	VoiceApplicationSID  string `json:"voice_application_sid,omitempty"`
 }
 
 func (n numberJSON) number() IncomingNumber {
-	return IncomingNumber{AccountSID: n.AccountSID, PhoneNumber: n.PhoneNumber,
+	return IncomingNumber{AccountSID: n.AccountSID, PhoneNumber: n.PhoneNumber, FriendlyName: n.FriendlyName,
+		VoiceApplicationSID: n.VoiceApplicationSID,
 		VoiceSettings: VoiceSettings{VoiceURL: n.VoiceURL, VoiceMethod: n.VoiceMethod,
 			VoiceFallbackURL: n.VoiceFallbackURL, VoiceFallbackMethod: n.VoiceFallbackMethod,
 			StatusCallback: n.StatusCallback, StatusCallbackMethod: n.StatusCallbackMethod}}
@@ -107,7 +110,8 @@ func numberReply(n IncomingNumber) numberJSON {
 	v := n.VoiceSettings
 	return numberJSON{SID: n.SID, AccountSID: n.AccountSID, PhoneNumber: n.PhoneNumber, VoiceURL: v.VoiceURL,
 		VoiceMethod: v.VoiceMethod, VoiceFallbackURL: v.VoiceFallbackURL, VoiceFallbackMethod: v.VoiceFallbackMethod,
-		StatusCallback: v.StatusCallback, StatusCallbackMethod: v.StatusCallbackMethod}
+		StatusCallback: v.StatusCallback, StatusCallbackMethod: v.StatusCallbackMethod,
+		FriendlyName: n.FriendlyName, VoiceApplicationSID: n.VoiceApplicationSID}
 }
 
 // controlNumbers lists and adds numbers (number empty), or sets and

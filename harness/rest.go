@@ -20,6 +20,9 @@ const (
 func restResources() []resource {
 	return []resource{
 		callsResource(),
+		// The typed lists of numbers before the numbers: their paths would match IncomingPhoneNumbers/{Sid}.
+		numberTypeResource("Local"), numberTypeResource("Mobile"), numberTypeResource("TollFree"),
+		numbersResource(),
 	}
 }
 
