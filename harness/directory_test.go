@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/twilio/twilio-go/client"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/harness"
 )
@@ -118,5 +119,92 @@ func restCode(t *testing.T, what string, err error, code, status int) {
 	}
 	if rerr.Code != code || rerr.Status != status {
 		t.Errorf("%s: error code %d status %d (%q), want code %d status %d", what, rerr.Code, rerr.Status, rerr.Message, code, status)
+	}
+}
+
+func TestResetForgetsNumbersApplicationsAndCallerIDs(t *testing.T) {
+	for _, keep := range []bool{false, true} {
+		name := "forgotten"
+		if keep {
+			name = "kept"
+		}
+		t.Run(name, func(t *testing.T) {
+			srv := newServer(t)
+			tw := restClient(srv)
+			appSID, err := srv.AddApplication(harness.Application{VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			restApp, err := tw.Api.CreateApplication(new(api.CreateApplicationParams).SetFriendlyName("rest"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			numSID, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: ourNumber, VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			restNum, err := tw.Api.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetPhoneNumber("+14155550124"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			idSID, err := srv.AddCallerID(harness.CallerID{PhoneNumber: "+14155550125"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if keep {
+				srv.Reset(harness.KeepNumbers)
+			} else {
+				srv.Reset()
+			}
+			before := map[string]bool{appSID: true, *restApp.Sid: true, numSID: true, *restNum.Sid: true, idSID: true}
+			var got []string
+			for _, n := range srv.Numbers() {
+				got = append(got, n.SID)
+			}
+			for _, c := range srv.CallerIDs() {
+				got = append(got, c.SID)
+			}
+			apps, err := tw.Api.ListApplication(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range apps {
+				got = append(got, *a.Sid)
+			}
+			want := 0
+			if keep {
+				want = len(before)
+			}
+			if len(got) != want {
+				t.Fatalf("after the reset the server has %v, want %d of %v", got, want, before)
+			}
+			for _, sid := range got {
+				if !before[sid] {
+					t.Errorf("after the reset the server has %s, which it did not have before", sid)
+				}
+			}
+			// The SID generator starts over: what is added now must not take a
+			// SID of what was kept.
+			newApp, err := srv.AddApplication(harness.Application{VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			newNum, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: "+14155550126", VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			newID, err := srv.AddCallerID(harness.CallerID{PhoneNumber: "+14155550127"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sid := range []string{newApp, newNum, newID} {
+				if keep && before[sid] {
+					t.Errorf("a resource added after the reset has the SID %s of one kept", sid)
+				}
+			}
+			if !keep && newApp != appSID {
+				t.Errorf("the first SID after a full reset is %s, want %s, the first SID the server gave", newApp, appSID)
+			}
+		})
 	}
 }

@@ -23,6 +23,7 @@ func restResources() []resource {
 		// The typed lists of numbers before the numbers: their paths would match IncomingPhoneNumbers/{Sid}.
 		numberTypeResource("Local"), numberTypeResource("Mobile"), numberTypeResource("TollFree"),
 		numbersResource(),
+		applicationsResource(),
 	}
 }
 
