@@ -162,6 +162,41 @@ func (s *Server) controlNumbers(r *http.Request, number string) (any, error) {
 	return nil, &controlError{http.StatusMethodNotAllowed, "numbers take GET and POST, numbers/{phone_number} PUT and DELETE"}
 }
 
+// callerIDJSON is a verified caller ID as the control API shows and takes
+// it.
+type callerIDJSON struct {
+	SID          string `json:"sid,omitempty"`
+	AccountSID   string `json:"account_sid,omitempty"`
+	PhoneNumber  string `json:"phone_number"`
+	FriendlyName string `json:"friendly_name,omitempty"`
+}
+
+// controlCallerIDs lists and adds verified caller IDs.
+func (s *Server) controlCallerIDs(r *http.Request) (any, error) {
+	switch r.Method {
+	case http.MethodGet:
+		list := []callerIDJSON{}
+		for _, c := range s.CallerIDs() {
+			list = append(list, callerIDJSON{SID: c.SID, AccountSID: c.AccountSID, PhoneNumber: c.PhoneNumber, FriendlyName: c.FriendlyName})
+		}
+		return map[string]any{"caller_ids": list}, nil
+	case http.MethodPost:
+		var body callerIDJSON
+		if err := decode(r, &body); err != nil {
+			return nil, err
+		}
+		if body.SID != "" {
+			return nil, badControl("a caller ID's sid is given by the server: leave it out")
+		}
+		sid, err := s.AddCallerID(CallerID{AccountSID: body.AccountSID, PhoneNumber: body.PhoneNumber, FriendlyName: body.FriendlyName})
+		if err != nil {
+			return nil, badControl("%v", err)
+		}
+		return map[string]string{"sid": sid}, nil
+	}
+	return nil, &controlError{http.StatusMethodNotAllowed, "caller_ids take GET and POST"}
+}
+
 // controlParties lists the parties set, with their JSON.
 func (s *Server) controlParties() any {
 	s.mu.Lock()

@@ -24,6 +24,7 @@ func restResources() []resource {
 		numberTypeResource("Local"), numberTypeResource("Mobile"), numberTypeResource("TollFree"),
 		numbersResource(),
 		applicationsResource(),
+		callerIDsResource(),
 	}
 }
 
