@@ -8,11 +8,12 @@ import (
 )
 
 // callerIDsResource is the OutgoingCallerIds resource:
-// …/OutgoingCallerIds.json (list) and …/OutgoingCallerIds/{Sid}.json
-// (fetch, update, delete).
+// …/OutgoingCallerIds.json (list; POST is a validation request, see
+// validation.go) and …/OutgoingCallerIds/{Sid}.json (fetch, update,
+// delete).
 func callerIDsResource() resource {
 	return resource{path: "OutgoingCallerIds",
-		list:  (*Server).listCallerIDs,
+		list: (*Server).listCallerIDs, create: (*Server).createValidationRequest,
 		fetch: (*Server).fetchCallerID, update: (*Server).updateCallerID, delete: (*Server).deleteCallerID}
 }
 

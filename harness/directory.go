@@ -18,10 +18,15 @@ type directory struct {
 	apps      map[string]*application // by SID
 	callerIDs map[string]*callerID    // by SID
 	seq       uint64                  // orders what is added, for the REST lists
+
+	// verifications are the caller ID verifications requested, by the SID
+	// of their call (validation.go); a reset forgets them with the calls.
+	verifications map[string]*verification
 }
 
 func newDirectory() directory {
-	return directory{numbers: map[string]*number{}, apps: map[string]*application{}, callerIDs: map[string]*callerID{}}
+	return directory{numbers: map[string]*number{}, apps: map[string]*application{}, callerIDs: map[string]*callerID{},
+		verifications: map[string]*verification{}}
 }
 
 // clear forgets everything, as a reset does.

@@ -70,6 +70,7 @@ func (s *Server) Reset(keep ...Keep) {
 		c.forgetLocked()
 	}
 	clear(s.calls)
+	clear(s.dir.verifications)
 	s.order = nil
 	for _, a := range s.accounts {
 		a.calls = nil
