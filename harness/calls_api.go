@@ -102,6 +102,9 @@ func (s *Server) createCall(req *apiRequest) apiReply {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if aerr := s.checkFromLocked(req.acct, p.from); aerr != nil {
+		return apiReply{err: aerr}
+	}
 	var app *Application
 	if p.applicationSID != "" && p.url == "" {
 		a := s.dir.apps[p.applicationSID]

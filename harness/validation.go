@@ -22,8 +22,9 @@ import (
 // of the call (a wrong code, no code, busy, no answer) is
 // VerificationStatus=failed.
 
-// verificationCaller is the number the verification call comes from.
-const verificationCaller = "+15005550006"
+// verificationCaller is the number the verification call comes from:
+// Twilio's test number.
+const verificationCaller = testFrom
 
 // The verification call's documents: the prompt, and what it says once the
 // code is in.
