@@ -192,5 +192,6 @@ func (c *Call) inboundParamsLocked(p *signing.Params) {
 func (c *Call) answerInboundLocked() {
 	if c.line.answered.IsZero() && c.line.status == StatusRinging {
 		c.connectLocked()
+		c.loopAnsweredLocked()
 	}
 }
