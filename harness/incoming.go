@@ -159,6 +159,9 @@ func (s *Server) incomingLocked(n *number, from string, caller scenario.Party) *
 	c.program.src, c.callback, c.appSID = s.routeLocked(n)
 	s.addCallLocked(c)
 	c.setStatusLocked(StatusRinging)
+	if n.trunkSID != "" {
+		c.noteLocked("the number's trunk " + n.trunkSID + " is not simulated: the call uses the number's voice settings")
+	}
 	if d := caller.HangUpAfter; d > 0 {
 		c.farEnd.hangUp = c.afterUnlessEndedLocked(d, func() { c.farEndHangsUpLocked("the caller hung up") })
 	}

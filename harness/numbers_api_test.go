@@ -279,13 +279,15 @@ func TestNumberTypedLists(t *testing.T) {
 }
 
 func TestNumberUpdateRules(t *testing.T) {
-	srv := newServer(t)
+	srv := newServer(t, harness.WithApp(origin, newApp(`<Response><Say>Hi</Say></Response>`)))
 	tw := restClient(srv)
 	appSID, err := srv.AddApplication(harness.Application{VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/app"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := buy(t, srv, ourNumber, func(p *api.CreateIncomingPhoneNumberParams) { p.SetTrunkSid("TK" + strings.Repeat("0", 32)) })
+	n := buy(t, srv, ourNumber, func(p *api.CreateIncomingPhoneNumberParams) {
+		p.SetTrunkSid("TK" + strings.Repeat("0", 32)).SetVoiceUrl(origin + "/voice")
+	})
 
 	// Setting the application clears the trunk, and the reverse.
 	up, err := tw.Api.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetVoiceApplicationSid(appSID))
@@ -307,6 +309,23 @@ func TestNumberUpdateRules(t *testing.T) {
 	got, err := tw.Api.FetchIncomingPhoneNumber(*n.Sid, nil)
 	if err != nil || got.StatusCallback != nil || got.TrunkSid == nil {
 		t.Errorf("after failed updates: %v, status callback %s, trunk %s", err, cliDeref(got.StatusCallback), cliDeref(got.TrunkSid))
+	}
+
+	// A trunk is not simulated: the call uses the number's voice settings,
+	// and says so.
+	c, err := srv.IncomingCall(to, ourNumber, scenario.Party{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Wait()
+	var noted []string
+	for _, e := range c.Events() {
+		if e.Kind == harness.EventNote {
+			noted = append(noted, e.Text)
+		}
+	}
+	if !strings.Contains(strings.Join(noted, "\n"), "trunk TK1111") || len(c.Requests()) == 0 || !strings.HasSuffix(c.Requests()[0].URL, "/voice") {
+		t.Errorf("a call to a number with a trunk: notes %q, requests %v", noted, c.Requests())
 	}
 
 	// AccountSid moves the number to another account of the server.
