@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -206,5 +207,91 @@ func TestResetForgetsNumbersApplicationsAndCallerIDs(t *testing.T) {
 				t.Errorf("the first SID after a full reset is %s, want %s, the first SID the server gave", newApp, appSID)
 			}
 		})
+	}
+}
+
+// TestContractCoversTheDirectory drives every operation Twilio documents
+// on the paths of numbers, applications and caller IDs through the
+// official client, so that the contract check at the end of the test sees
+// each of them with each of its success statuses.
+func TestContractCoversTheDirectory(t *testing.T) {
+	spec := requireContract(t)
+	srv := newServer(t, harness.WithApp(origin, newApp(``)))
+	tw := restClient(srv)
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	n, err := tw.Api.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetAreaCode("415"))
+	must("create number", err)
+	_, err = tw.Api.CreateIncomingPhoneNumberLocal(new(api.CreateIncomingPhoneNumberLocalParams).SetPhoneNumber("+14155550177"))
+	must("create local", err)
+	_, err = tw.Api.CreateIncomingPhoneNumberMobile(new(api.CreateIncomingPhoneNumberMobileParams).SetPhoneNumber("+447700900123"))
+	must("create mobile", err)
+	_, err = tw.Api.CreateIncomingPhoneNumberTollFree(new(api.CreateIncomingPhoneNumberTollFreeParams).SetPhoneNumber("+18005550100"))
+	must("create toll-free", err)
+	_, err = tw.Api.ListIncomingPhoneNumber(nil)
+	must("list numbers", err)
+	_, err = tw.Api.ListIncomingPhoneNumberLocal(nil)
+	must("list local", err)
+	_, err = tw.Api.ListIncomingPhoneNumberMobile(nil)
+	must("list mobile", err)
+	_, err = tw.Api.ListIncomingPhoneNumberTollFree(nil)
+	must("list toll-free", err)
+	_, err = tw.Api.FetchIncomingPhoneNumber(*n.Sid, nil)
+	must("fetch number", err)
+	_, err = tw.Api.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetFriendlyName("x"))
+	must("update number", err)
+	must("delete number", tw.Api.DeleteIncomingPhoneNumber(*n.Sid, nil))
+
+	a, err := tw.Api.CreateApplication(nil)
+	must("create application", err)
+	_, err = tw.Api.ListApplication(nil)
+	must("list applications", err)
+	_, err = tw.Api.FetchApplication(*a.Sid, nil)
+	must("fetch application", err)
+	_, err = tw.Api.UpdateApplication(*a.Sid, new(api.UpdateApplicationParams).SetFriendlyName("x"))
+	must("update application", err)
+	must("delete application", tw.Api.DeleteApplication(*a.Sid, nil))
+
+	v, err := tw.Api.CreateValidationRequest(new(api.CreateValidationRequestParams).SetPhoneNumber(to))
+	must("validation request", err)
+	srv.Call(*v.CallSid).Wait()
+	ids, err := tw.Api.ListOutgoingCallerId(nil)
+	must("list caller IDs", err)
+	if len(ids) != 1 {
+		t.Fatalf("%d caller IDs after the verification call, want 1", len(ids))
+	}
+	_, err = tw.Api.FetchOutgoingCallerId(*ids[0].Sid, nil)
+	must("fetch caller ID", err)
+	_, err = tw.Api.UpdateOutgoingCallerId(*ids[0].Sid, new(api.UpdateOutgoingCallerIdParams).SetFriendlyName("x"))
+	must("update caller ID", err)
+	must("delete caller ID", tw.Api.DeleteOutgoingCallerId(*ids[0].Sid, nil))
+
+	want := map[string]bool{}
+	for path, item := range spec.doc.Paths.Map() {
+		if !strings.Contains(path, "/IncomingPhoneNumbers") && !strings.Contains(path, "/Applications") && !strings.Contains(path, "/OutgoingCallerIds") ||
+			strings.Contains(path, "AssignedAddOns") {
+			continue
+		}
+		for _, op := range item.Operations() {
+			for code := range op.Responses.Map() {
+				want[op.OperationID+" "+code] = true
+			}
+		}
+	}
+	if len(want) < 20 {
+		t.Fatalf("the description documents only %v on these paths", want)
+	}
+	for _, r := range srv.APIRequests() {
+		req, _ := http.NewRequest(r.Method, contractHost+r.Path, nil)
+		if route, _, err := spec.router.FindRoute(req); err == nil {
+			delete(want, route.Operation.OperationID+" "+strconv.Itoa(r.Status))
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("not exercised: %v", want)
 	}
 }
