@@ -177,7 +177,7 @@ func (s *Server) controlCallerIDs(r *http.Request) (any, error) {
 	case http.MethodGet:
 		list := []callerIDJSON{}
 		for _, c := range s.CallerIDs() {
-			list = append(list, callerIDJSON{SID: c.SID, AccountSID: c.AccountSID, PhoneNumber: c.PhoneNumber, FriendlyName: c.FriendlyName})
+			list = append(list, callerIDJSON(c))
 		}
 		return map[string]any{"caller_ids": list}, nil
 	case http.MethodPost:

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/harness"
@@ -107,20 +106,6 @@ func parseXMLBody(t *testing.T, body string) xmlElement {
 		t.Fatalf("XML body is not one element under <TwilioResponse> (%v): %q", err, body)
 	}
 	return root.Children[0]
-}
-
-// restCode asserts that err is a *client.TwilioRestError with code and
-// status.
-func restCode(t *testing.T, what string, err error, code, status int) {
-	t.Helper()
-	rerr, ok := err.(*client.TwilioRestError)
-	if !ok {
-		t.Errorf("%s: error = %v (%T), want a *client.TwilioRestError with code %d", what, err, err, code)
-		return
-	}
-	if rerr.Code != code || rerr.Status != status {
-		t.Errorf("%s: error code %d status %d (%q), want code %d status %d", what, rerr.Code, rerr.Status, rerr.Message, code, status)
-	}
 }
 
 func TestResetForgetsNumbersApplicationsAndCallerIDs(t *testing.T) {
