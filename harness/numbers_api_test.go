@@ -208,7 +208,7 @@ func TestNumberListFilters(t *testing.T) {
 		{"no filter: the account's numbers only", new(api.ListIncomingPhoneNumberParams), "+14155550100 +14155550111 +12125550111 +18005550100"},
 		{"a part of the number", new(api.ListIncomingPhoneNumberParams).SetPhoneNumber("5550111"), "+14155550111 +12125550111"},
 		{"* stands for one digit", new(api.ListIncomingPhoneNumberParams).SetPhoneNumber("+1*155550*00"), "+14155550100"},
-		{"* is no letter", new(api.ListIncomingPhoneNumberParams).SetPhoneNumber("+1415555011*1"), ""},
+		{"* stands for no +", new(api.ListIncomingPhoneNumberParams).SetPhoneNumber("*14155550100"), ""},
 		{"a formatted number", new(api.ListIncomingPhoneNumberParams).SetPhoneNumber("(415) 555-0100"), "+14155550100"},
 		{"friendly name, exactly", new(api.ListIncomingPhoneNumberParams).SetFriendlyName("New York"), "+12125550111"},
 		{"friendly name, a part is not enough", new(api.ListIncomingPhoneNumberParams).SetFriendlyName("New"), ""},
