@@ -124,6 +124,29 @@ func Pascal(name string) string {
 	return b.String()
 }
 
+// Without returns a schema of the same type that leaves out the top-level
+// fields named (by their json names) in every representation: for a list
+// whose items show fewer fields than the resource does elsewhere. It
+// panics if a name is no field of T: a programmer's error.
+func (s *Schema[T]) Without(names ...string) *Schema[T] {
+	out := &Schema[T]{element: s.element, listKey: s.listKey}
+	drop := map[string]bool{}
+	for _, n := range names {
+		drop[n] = true
+	}
+	for _, f := range s.fields {
+		if drop[f.name] {
+			delete(drop, f.name)
+			continue
+		}
+		out.fields = append(out.fields, f)
+	}
+	for n := range drop {
+		panic(fmt.Sprintf("twilioapi: %v has no field %q to leave out", reflect.TypeFor[T](), n))
+	}
+	return out
+}
+
 // ListKey returns the JSON key of the schema's lists ("calls").
 func (s *Schema[T]) ListKey() string { return s.listKey }
 
