@@ -172,7 +172,8 @@
 //     (area 500 gives +15005550006 first); PhoneNumber wins over AreaCode.
 //   - A number's type is its list's (local, mobile, toll-free); bought
 //     from IncomingPhoneNumbers.json it is toll-free for +1 800, 833,
-//     844, 855, 866, 877 and 888, local otherwise. Every number has
+//     844, 855, 866, 877 and 888, local otherwise. The typed lists show
+//     no type field, as Twilio's schemas of those lists have none. Every number has
 //     capabilities voice, SMS and MMS (not fax), status in-use, origin
 //     twilio, beta false, address_requirements none, emergency_status
 //     Inactive, emergency_address_status unregistered. Unset URLs and SIDs

@@ -84,6 +84,20 @@ type numberCapabilities struct {
 // "incoming_phone_numbers" in lists. Immutable.
 var numberSchema = twilioapi.NewSchema[numberResource]("IncomingPhoneNumber", "incoming_phone_numbers")
 
+// typedNumberSchema renders the numbers of a typed list, which have no
+// type field: Twilio's schemas of those lists (…incoming_phone_number_local
+// and the others) have none.
+var typedNumberSchema = numberSchema.Without("type")
+
+// numberSchemaOf returns the schema of the numbers of the list of kind
+// ("" for IncomingPhoneNumbers itself).
+func numberSchemaOf(kind string) *twilioapi.Schema[numberResource] {
+	if kind == "" {
+		return numberSchema
+	}
+	return typedNumberSchema
+}
+
 // resource renders the number as the REST API shows it.
 func (n *number) resource() *numberResource {
 	v := &n.VoiceSettings
@@ -240,7 +254,7 @@ func listNumbers(kind string) apiHandler {
 		nums := inOrder(s.dir.numbers, func(n *number) uint64 { return n.seq }, func(n *number) bool {
 			return n.AccountSID == req.acct.sid && (kind == "" || n.kind == kind) && lq.matches(n)
 		})
-		return pageReply(numberSchema, page(numberListing, lq, nums, req.path, (*number).resource))
+		return pageReply(numberSchemaOf(kind), page(numberListing, lq, nums, req.path, (*number).resource))
 	}
 }
 
@@ -283,7 +297,7 @@ func createNumber(kind string) apiHandler {
 		n.SID = s.newDirectorySIDLocked("PN")
 		s.stampLocked(&n.entry)
 		s.dir.numbers[want] = n
-		return instance(http.StatusCreated, numberSchema, n.resource(), "")
+		return instance(http.StatusCreated, numberSchemaOf(kind), n.resource(), "")
 	}
 }
 

@@ -269,6 +269,11 @@ func TestNumberTypedLists(t *testing.T) {
 	if err != nil || len(all) != 4 {
 		t.Errorf("all numbers: %d, %v; want the 4 of every type", len(all), err)
 	}
+	for _, path := range []string{"/IncomingPhoneNumbers/Local.json", "/IncomingPhoneNumbers/Local.xml", "/IncomingPhoneNumbers/Local.csv"} {
+		if status, _, body := restGet(t, srv, path); status != 200 || strings.Contains(strings.ToLower(body), "type") {
+			t.Errorf("GET %s: %d %s; want the numbers without their type, as Twilio's schema of the typed lists has it", path, status, body)
+		}
+	}
 	types := map[string]string{}
 	for _, n := range all {
 		types[*n.PhoneNumber] = *n.Type
