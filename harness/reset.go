@@ -42,8 +42,10 @@ func CheckKeep(k Keep) error {
 // twice gives the same transcripts: it forgets every call, request,
 // notification, message and fault; it forgets the incoming numbers,
 // applications, verified caller IDs, parties and public URLs added since
-// (those of the options stay); the clock goes back to its start time and mode; and the SID
-// generator restarts from its seed (see [Server.Reseed]). Accounts stay.
+// (those of the options stay); the clock goes back to its start time and
+// mode; and the SID generator restarts from its seed (see
+// [Server.Reseed]), though never to a SID of a number, application or
+// caller ID kept. Accounts stay.
 // keep names the parts to leave as they are. Reset waits for the event in
 // progress, if any; it panics on a Keep that is not one of the constants
 // (see [CheckKeep]).
