@@ -48,10 +48,15 @@ func (c *Call) loopAnsweredLocked() {
 
 // loopEndedLocked tells the other call of a call to a number of the server
 // that c has ended: its far end hangs up or, if it was never answered, the
-// outbound call ends as the inbound one did.
+// outbound call ends as the inbound one did. The two calls forget each
+// other.
 func (c *Call) loopEndedLocked() {
 	other := c.loop
-	if other == nil || other.line.status.Ended() {
+	if other == nil {
+		return
+	}
+	c.loop, other.loop = nil, nil // neither needs the other any more
+	if other.line.status.Ended() {
 		return
 	}
 	if c.direction == DirectionInbound && other.line.answered.IsZero() {
