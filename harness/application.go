@@ -60,18 +60,41 @@ func (v VoiceSettings) callback() callback {
 
 // Application is a TwiML application of an account: the voice settings a
 // call created with its ApplicationSid uses instead of its own Url, Method,
-// FallbackUrl and StatusCallback parameters.
+// FallbackUrl and StatusCallback parameters, and that a number whose
+// VoiceApplicationSID names it uses instead of its own. The REST API's
+// Applications resource shows the same applications.
 type Application struct {
 	// SID is set by [Server.AddApplication] ("AP" and 32 hex digits).
 	SID string
 	// AccountSID is the owning account; empty means the server's first one.
 	AccountSID string
+	// FriendlyName is how the REST API names it; it may be empty.
+	FriendlyName string
 	VoiceSettings
 }
 
+// application is an [Application] as the server keeps it, with the rest
+// of the REST resource. It is guarded by Server.mu.
+type application struct {
+	Application
+	entry
+	apiVersion        string
+	callerIDLookup    bool
+	sms               smsSettings
+	smsStatusCallback string
+	messageCallback   string // MessageStatusCallback
+	publicConnect     bool   // PublicApplicationConnectEnabled
+}
+
+// newApplication returns an application with Twilio's defaults and the
+// settings of app, whose methods are already checked.
+func newApplication(app Application) *application {
+	return &application{Application: app, apiVersion: apiVersion, sms: defaultSMS()}
+}
+
 // AddApplication registers app and returns its SID. It returns an error if
-// the account is unknown, a URL is not absolute, or a method is not GET or
-// POST.
+// the account is unknown, a URL is not absolute, a method is not GET or
+// POST, or the friendly name is longer than 64 characters.
 func (s *Server) AddApplication(app Application) (string, error) {
 	if app.AccountSID == "" {
 		app.AccountSID = s.cfg.accountSID
@@ -79,12 +102,17 @@ func (s *Server) AddApplication(app Application) (string, error) {
 	if err := app.check("add application"); err != nil {
 		return "", err
 	}
+	if _, err := checkFriendlyName("FriendlyName", app.FriendlyName); err != nil {
+		return "", fmt.Errorf("harness: add application: %s", err.Message)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.accounts[app.AccountSID]; !ok {
 		return "", fmt.Errorf("harness: add application: unknown account %s", app.AccountSID)
 	}
-	app.SID = s.ids.SID("AP")
-	s.apps[app.SID] = &app
-	return app.SID, nil
+	app.SID = s.newDirectorySIDLocked("AP")
+	a := newApplication(app)
+	s.stampLocked(&a.entry)
+	s.dir.apps[a.SID] = a
+	return a.SID, nil
 }

@@ -44,6 +44,7 @@ type Call struct {
 	callback  callback  // the status callback subscription
 	amd       detection // answering machine detection's result
 	dial      dialLink  // the <Dial> it runs, the one it is a leg of, its legs
+	loop      *Call     // the other call of a call to a number of the server (loopback.go)
 	pending   pending   // its requests on their way, and the events that wait for them
 	deleted   bool      // deleted with the REST API: the API no longer shows it
 	forgotten bool      // the server no longer keeps it (see Retention)

@@ -106,6 +106,7 @@ func (c *Call) progressLocked(ev eventSet) *webhook {
 			p.Add("RecordingSid", r.SID)
 			p.Add("RecordingDuration", strconv.Itoa(int(r.Duration/time.Second)))
 		}
+		c.srv.verificationParamsLocked(c, &p)
 	}
 	method := cb.method
 	if method == "" {

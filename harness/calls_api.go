@@ -90,15 +90,19 @@ func (s *Server) createCall(req *apiRequest) apiReply {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if aerr := s.checkFromLocked(req.acct, p.from); aerr != nil {
+		return apiReply{err: aerr}
+	}
 	var app *Application
 	if p.applicationSID != "" && p.url == "" {
-		app = s.apps[p.applicationSID]
-		if app == nil || app.AccountSID != req.acct.sid {
+		a := s.dir.apps[p.applicationSID]
+		if a == nil || a.AccountSID != req.acct.sid {
 			return apiReply{err: badRequest(codeInvalidApplication, "ApplicationSid %s is not a valid application of this account", p.applicationSID)}
 		}
-		if app.VoiceURL == "" {
-			return apiReply{err: badRequest(codeInvalidApplication, "Application %s has no voice URL", app.SID)}
+		if a.VoiceURL == "" {
+			return apiReply{err: badRequest(codeInvalidApplication, "Application %s has no voice URL", a.SID)}
 		}
+		app = &a.Application
 	}
 	c := s.newCallLocked(req.acct, p, app)
 	return instance(http.StatusCreated, callSchema, c.resourceLocked(), c.sid)

@@ -43,6 +43,7 @@ const (
 	codeInvalidSendDigits   = 21206
 	codeInvalidTimeout      = 21208
 	codeInvalidMethod       = 21209
+	codeFromNotVerified     = 21210 // "'From' phone number not verified"
 	codeInvalidTo           = 21211
 	codeInvalidFrom         = 21212
 	codeNoFrom              = 21213
@@ -54,6 +55,11 @@ const (
 	codeInvalidCallState    = 21220
 	codeRecordingTooShort   = 16101 // a recording's error_code when it is absent
 	codeMachineDetection    = 21234
+	codeInvalidPhoneNumber  = 21421 // "PhoneNumber is invalid"
+	codeNumberUnavailable   = 21422 // "PhoneNumber is not available"
+	codeCallerIDVerified    = 21450 // "Phone number already validated on your account"
+	codeInvalidAreaCode     = 21451 // "Invalid area code"
+	codeNoNumberInArea      = 21452 // "No phone numbers found in area code"
 	codeInvalidCallbackEvnt = 21626
 	codeTwimlTooLong        = 32018
 )

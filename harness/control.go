@@ -36,6 +36,8 @@ const ControlPrefix = "/_harness/"
 //	POST   numbers     {"phone_number", "voice_url", …}   add an incoming number
 //	PUT    numbers/{phone_number} {"voice_url", …}        add it, or replace its settings
 //	DELETE numbers/{phone_number}                         remove it
+//	GET    caller_ids                                     {"caller_ids": [caller ID, …]}
+//	POST   caller_ids  {"phone_number", "friendly_name"}  add a verified caller ID (AddCallerID)
 //	POST   calls       {"from", "to", "caller": PartySpec} place an incoming call
 //	POST   faults      {"url", "status", "timeout", …}    inject a fault (DELETE clears them)
 //	GET    clock                                          {"now", "mode", "rate"}
@@ -336,6 +338,8 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 		return s.controlParty(r, strings.Join(parts[1:], "/"))
 	case parts[0] == "numbers":
 		return s.controlNumbers(r, strings.Join(parts[1:], "/"))
+	case path == "caller_ids":
+		return s.controlCallerIDs(r)
 	case path == "calls" && method == http.MethodPost:
 		return s.controlIncoming(r)
 	case path == "faults":

@@ -94,10 +94,13 @@ type numberJSON struct {
 	VoiceFallbackMethod  string `json:"voice_fallback_method,omitempty"`
 	StatusCallback       string `json:"status_callback,omitempty"`
 	StatusCallbackMethod string `json:"status_callback_method,omitempty"`
+	FriendlyName         string `json:"friendly_name,omitempty"`
+	VoiceApplicationSID  string `json:"voice_application_sid,omitempty"`
 }
 
 func (n numberJSON) number() IncomingNumber {
-	return IncomingNumber{AccountSID: n.AccountSID, PhoneNumber: n.PhoneNumber,
+	return IncomingNumber{AccountSID: n.AccountSID, PhoneNumber: n.PhoneNumber, FriendlyName: n.FriendlyName,
+		VoiceApplicationSID: n.VoiceApplicationSID,
 		VoiceSettings: VoiceSettings{VoiceURL: n.VoiceURL, VoiceMethod: n.VoiceMethod,
 			VoiceFallbackURL: n.VoiceFallbackURL, VoiceFallbackMethod: n.VoiceFallbackMethod,
 			StatusCallback: n.StatusCallback, StatusCallbackMethod: n.StatusCallbackMethod}}
@@ -107,7 +110,8 @@ func numberReply(n IncomingNumber) numberJSON {
 	v := n.VoiceSettings
 	return numberJSON{SID: n.SID, AccountSID: n.AccountSID, PhoneNumber: n.PhoneNumber, VoiceURL: v.VoiceURL,
 		VoiceMethod: v.VoiceMethod, VoiceFallbackURL: v.VoiceFallbackURL, VoiceFallbackMethod: v.VoiceFallbackMethod,
-		StatusCallback: v.StatusCallback, StatusCallbackMethod: v.StatusCallbackMethod}
+		StatusCallback: v.StatusCallback, StatusCallbackMethod: v.StatusCallbackMethod,
+		FriendlyName: n.FriendlyName, VoiceApplicationSID: n.VoiceApplicationSID}
 }
 
 // controlNumbers lists and adds numbers (number empty), or sets and
@@ -156,6 +160,41 @@ func (s *Server) controlNumbers(r *http.Request, number string) (any, error) {
 		return map[string]string{"deleted": number}, nil
 	}
 	return nil, &controlError{http.StatusMethodNotAllowed, "numbers take GET and POST, numbers/{phone_number} PUT and DELETE"}
+}
+
+// callerIDJSON is a verified caller ID as the control API shows and takes
+// it.
+type callerIDJSON struct {
+	SID          string `json:"sid,omitempty"`
+	AccountSID   string `json:"account_sid,omitempty"`
+	PhoneNumber  string `json:"phone_number"`
+	FriendlyName string `json:"friendly_name,omitempty"`
+}
+
+// controlCallerIDs lists and adds verified caller IDs.
+func (s *Server) controlCallerIDs(r *http.Request) (any, error) {
+	switch r.Method {
+	case http.MethodGet:
+		list := []callerIDJSON{}
+		for _, c := range s.CallerIDs() {
+			list = append(list, callerIDJSON(c))
+		}
+		return map[string]any{"caller_ids": list}, nil
+	case http.MethodPost:
+		var body callerIDJSON
+		if err := decode(r, &body); err != nil {
+			return nil, err
+		}
+		if body.SID != "" {
+			return nil, badControl("a caller ID's sid is given by the server: leave it out")
+		}
+		sid, err := s.AddCallerID(CallerID{AccountSID: body.AccountSID, PhoneNumber: body.PhoneNumber, FriendlyName: body.FriendlyName})
+		if err != nil {
+			return nil, badControl("%v", err)
+		}
+		return map[string]string{"sid": sid}, nil
+	}
+	return nil, &controlError{http.StatusMethodNotAllowed, "caller_ids take GET and POST"}
 }
 
 // controlParties lists the parties set, with their JSON.

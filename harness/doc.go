@@ -64,9 +64,24 @@
 //
 // Calls come from the REST API (or [Server.CreateCall]), from <Dial> (legs,
 // with their parent), or from a caller dialing an incoming number
-// ([Server.AddNumber], [Server.IncomingCall]). Whoever is at the far end is
+// ([Server.AddNumber], [Server.IncomingCall], or a REST call to it). Whoever is at the far end is
 // a [scenario.Party]: how the line answers, who answers (a person, an
 // answering machine, a fax), and the steps they take during the call.
+//
+// # Numbers, applications and caller IDs
+//
+// An account's incoming numbers, TwiML applications and verified caller IDs
+// are one store, whichever way they are added: the library
+// ([Server.AddNumber], [Server.AddApplication], [Server.AddCallerID]), the
+// control API, or the REST API (IncomingPhoneNumbers and its Local, Mobile
+// and TollFree lists, Applications, OutgoingCallerIds), which sees what the
+// others added with the same SIDs. A call to a number runs its
+// application's voice settings when VoiceApplicationSID names one, else its
+// own. A validation request (POST /OutgoingCallerIds.json) calls the number
+// and verifies it once the far end keys in the code. Once an account owns
+// a number or a caller ID, its calls must come from one of them (21210; see
+// [Fidelity.AnyFrom]). A REST call to a number of the server rings it as an
+// inbound call. [Server.Reset] forgets all of them unless [KeepNumbers].
 //
 // # The record
 //
@@ -169,6 +184,76 @@
 //     firstpageuri=… previouspageuri=… nextpageuri=…>. Errors are
 //     <TwilioResponse><RestException> for ".xml" and for a route of the API
 //     named without an extension, JSON otherwise.
+//   - Buying a number (POST /IncomingPhoneNumbers.json): any valid number
+//     that no account of the server owns; one owned is 21422. Twilio's
+//     test numbers mean what they mean with test credentials, for every
+//     account: +15005550006 is bought, +15005550001 is 21421,
+//     +15005550000 is 21422, AreaCode 533 is 21452; neither PhoneNumber
+//     nor AreaCode (or no PhoneNumber on a typed list) is 21421; an
+//     AreaCode that is not three digits starting 2-9, or is N11, is
+//     21451. AreaCode gives the first free number from +1 AAA 555 0100
+//     (area 500 gives +15005550006 first); PhoneNumber wins over AreaCode.
+//   - A number's type is its list's (local, mobile, toll-free); bought
+//     from IncomingPhoneNumbers.json it is toll-free for +1 800, 833,
+//     844, 855, 866, 877 and 888, local otherwise. The typed lists show
+//     no type field, as Twilio's schemas of those lists have none. Every number has
+//     capabilities voice, SMS and MMS (not fax), status in-use, origin
+//     twilio, beta false, address_requirements none, emergency_status
+//     Inactive, emergency_address_status unregistered. Unset URLs and SIDs
+//     are null; methods default to POST, on numbers and applications. An
+//     application's unset friendly_name is null, and
+//     public_application_connect_enabled defaults to false. XML spells a
+//     number's capabilities <Fax>, <MMS>, <SMS>, <Voice>.
+//   - The lists of numbers, applications and caller IDs are in the order
+//     they were added. FriendlyName filters are exact. A PhoneNumber filter
+//     of numbers matches any part of the number, "*" standing for one
+//     digit, punctuation ignored; of caller IDs, the whole number. Origin
+//     twilio keeps every number and any other origin none; Beta must be
+//     true or false and keeps every number (none is in beta).
+//   - Settings of numbers and applications: a URL that is not absolute is
+//     21205, a method other than GET or POST 21209, a VoiceApplicationSid
+//     that is not an application of the account 21218; a FriendlyName over
+//     64 characters, a malformed SID, an unknown choice, a boolean that is
+//     not true or false, an ApiVersion other than 2010-04-01 or 2008-08-01,
+//     and both VoiceApplicationSid and TrunkSid at once are 20001. Setting
+//     one of VoiceApplicationSid and TrunkSid clears the other. AccountSid
+//     on an update moves the number to any other account of the server.
+//     SMS settings, VoiceCallerIdLookup, addresses, identities, bundles and
+//     emergency settings are kept and shown, and change nothing else.
+//     There is no limit of 1,000 applications per account.
+//   - A call to a number with neither a voice URL nor an application (or
+//     whose application has none) hears a sentence saying so, then the
+//     number hangs up: Twilio plays a message of its own. A number's
+//     trunk is not simulated: its calls use its voice settings, with a
+//     note in the record. A number whose application was deleted keeps its
+//     voice_application_sid and uses its own settings; a call created with
+//     a deleted application's SID is 21218.
+//   - A validation request's verification call is an outbound-api call
+//     from +15005550006 that asks for the code with <Gather numDigits="6"
+//     timeout="10">, once; the far end keys the code in unless a party is
+//     set for the number. The caller ID exists once the code is right, with
+//     the request's FriendlyName; the request's StatusCallback gets the
+//     completed event only, with VerificationStatus (success, or failed for
+//     a wrong code, no code, busy, no answer, a hang-up) and, on success,
+//     OutgoingCallerIdSid. A missing or invalid PhoneNumber is 21421; a
+//     number the account has verified, or owns, is 21450; a CallDelay
+//     outside 0-60 or an Extension other than digits, *, #, w and W is
+//     20001. The code comes from the seeded generator.
+//   - An account that owns no number and has no verified caller ID may
+//     call from any valid From; once it has one, another phone number as
+//     From is 21210 ([Fidelity.AnyFrom] accepts any From always).
+//     +15005550006 is always accepted; client:, sip: and caller ID labels
+//     are not checked; <Dial callerId> is not checked.
+//   - A REST call whose To is a number of the server reaches it: an
+//     inbound call (in the number's account, From the caller) runs the
+//     number's routing while the REST call rings; the REST call is answered
+//     at the same instant, ends busy, no-answer or failed as the inbound
+//     call does when it ends unanswered, and no-answer at its Timeout
+//     (the inbound call then ends canceled); after the answer, the end of
+//     either hangs up the other. The caller at the inbound call is the
+//     party set for the From address; the far end of the REST call's own
+//     TwiML is the party set for the number. <Dial> legs and verification
+//     calls to a number of the server ring the far end as before.
 //   - A status callback that fails is logged as notification 15003 (HTTP
 //     error) or 11205 (no connection), at warning level.
 //   - A TwiML element that is not a Twilio verb is skipped with warning 12200.

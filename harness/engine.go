@@ -243,6 +243,9 @@ func (c *Call) ring() {
 	}
 	c.setStatusLocked(StatusRinging)
 	s.out.postLocked(c.progressLocked(evRinging))
+	if c.reachNumberLocked() {
+		return
+	}
 	p := c.partyLocked()
 	timeout := c.ringTimeoutLocked()
 	pr := &c.program
@@ -378,6 +381,7 @@ func (c *Call) finishLocked(st Status, sip int, reason string) {
 	if d := c.dial.running; d != nil {
 		d.stopLocked()
 	}
+	c.loopEndedLocked()
 	if wasQueued {
 		close(c.done) // a call canceled in the queue sends no callbacks
 		s.doneLocked(c)

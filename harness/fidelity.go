@@ -31,6 +31,14 @@ type Fidelity struct {
 	// the caller hangs up during the Dial. By default it is requested with
 	// CallStatus=completed and its reply ignored, as for <Record>.
 	NoDialActionAfterHangup bool
+	// AnyFrom lets every account call from any valid From, as the harness
+	// did before it knew numbers and caller IDs. By default an account
+	// that owns an incoming number or has a verified caller ID may call
+	// only from those (and Twilio's test number +15005550006): any other
+	// phone number as From is refused with 21210, as Twilio refuses it. An
+	// account that has declared neither accepts any From either way, so
+	// that a test that never sets numbers up needs none.
+	AnyFrom bool
 	// LosingLegStatus is the final status of the legs of a parallel <Dial>
 	// that lose to the first to answer. Default: canceled.
 	LosingLegStatus Status

@@ -11,8 +11,8 @@ import (
 )
 
 // IncomingNumber is a phone number of an account that receives calls, with
-// its voice settings: where [Server.IncomingCall] sends the call. VoiceURL
-// is required.
+// its voice settings: where [Server.IncomingCall] sends the call. The REST
+// API's IncomingPhoneNumbers resource shows the same numbers.
 type IncomingNumber struct {
 	// SID is set by [Server.AddNumber] ("PN" and 32 hex digits).
 	SID string
@@ -20,12 +20,20 @@ type IncomingNumber struct {
 	AccountSID string
 	// PhoneNumber is the number, in E.164.
 	PhoneNumber string
+	// FriendlyName is how the REST API names it; empty means the number
+	// formatted ("(415) 555-0100").
+	FriendlyName string
+	// VoiceApplicationSID, if set, names an [Application] of the account
+	// whose voice settings calls to the number use instead of its own,
+	// with ApplicationSid in every request.
+	VoiceApplicationSID string
 	VoiceSettings
 }
 
-// AddNumber registers an incoming number and returns its SID. It returns an
-// error if the number is not a phone number, is taken, or a URL or method is
-// invalid.
+// AddNumber registers an incoming number and returns its SID. VoiceURL or
+// VoiceApplicationSID is required. It returns an error if the number is
+// not a phone number, is taken, the application is not one of the
+// account's, or a URL or method is invalid.
 func (s *Server) AddNumber(n IncomingNumber) (string, error) {
 	return s.putNumber(n, false)
 }
@@ -52,28 +60,41 @@ func (s *Server) putNumber(n IncomingNumber, replace bool) (string, error) {
 	}
 	n.PhoneNumber = num
 	what += " " + num
-	if n.VoiceURL == "" {
+	if n.VoiceURL == "" && n.VoiceApplicationSID == "" {
 		return "", fmt.Errorf("harness: %s: VoiceURL is required: where should an incoming call's TwiML come from?", what)
 	}
 	if err := n.check(what); err != nil {
 		return "", err
+	}
+	if _, err := checkFriendlyName("FriendlyName", n.FriendlyName); err != nil {
+		return "", fmt.Errorf("harness: %s: %s", what, err.Message)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.accounts[n.AccountSID]; !ok {
 		return "", fmt.Errorf("harness: %s: unknown account %s", what, n.AccountSID)
 	}
-	old, ok := s.numbers[num]
+	if a := n.VoiceApplicationSID; a != "" && (s.dir.apps[a] == nil || s.dir.apps[a].AccountSID != n.AccountSID) {
+		return "", fmt.Errorf("harness: %s: VoiceApplicationSID %s is not an application of account %s (AddApplication)", what, a, n.AccountSID)
+	}
+	old, ok := s.dir.numbers[num]
 	switch {
 	case ok && !replace:
 		return "", fmt.Errorf("harness: %s: the server already has it: set it to replace its settings (SetNumber; "+
 			"PUT %snumbers/%s), or reset the server", what, ControlPrefix, num)
 	case ok:
 		n.SID = old.SID
-	default:
-		n.SID = s.ids.SID("PN")
+		if n.FriendlyName == "" {
+			n.FriendlyName = phone.Format(num)
+		}
+		old.IncomingNumber = n
+		s.touchLocked(&old.entry)
+		return n.SID, nil
 	}
-	s.numbers[num] = &n
+	n.SID = s.newDirectorySIDLocked("PN")
+	nn := newNumber(n, kindOfNumber(num))
+	s.stampLocked(&nn.entry)
+	s.dir.numbers[num] = nn
 	return n.SID, nil
 }
 
@@ -83,32 +104,33 @@ func (s *Server) RemoveNumber(number string) error {
 	num, _ := phone.Normalize(number)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.numbers[num]; !ok {
+	if _, ok := s.dir.numbers[num]; !ok {
 		return fmt.Errorf("harness: remove number: the server has no number %q", number)
 	}
-	delete(s.numbers, num)
+	delete(s.dir.numbers, num)
 	return nil
 }
 
-// Numbers returns the server's incoming numbers, in the order of their
-// phone numbers.
+// Numbers returns the incoming numbers of every account of the server,
+// however they were added, in the order of their phone numbers.
 func (s *Server) Numbers() []IncomingNumber {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]IncomingNumber, 0, len(s.numbers))
-	for _, num := range slices.Sorted(maps.Keys(s.numbers)) {
-		out = append(out, *s.numbers[num])
+	out := make([]IncomingNumber, 0, len(s.dir.numbers))
+	for _, num := range slices.Sorted(maps.Keys(s.dir.numbers)) {
+		out = append(out, s.dir.numbers[num].IncomingNumber)
 	}
 	return out
 }
 
 // IncomingCall makes caller, at address from, call the incoming number to:
 // the call starts ringing, Twilio's first request goes to the number's
-// voice URL (CallStatus=ringing, Direction=inbound), and the call is
+// voice URL, or its application's (CallStatus=ringing, Direction=inbound,
+// ApplicationSid with an application), and the call is
 // answered by the first verb that answers (not <Reject>, <Pause> or
-// <Redirect>). It returns an error if to is not a number added with
-// [Server.AddNumber]. The caller's HangUpAfter counts from the start of the
-// call.
+// <Redirect>). It returns an error if to is not a number of the server
+// ([Server.AddNumber], or bought through the REST API). The caller's
+// HangUpAfter counts from the start of the call.
 func (s *Server) IncomingCall(from, to string, caller scenario.Party) (*Call, error) {
 	num, _ := phone.Normalize(to)
 	if f, kind := phone.Normalize(from); kind != phone.Invalid {
@@ -120,22 +142,31 @@ func (s *Server) IncomingCall(from, to string, caller scenario.Party) (*Call, er
 		return nil, ErrClosed
 	}
 	s.tickLocked()
-	n := s.numbers[num]
+	n := s.dir.numbers[num]
 	if n == nil {
 		return nil, fmt.Errorf("harness: incoming call to %s: no such number; add it with AddNumber", to)
 	}
-	c := s.newCallBaseLocked(n.AccountSID, DirectionInbound, num, from)
-	c.number, c.callToken = n, s.ids.SID("")[:32]
+	return s.incomingLocked(n, from, caller), nil
+}
+
+// incomingLocked starts a call from from to the number n, whose caller is
+// caller: ringing, with its first request on its way.
+func (s *Server) incomingLocked(n *number, from string, caller scenario.Party) *Call {
+	c := s.newCallBaseLocked(n.AccountSID, DirectionInbound, n.PhoneNumber, from)
+	c.number, c.callToken = &n.IncomingNumber, s.ids.SID("")[:32]
 	c.line.started, c.line.timeLimit = c.created, defaultTimeLimit
 	c.farEnd.party, c.farEnd.fixed = caller, true
-	c.program.src, c.callback = n.source(), n.callback()
+	c.program.src, c.callback, c.appSID = s.routeLocked(n)
 	s.addCallLocked(c)
 	c.setStatusLocked(StatusRinging)
+	if n.trunkSID != "" {
+		c.noteLocked("the number's trunk " + n.trunkSID + " is not simulated: the call uses the number's voice settings")
+	}
 	if d := caller.HangUpAfter; d > 0 {
 		c.farEnd.hangUp = c.afterUnlessEndedLocked(d, func() { c.farEndHangsUpLocked("the caller hung up") })
 	}
 	c.runSourceLocked()
-	return c, nil
+	return c
 }
 
 // inboundParamsLocked adds what Twilio sends about an incoming call:
@@ -164,5 +195,6 @@ func (c *Call) inboundParamsLocked(p *signing.Params) {
 func (c *Call) answerInboundLocked() {
 	if c.line.answered.IsZero() && c.line.status == StatusRinging {
 		c.connectLocked()
+		c.loopAnsweredLocked()
 	}
 }

@@ -13,8 +13,9 @@ type Keep string
 
 // What a reset can keep.
 const (
-	// KeepNumbers keeps the incoming numbers and applications added since
-	// the server started.
+	// KeepNumbers keeps the incoming numbers, applications and verified
+	// caller IDs added since the server started, however they were added
+	// (the library, the control API or the REST API).
 	KeepNumbers Keep = "numbers"
 	// KeepParties keeps the parties set since the server started.
 	KeepParties Keep = "parties"
@@ -40,9 +41,11 @@ func CheckKeep(k Keep) error {
 // Reset puts the server back where it started, so that the same setup run
 // twice gives the same transcripts: it forgets every call, request,
 // notification, message and fault; it forgets the incoming numbers,
-// applications, parties and public URLs added since (those of the options
-// stay); the clock goes back to its start time and mode; and the SID
-// generator restarts from its seed (see [Server.Reseed]). Accounts stay.
+// applications, verified caller IDs, parties and public URLs added since
+// (those of the options stay); the clock goes back to its start time and
+// mode; and the SID generator restarts from its seed (see
+// [Server.Reseed]), though never to a SID of a number, application or
+// caller ID kept. Accounts stay.
 // keep names the parts to leave as they are. Reset waits for the event in
 // progress, if any; it panics on a Keep that is not one of the constants
 // (see [CheckKeep]).
@@ -69,6 +72,7 @@ func (s *Server) Reset(keep ...Keep) {
 		c.forgetLocked()
 	}
 	clear(s.calls)
+	clear(s.dir.verifications)
 	s.order = nil
 	for _, a := range s.accounts {
 		a.calls = nil
@@ -83,8 +87,7 @@ func (s *Server) Reset(keep ...Keep) {
 		maps.Copy(s.parties, s.cfg.parties)
 	}
 	if !kept(KeepNumbers) {
-		clear(s.numbers)
-		clear(s.apps)
+		s.dir.clear()
 	}
 	if !kept(KeepPublicURLs) {
 		s.out.setPublicURLs(s.cfg.publicURLs)

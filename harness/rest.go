@@ -25,6 +25,11 @@ func restResources() []resource {
 		callEventsResource(),
 		recordingsResource(),
 		callRecordingsResource(),
+		// The typed lists of numbers before the numbers: their paths would match IncomingPhoneNumbers/{Sid}.
+		numberTypeResource("Local"), numberTypeResource("Mobile"), numberTypeResource("TollFree"),
+		numbersResource(),
+		applicationsResource(),
+		callerIDsResource(),
 	}
 }
 

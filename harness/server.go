@@ -60,8 +60,7 @@ type Server struct {
 	accounts map[string]*account
 	calls    map[string]*Call
 	order    []*Call // every call ever created, in creation order
-	apps     map[string]*Application
-	numbers  map[string]*IncomingNumber // by phone number
+	dir      directory
 	parties  map[string]scenario.Party
 	parsed   map[string]*twiml.Document // cache of parsed TwiML, by text
 	media    map[string]time.Duration   // length of audio, by URL
@@ -110,8 +109,7 @@ func NewServer(t TB, opts ...Option) *Server {
 		noteIDs:  sid.New(noteSeed(cfg.seed)),
 		accounts: map[string]*account{},
 		calls:    map[string]*Call{},
-		apps:     map[string]*Application{},
-		numbers:  map[string]*IncomingNumber{},
+		dir:      newDirectory(),
 		parties:  map[string]scenario.Party{},
 		parsed:   map[string]*twiml.Document{},
 		media:    map[string]time.Duration{},

@@ -262,6 +262,10 @@ func (g *gathering) done(finishedOnKey string) {
 		ev.more = &eventMore{key: finishedOnKey}
 	}
 	c.recordLocked(ev)
+	if v := c.srv.dir.verifications[c.sid]; v != nil {
+		v.keyedInLocked(c, digits) // a verification call's code, which no application hears
+		return
+	}
 	p := signing.Params{{Name: "FinishedOnKey", Value: finishedOnKey}, {Name: "msg", Value: "Gather End"}}
 	if digits != "" {
 		p = append(signing.Params{{Name: "Digits", Value: digits}}, p...)

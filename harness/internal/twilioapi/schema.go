@@ -15,14 +15,15 @@ import (
 // Schema renders one resource type in every representation. T is a struct
 // whose exported fields carry json tags (or json:"-"): the tag is the
 // field's name in JSON and the CSV header, and its PascalCase form
-// ("account_sid" → "AccountSid") the XML element. Fields may be strings,
-// integers, booleans or floats, pointers to those (nil is JSON null, an
-// empty XML element and an empty CSV cell), [Links], or structs of such
-// fields (nested objects, left out of CSV), or [Object]; the fields of an
-// embedded struct without a json tag are flattened into the outer one, as
-// encoding/json does. Text XML cannot carry (invalid
-// UTF-8, control characters other than tab, newline and carriage return)
-// is written as U+FFFD, as [xml.EscapeText] does.
+// ("account_sid" → "AccountSid") the XML element, unless an xml tag names
+// the element (`json:"sms" xml:"SMS"`, as Twilio spells a few). Fields may
+// be strings, integers, booleans or floats, pointers to those (nil is JSON
+// null, an empty XML element and an empty CSV cell), [Links], structs of
+// such fields (nested objects, left out of CSV), or [Object]; the fields of
+// an embedded struct without a json tag are flattened into the outer one,
+// as encoding/json does. Text XML cannot carry (invalid UTF-8, control
+// characters other than tab, newline and carriage return) is written as
+// U+FFFD, as [xml.EscapeText] does.
 //
 // A Schema is immutable once made and safe for concurrent use.
 type Schema[T any] struct {
@@ -85,6 +86,9 @@ func fieldsOf(t reflect.Type) []field {
 		}
 		f := field{name: name, jsonKey: string(appendString(nil, name)) + ":", element: Pascal(name), index: []int{i},
 			offset: sf.Offset, kind: kindOf(sf.Type), omitEmpty: opts == "omitempty"}
+		if el := sf.Tag.Get("xml"); el != "" {
+			f.element = el
+		}
 		ft := sf.Type
 		ok := true
 		switch {
@@ -137,6 +141,29 @@ func Pascal(name string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// Without returns a schema of the same type that leaves out the top-level
+// fields named (by their json names) in every representation: for a list
+// whose items show fewer fields than the resource does elsewhere. It
+// panics if a name is no field of T: a programmer's error.
+func (s *Schema[T]) Without(names ...string) *Schema[T] {
+	out := &Schema[T]{element: s.element, listKey: s.listKey}
+	drop := map[string]bool{}
+	for _, n := range names {
+		drop[n] = true
+	}
+	for _, f := range s.fields {
+		if drop[f.name] {
+			delete(drop, f.name)
+			continue
+		}
+		out.fields = append(out.fields, f)
+	}
+	for n := range drop {
+		panic(fmt.Sprintf("twilioapi: %v has no field %q to leave out", reflect.TypeFor[T](), n))
+	}
+	return out
 }
 
 // ListKey returns the JSON key of the schema's lists ("calls").

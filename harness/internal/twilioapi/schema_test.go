@@ -639,3 +639,67 @@ func TestSchemaEmbedded(t *testing.T) {
 		t.Errorf("CSV: %q", got)
 	}
 }
+
+// TestSchemaXMLTag checks that an xml tag names a field's element, in a
+// nested object too, and changes neither JSON nor CSV.
+func TestSchemaXMLTag(t *testing.T) {
+	type caps struct {
+		SMS   bool `json:"sms" xml:"SMS"`
+		Voice bool `json:"voice"`
+	}
+	type tagged struct {
+		Sid  string `json:"sid" xml:"SID"`
+		Caps caps   `json:"capabilities"`
+	}
+	s := NewSchema[tagged]("Tagged", "tagged")
+	v := &tagged{Sid: "PN1", Caps: caps{SMS: true}}
+	want := parent("TwilioResponse", parent("Tagged", elem("SID", "PN1"),
+		parent("Capabilities", elem("SMS", "true"), elem("Voice", "false"))))
+	if diff := cmp.Diff(want, parseXML(t, s.Render(XML, v)), cmpXML); diff != "" {
+		t.Errorf("Render(XML) mismatch (-want +got):\n%s", diff)
+	}
+	if got, want := string(s.Render(JSON, v)), `{"sid":"PN1","capabilities":{"sms":true,"voice":false}}`; got != want {
+		t.Errorf("Render(JSON) = %s, want %s", got, want)
+	}
+	if got, want := string(s.Render(CSV, v)), "sid\nPN1\n"; got != want {
+		t.Errorf("Render(CSV) = %q, want %q", got, want)
+	}
+}
+
+// TestSchemaWithout checks that a field left out is gone from every
+// representation, and that the original schema keeps it.
+func TestSchemaWithout(t *testing.T) {
+	type resource struct {
+		Sid  string `json:"sid"`
+		Type string `json:"type"`
+		URI  string `json:"uri"`
+	}
+	full := NewSchema[resource]("Thing", "things")
+	short := full.Without("type")
+	v := &resource{Sid: "PN1", Type: "local", URI: "/x.json"}
+	for _, tt := range []struct {
+		name   string
+		schema *Schema[resource]
+		f      Format
+		want   string
+	}{
+		{"JSON", short, JSON, `{"sid":"PN1","uri":"/x.json"}`},
+		{"CSV", short, CSV, "sid,uri\nPN1,/x.json\n"},
+		{"XML", short, XML, xml.Header + `<TwilioResponse><Thing><Sid>PN1</Sid><Uri>/x.json</Uri></Thing></TwilioResponse>`},
+		{"the original", full, JSON, `{"sid":"PN1","type":"local","uri":"/x.json"}`},
+	} {
+		if got := string(tt.schema.Render(tt.f, v)); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	page := string(short.RenderPage(JSON, &Page[resource]{Items: []*resource{v}, PageSize: 50}))
+	if !strings.Contains(page, `"things":[{"sid":"PN1","uri":"/x.json"}]`) {
+		t.Errorf("page: %s", page)
+	}
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("Without of a field T does not have: no panic")
+		}
+	}()
+	full.Without("nope")
+}
