@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
@@ -25,9 +26,11 @@ func restResources() []resource {
 		callEventsResource(),
 		recordingsResource(),
 		callRecordingsResource(),
-		// The typed lists of numbers before the numbers: their paths would match IncomingPhoneNumbers/{Sid}.
-		numberTypeResource("Local"), numberTypeResource("Mobile"), numberTypeResource("TollFree"),
+		// IncomingPhoneNumbers/Local and IncomingPhoneNumbers/{Sid} both
+		// match …/Local.json: the router prefers the literal segment,
+		// whatever the order here (the typed lists' tests rely on it).
 		numbersResource(),
+		numberTypeResource("Local"), numberTypeResource("Mobile"), numberTypeResource("TollFree"),
 		applicationsResource(),
 		callerIDsResource(),
 	}
@@ -112,7 +115,27 @@ func newRouter(resources []resource) *router {
 		rt.add(res.path, map[string]apiHandler{http.MethodGet: res.list, http.MethodPost: res.create})
 		rt.add(res.path+"/{Sid}", map[string]apiHandler{http.MethodGet: res.fetch, http.MethodPost: res.update, http.MethodDelete: res.delete})
 	}
+	rt.sortLocked()
 	return rt
+}
+
+// sortLocked orders the patterns so that one with a literal segment where
+// another has a variable one is tried first (Numbers/Local before
+// Numbers/{Sid}), then shorter ones first: an order of the patterns' shapes
+// alone, whatever the order of the route table.
+func (rt *router) sortLocked() {
+	slices.SortStableFunc(rt.routes, func(a, b route) int {
+		for i := range min(len(a.segments), len(b.segments)) {
+			av, bv := strings.HasPrefix(a.segments[i], "{"), strings.HasPrefix(b.segments[i], "{")
+			switch {
+			case !av && bv:
+				return -1
+			case av && !bv:
+				return 1
+			}
+		}
+		return len(a.segments) - len(b.segments)
+	})
 }
 
 func (rt *router) add(pattern string, methods map[string]apiHandler) {
