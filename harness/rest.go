@@ -115,15 +115,15 @@ func newRouter(resources []resource) *router {
 		rt.add(res.path, map[string]apiHandler{http.MethodGet: res.list, http.MethodPost: res.create})
 		rt.add(res.path+"/{Sid}", map[string]apiHandler{http.MethodGet: res.fetch, http.MethodPost: res.update, http.MethodDelete: res.delete})
 	}
-	rt.sortLocked()
+	rt.sortPatterns()
 	return rt
 }
 
-// sortLocked orders the patterns so that one with a literal segment where
+// sortPatterns orders the patterns so that one with a literal segment where
 // another has a variable one is tried first (Numbers/Local before
 // Numbers/{Sid}), then shorter ones first: an order of the patterns' shapes
 // alone, whatever the order of the route table.
-func (rt *router) sortLocked() {
+func (rt *router) sortPatterns() {
 	slices.SortStableFunc(rt.routes, func(a, b route) int {
 		for i := range min(len(a.segments), len(b.segments)) {
 			av, bv := strings.HasPrefix(a.segments[i], "{"), strings.HasPrefix(b.segments[i], "{")
