@@ -23,11 +23,13 @@ const (
 	// [Limits] (documents, legs, notifications); the call ends after it.
 	// Twilio has no code for these: its own limits are not documented.
 	CodeLimitReached = 99004
-	// CodeKeysDropped is logged when a <Gather> ends in the middle of a
-	// key press the far end's script made (its numDigits reached, or a
-	// finishOnKey pressed) and the keys after it go unheard: the script
-	// does not fit the menu. Twilio would drop them without a word.
-	CodeKeysDropped = 99005
+	// CodeInputNotTaken is logged when a <Gather> does not take what the
+	// far end's script gave it: keys after the Gather ended in the middle
+	// of a press (its numDigits reached, or a finishOnKey pressed), keys at
+	// a Gather that listens only for speech, or speech at one that listens
+	// only for keys. The script does not fit the menu; Twilio would drop
+	// the input without a word.
+	CodeInputNotTaken = 99005
 )
 
 // Twilio's codes of the REST API's errors.

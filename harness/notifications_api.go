@@ -228,8 +228,8 @@ func harnessCodeName(code int) string {
 		return "CodeUnusedStep"
 	case CodeLimitReached:
 		return "CodeLimitReached"
-	case CodeKeysDropped:
-		return "CodeKeysDropped"
+	case CodeInputNotTaken:
+		return "CodeInputNotTaken"
 	}
 	return ""
 }

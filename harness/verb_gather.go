@@ -135,7 +135,8 @@ func (g *gathering) key(k byte) {
 	c := g.c
 	c.recordLocked(callEvent{kind: EventInput, action: ActionPressed, digits: string(k)})
 	if !g.dtmf {
-		c.noteLocked("<Gather input=\"speech\"> ignores keys")
+		c.notifyLocked(CodeInputNotTaken, LevelWarning, fmt.Sprintf("the far end pressed %q, but the <Gather> listens only for speech "+
+			"(input=\"speech\"): the key went unheard. Script words (Says) for this menu, or add dtmf to its input", string(k)), "", "")
 		return
 	}
 	g.bargeIn()
@@ -151,14 +152,14 @@ func (g *gathering) key(k byte) {
 	g.restartTimeout()
 }
 
-// keysDropped logs [CodeKeysDropped]: the gather ended at key i of a
+// keysDropped logs [CodeInputNotTaken]: the gather ended at key i of a
 // press of digits, and the keys after it go unheard.
 func (g *gathering) keysDropped(digits string, i int) {
 	why := fmt.Sprintf("took its numDigits=\"%d\"", g.v.NumDigits)
 	if strings.IndexByte(g.v.FinishOnKey, digits[i]) >= 0 {
 		why = fmt.Sprintf("ended on its finishOnKey %q", string(digits[i]))
 	}
-	g.c.notifyLocked(CodeKeysDropped, LevelWarning, fmt.Sprintf("the far end pressed %q, but the <Gather> %s after %q: "+
+	g.c.notifyLocked(CodeInputNotTaken, LevelWarning, fmt.Sprintf("the far end pressed %q, but the <Gather> %s after %q: "+
 		"%q went unheard. Script one press per <Gather>, with the keys that menu takes", digits, why, digits[:i+1], digits[i+1:]), "", "")
 }
 
@@ -191,7 +192,8 @@ func (g *gathering) speak(text string, confidence float64) {
 	c := g.c
 	c.recordLocked(callEvent{kind: EventInput, action: ActionSpoke, text: text})
 	if !g.speech {
-		c.noteLocked("<Gather input=\"dtmf\"> does not listen to speech")
+		c.notifyLocked(CodeInputNotTaken, LevelWarning, fmt.Sprintf("the far end said %q, but the <Gather> listens only for keys "+
+			"(input=\"dtmf\"): the words went unheard. Script keys (Presses) for this menu, or add speech to its input", text), "", "")
 		return
 	}
 	if confidence == 0 {

@@ -157,6 +157,28 @@ func TestGatherBargeIn(t *testing.T) {
 	}
 }
 
+// TestGatherInputNotTaken: keys at a Gather that listens only for speech,
+// and words at one that listens only for keys, are warnings that say so.
+func TestGatherInputNotTaken(t *testing.T) {
+	for _, tt := range []struct {
+		name, input string
+		party       scenario.Party
+		want        string
+	}{
+		{"keys at speech", "speech", scenario.Person().Presses("1").AtNext("Gather"), `the far end pressed "1", but the <Gather> listens only for speech`},
+		{"words at keys", "dtmf", scenario.Person().Says("sales").AtNext("Gather"), `the far end said "sales", but the <Gather> listens only for keys`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, c := run(t, map[string]string{"/voice": `<Response><Gather input="` + tt.input + `" action="/done"><Say>Which department?</Say></Gather></Response>`},
+				tt.party, harness.WithLenientScripts())
+			n := c.Notifications()
+			if len(n) != 1 || n[0].Code != harness.CodeInputNotTaken || n[0].Level != harness.LevelWarning || !strings.Contains(n[0].Message, tt.want) {
+				t.Errorf("notifications %+v, want one warning %d: %s", n, harness.CodeInputNotTaken, tt.want)
+			}
+		})
+	}
+}
+
 func TestGatherInput(t *testing.T) {
 	const prompt = `<Say>Enter your account number</Say>` // 1.6 s
 	gather := func(attrs string) map[string]string {
@@ -198,8 +220,8 @@ func TestGatherInput(t *testing.T) {
 				}
 				// The script does not fit the menu: said, never dropped silently.
 				want := `the far end pressed "123#", but the <Gather> took its numDigits="2" after "12": "3#" went unheard`
-				if n := c.Notifications(); len(n) != 1 || n[0].Code != harness.CodeKeysDropped || n[0].Level != harness.LevelWarning || !strings.Contains(n[0].Message, want) {
-					t.Errorf("notifications %+v, want one warning %d: %s", n, harness.CodeKeysDropped, want)
+				if n := c.Notifications(); len(n) != 1 || n[0].Code != harness.CodeInputNotTaken || n[0].Level != harness.LevelWarning || !strings.Contains(n[0].Message, want) {
+					t.Errorf("notifications %+v, want one warning %d: %s", n, harness.CodeInputNotTaken, want)
 				}
 			},
 		},

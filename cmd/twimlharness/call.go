@@ -188,7 +188,7 @@ func verdict(srv *harness.Server, stderr io.Writer) int {
 	for _, c := range srv.Calls() {
 		for _, n := range c.Notifications() {
 			switch {
-			case n.Code == harness.CodeKeysDropped || n.Code == harness.CodeUnusedStep:
+			case n.Code == harness.CodeInputNotTaken || n.Code == harness.CodeUnusedStep:
 				fmt.Fprintf(stderr, "twimlharness call: the script does not fit the application (%d): %s\n", n.Code, n.Message)
 				if code == callOK {
 					code = callMisfit

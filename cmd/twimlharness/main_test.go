@@ -346,6 +346,8 @@ func TestCallCommand(t *testing.T) {
 			`the script does not fit the application (99005): the far end pressed "23", but the <Gather> took its numDigits="1" after "2": "3" went unheard`},
 		{"unused step", []string{"--url", voice, "--press", "1", "--press", "42", "--press", "9"}, 2, `say          "Sales heard 42 from inbound"`,
 			`the script does not fit the application (99003)`},
+		{"say at a keys menu", []string{"--url", voice, "--say", "sales"}, 2, `gather`,
+			`the script does not fit the application (99005): the far end said "sales", but the <Gather> listens only for keys`},
 		{"outbound press", []string{"--outbound", "--url", voice, "--press", "2"}, 0, `say          "You pressed 2"`, ""},
 		{"voicemail", []string{"--outbound", "--url", voice, "--answered-by", "machine_end_beep"}, 0, "Please call us back.", ""},
 		{"mermaid", []string{"--url", voice, "--format", "mermaid"}, 0, "sequenceDiagram", ""},
