@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -124,7 +125,11 @@ func (s *Server) CreateCall(form url.Values) (*Call, error) {
 	if reply.err != nil {
 		return nil, reply.err
 	}
-	return s.Call(reply.callSID), nil
+	c := s.Call(reply.callSID)
+	if c == nil {
+		return nil, fmt.Errorf("harness: create call: call %s was forgotten as soon as it was made (a Reset, or the retention)", reply.callSID)
+	}
+	return c, nil
 }
 
 // lookupLocked returns the account's call sid as the API sees it.

@@ -242,3 +242,45 @@ func TestAutoClockPlaysACallOut(t *testing.T) {
 		t.Errorf("%s after %v, want completed after 10m", info.Status, info.Duration)
 	}
 }
+
+// TestScaledClockAdvanceAndLongRuns: Advance under the scaled clock adds
+// to the scaled time already passed; hours at the fastest rate never wrap
+// virtual time around into the past.
+func TestScaledClockAdvanceAndLongRuns(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := harness.NewServer(t, harness.WithClock(harness.Clock{Mode: harness.ClockScaled, Rate: 10}))
+		start := srv.Now()
+		time.Sleep(time.Second)
+		srv.Advance(30 * time.Second)
+		if got := srv.Now().Sub(start); got != 40*time.Second {
+			t.Errorf("10 scaled seconds, then Advance(30s): %v, want 40s", got)
+		}
+		if err := srv.SetClock(harness.Clock{Mode: harness.ClockScaled, Rate: harness.MaxClockRate}); err != nil {
+			t.Fatal(err)
+		}
+		before := srv.Now()
+		time.Sleep(3 * time.Hour) // 3 hours at a million times: past what a time.Duration holds
+		if got := srv.Now(); !got.After(before) {
+			t.Errorf("after 3 hours at %gx the clock reads %v, before %v", harness.MaxClockRate, got, before)
+		}
+		srv.Close()
+	})
+}
+
+// TestResetKeepsGeneratedAccounts: an account generated before a reset is
+// generated again, the same, after it.
+func TestResetKeepsGeneratedAccounts(t *testing.T) {
+	srv := newServer(t)
+	sid, token, err := srv.AddAccount("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Reset()
+	again, token2, err := srv.AddAccount("", "")
+	if err != nil || again != sid || token2 != token {
+		t.Errorf("after a reset: %s %s %v, want %s %s again", again, token2, err, sid, token)
+	}
+	if _, _, err := srv.AddAccount(sid, "OtherToken123"); err == nil {
+		t.Error("adding a taken SID with another token succeeded")
+	}
+}

@@ -54,6 +54,7 @@ func (s *Server) Advance(d time.Duration) {
 	s.lockDrive()
 	defer s.unlockDrive()
 	s.mu.Lock()
+	s.tickLocked() // a scaled clock's time so far counts before d
 	target := s.clock.Now().Add(d)
 	s.mu.Unlock()
 	for s.step(target) {

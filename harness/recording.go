@@ -157,27 +157,39 @@ func (c *Call) stopRecordingsLocked() {
 }
 
 // recordingCallbackLocked builds the recording status callback of r for ev
-// if it is subscribed.
+// if it is subscribed. A final event (anything but in-progress) is built
+// once, whoever asks first, as completed or absent as r's status says.
 func (c *Call) recordingCallbackLocked(r *Recording, ev recEventSet) *webhook {
 	if r == nil {
 		return nil
 	}
 	if ev != recInProgress {
+		if r.reported {
+			return nil
+		}
 		r.reported = true
+		ev = recCompleted
+		if r.Status == "absent" {
+			ev = recAbsent
+		}
 	}
 	if r.callbackURL == "" || r.callbackEvents&ev == 0 {
 		return nil
 	}
+	track := r.Track
+	if r.Source == sourceRecord {
+		track = "both" // Twilio's callbacks say both where tracks do not apply
+	}
 	p := signing.Params{
 		{Name: "AccountSid", Value: c.account},
 		{Name: "CallSid", Value: c.sid},
-		{Name: "ErrorCode", Value: "0"},
+		{Name: "ErrorCode", Value: strconv.Itoa(r.errorCode)},
 		{Name: "RecordingChannels", Value: strconv.Itoa(r.Channels)},
 		{Name: "RecordingSid", Value: r.SID},
 		{Name: "RecordingSource", Value: r.Source},
 		{Name: "RecordingStartTime", Value: twilioapi.Date(r.Start)},
 		{Name: "RecordingStatus", Value: r.Status},
-		{Name: "RecordingTrack", Value: r.Track},
+		{Name: "RecordingTrack", Value: track},
 		{Name: "RecordingUrl", Value: r.URL},
 	}
 	if r.Status != "in-progress" {

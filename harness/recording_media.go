@@ -1,7 +1,9 @@
 package harness
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -98,11 +100,25 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request, acctSID, sid
 	if r.Method == http.MethodHead {
 		return
 	}
+	out := ctxWriter{r.Context(), w} // a client gone stops the audio
 	if ext == "mp3" {
-		audio.WriteMP3(w, d, channels) // an error is a client gone
+		audio.WriteMP3(out, d, channels)
 		return
 	}
-	audio.WriteWAV(w, d, channels, spans)
+	audio.WriteWAV(out, d, channels, spans)
+}
+
+// ctxWriter writes to w until ctx is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (cw ctxWriter) Write(p []byte) (int, error) {
+	if err := cw.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return cw.w.Write(p)
 }
 
 // refuseMedia answers a media request with Twilio's error body, in JSON.

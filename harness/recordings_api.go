@@ -30,6 +30,10 @@ func callRecordingsResource() resource {
 		update: (*Server).updateRecording, delete: (*Server).deleteRecording}
 }
 
+// MaxRecordingPauses is how many times one recording may be paused: each
+// pause is kept, and its media is rendered from them.
+const MaxRecordingPauses = 1000
+
 // RecordingPricePerMinute is what a recording costs a started minute, in
 // USD, shown negative as Twilio shows charges.
 const RecordingPricePerMinute = 0.0025
@@ -177,7 +181,7 @@ func (s *Server) findRecordingLocked(req *apiRequest, sid string) (*Recording, s
 	}
 	for i := len(recs) - 1; i >= 0; i-- {
 		r := recs[i]
-		if r.SID == sid || sid == "Twilio.CURRENT" && callSID != "" && r.liveLocked() {
+		if r.SID == sid || sid == "Twilio.CURRENT" && callSID != "" && r.liveLocked() && r.ofCall() {
 			if r.deleted && !includeDeleted(req) {
 				break
 			}
@@ -213,6 +217,11 @@ func (r *Recording) replyLocked(status int, callSID string, inFlight bool) apiRe
 	}
 	return instance(status, recordingSchema, r.resourceLocked(), "")
 }
+
+// ofCall reports whether r records the call rather than a verb (<Record>,
+// <Dial record>): only those can be paused, resumed and stopped with the
+// REST API, and Twilio.CURRENT names one.
+func (r *Recording) ofCall() bool { return r.Source != sourceRecord && r.Source != sourceDial }
 
 // flightStatus is the recording's status as an update shows it.
 func (r *Recording) flightStatus() string {
@@ -338,13 +347,22 @@ func (s *Server) updateRecording(req *apiRequest) apiReply {
 	if aerr != nil {
 		return apiReply{callSID: callSID, err: aerr}
 	}
-	if !r.liveLocked() {
+	switch {
+	case !r.liveLocked():
 		return apiReply{callSID: callSID, err: badRequest(codeInvalidCallState,
 			"Recording %s is %s: only a recording in progress or paused can be updated", r.SID, r.Status)}
+	case !r.ofCall():
+		return apiReply{callSID: callSID, err: badRequest(codeInvalidCallState,
+			"Recording %s is the recording of a <%s> verb, which ends with its verb: only recordings of the call "+
+				"(Record=true, <Start><Recording>, this resource) can be paused, resumed or stopped", r.SID, strings.TrimSuffix(r.Source, "Verb"))}
 	}
 	now, c := s.clock.Now(), r.call
 	switch status {
 	case "paused":
+		if len(r.pauses) >= MaxRecordingPauses && r.Status == "in-progress" {
+			return apiReply{callSID: callSID, err: badRequest(codeBadRequest,
+				"Recording %s was paused %d times, the harness's limit (MaxRecordingPauses): stop it and start another", r.SID, MaxRecordingPauses)}
+		}
 		r.pauseLocked(now, behavior == "skip")
 	case "in-progress":
 		r.resumeLocked(now)

@@ -339,3 +339,75 @@ func TestRecordingOfStartRecording(t *testing.T) {
 		t.Errorf("recordings: %+v", recs)
 	}
 }
+
+// TestRecordingPauseLimit: a recording may be paused MaxRecordingPauses
+// times; one more is refused, and the recording goes on.
+func TestRecordingPauseLimit(t *testing.T) {
+	srv := newServer(t, harness.WithApp(origin, newApp(longPause)))
+	sid := liveCall(t, srv)
+	rest := restClient(srv)
+	rec, err := rest.Api.CreateCallRecording(sid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pause := (&api.UpdateCallRecordingParams{}).SetStatus("paused")
+	resume := (&api.UpdateCallRecordingParams{}).SetStatus("in-progress")
+	for i := range harness.MaxRecordingPauses {
+		if _, err := rest.Api.UpdateCallRecording(sid, *rec.Sid, pause); err != nil {
+			t.Fatalf("pause %d: %v", i+1, err)
+		}
+		if _, err := rest.Api.UpdateCallRecording(sid, *rec.Sid, resume); err != nil {
+			t.Fatalf("resume %d: %v", i+1, err)
+		}
+	}
+	_, err = rest.Api.UpdateCallRecording(sid, *rec.Sid, pause)
+	var rerr *client.TwilioRestError
+	if !errors.As(err, &rerr) || rerr.Code != 20001 || !strings.Contains(rerr.Message, "MaxRecordingPauses") {
+		t.Errorf("one pause too many: %v, want 20001 naming the limit", err)
+	}
+	if r, _ := rest.Api.UpdateCallRecording(sid, *rec.Sid, (&api.UpdateCallRecordingParams{}).SetStatus("stopped")); r == nil || *r.Status != "stopped" {
+		t.Errorf("the recording cannot be stopped after the limit: %+v", r)
+	}
+}
+
+// TestRecordingVerbNotUpdatable: a <Record> verb's recording ends with
+// its verb; the REST API may not pause or stop it, and Twilio.CURRENT does
+// not name it.
+func TestRecordingVerbNotUpdatable(t *testing.T) {
+	srv := newServer(t, harness.WithApp(origin, newApp(`<Response><Record maxLength="60"/></Response>`)),
+		harness.WithParty(to, scenario.Person().Talks(30*time.Second)))
+	sid := liveCall(t, srv)
+	srv.Advance(5 * time.Second)
+	recs := srv.Call(sid).Recordings()
+	if len(recs) != 1 || recs[0].Status != "in-progress" {
+		t.Fatalf("recordings %+v", recs)
+	}
+	rest := restClient(srv)
+	_, err := rest.Api.UpdateCallRecording(sid, recs[0].SID, (&api.UpdateCallRecordingParams{}).SetStatus("stopped"))
+	var rerr *client.TwilioRestError
+	if !errors.As(err, &rerr) || rerr.Code != 21220 || !strings.Contains(rerr.Message, "<Record> verb") {
+		t.Errorf("stopping a <Record>'s recording: %v, want 21220", err)
+	}
+	_, err = rest.Api.UpdateCallRecording(sid, "Twilio.CURRENT", (&api.UpdateCallRecordingParams{}).SetStatus("paused"))
+	if !errors.As(err, &rerr) || rerr.Code != 20404 {
+		t.Errorf("Twilio.CURRENT with only a <Record> running: %v, want 20404", err)
+	}
+}
+
+// TestAbsentRecordingCallback: the callback of an absent recording carries
+// its error code, and says track both for a <Record>.
+func TestAbsentRecordingCallback(t *testing.T) {
+	srv := newServer(t, harness.WithApp(origin, newApp(`<Response><Record maxLength="5" timeout="0" recordingStatusCallback="/rec" recordingStatusCallbackEvent="completed absent"/></Response>`)),
+		harness.WithParty(to, scenario.Silence()))
+	c := place(t, srv, nil)
+	c.Wait()
+	var got []string
+	for _, r := range c.Requests() {
+		if r.Kind == harness.KindRecordingStatusCallback {
+			got = append(got, r.Form.Get("RecordingStatus")+" "+r.Form.Get("ErrorCode")+" "+r.Form.Get("RecordingTrack"))
+		}
+	}
+	if strings.Join(got, ", ") != "absent 16101 both" {
+		t.Errorf("recording callbacks: %q, want one: absent 16101 both", got)
+	}
+}

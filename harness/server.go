@@ -284,11 +284,14 @@ func mustAccount(sid, token string) {
 
 // AddAccount adds an account with its own calls, invisible to every other
 // account, and returns its SID and auth token. Empty arguments are generated
-// from the server's seed. It returns an error if the SID is taken or either
-// value is malformed.
+// from the server's seed; after a [Server.Reset], which keeps accounts,
+// generating the same pair again returns the account already there, so that
+// a setup run twice gives the same accounts. It returns an error if the SID
+// is taken or either value is malformed.
 func (s *Server) AddAccount(accountSID, authToken string) (string, string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	generated := accountSID == "" && authToken == ""
 	if accountSID == "" {
 		accountSID = s.ids.SID("AC")
 	}
@@ -298,7 +301,10 @@ func (s *Server) AddAccount(accountSID, authToken string) (string, string, error
 	if err := CheckAccount(accountSID, authToken); err != nil {
 		return "", "", err
 	}
-	if _, ok := s.accounts[accountSID]; ok {
+	if a, ok := s.accounts[accountSID]; ok {
+		if generated && a.token == authToken {
+			return accountSID, authToken, nil
+		}
 		return "", "", fmt.Errorf("harness: add account %s: the server already has it", accountSID)
 	}
 	s.accounts[accountSID] = &account{sid: accountSID, token: authToken, signer: signing.NewSigner(authToken)}

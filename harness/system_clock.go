@@ -26,6 +26,13 @@ func (s *Server) tickLocked() {
 	}
 }
 
+// rebased returns the same anchor from now: the virtual instant now, and
+// the real instant it is.
+func (r realTime) rebased() realTime {
+	now := time.Now()
+	return realTime{virtual: r.virtual.Add(scale(now.Sub(r.since), r.rate)), since: now, rate: r.rate}
+}
+
 // realNowLocked returns the time of the system clock under
 // [WithSystemClock], or of the scaled clock under [ClockScaled], and
 // whether the server is in either mode.
@@ -34,6 +41,9 @@ func (s *Server) realNowLocked() (time.Time, bool) {
 	case s.cfg.systemClock:
 		return systemNow(), true
 	case s.clk.Mode == ClockScaled:
+		if time.Since(s.anchor.since) > time.Minute {
+			s.anchor = s.anchor.rebased() // keep elapsed × rate far from overflowing
+		}
 		return s.anchor.virtualNow(), true
 	}
 	return time.Time{}, false
@@ -163,7 +173,17 @@ func (r realTime) virtualNow() time.Time {
 	if r.rate == 1 {
 		return r.virtual.Add(elapsed)
 	}
-	return r.virtual.Add(time.Duration(float64(elapsed) * r.rate))
+	return r.virtual.Add(scale(elapsed, r.rate))
+}
+
+// scale returns d times rate, saturated at the longest time.Duration (292
+// years) instead of overflowing.
+func scale(d time.Duration, rate float64) time.Duration {
+	v := float64(d) * rate
+	if v >= math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return time.Duration(v)
 }
 
 // awaitReply waits, in real time, until a reply comes in, an event is

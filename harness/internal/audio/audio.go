@@ -6,9 +6,11 @@ package audio
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"io"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -41,7 +43,9 @@ func WAVSize(d time.Duration, channels int) int64 {
 
 // WriteWAV writes a WAV of d with channels (1 or 2): the spans' tones,
 // silence elsewhere. A span on channel 1 of a mono recording sounds on its
-// one channel.
+// one channel. It renders a second at a time, with only the spans that
+// sound in it, so its cost grows with the length and the spans, not their
+// product.
 func WriteWAV(w io.Writer, d time.Duration, channels int, spans []Span) error {
 	n := samples(d)
 	data := n * int64(channels) * 2
@@ -62,28 +66,53 @@ func WriteWAV(w io.Writer, d time.Duration, channels int, spans []Span) error {
 	if _, err := bw.Write(h[:]); err != nil {
 		return err
 	}
-	var frame [4]byte
-	for i := range n {
-		for ch := range channels {
-			binary.LittleEndian.PutUint16(frame[ch*2:], uint16(sample(spans, i, ch, channels)))
+	sorted := slices.Clone(spans)
+	slices.SortFunc(sorted, func(a, b Span) int { return cmp.Compare(a.From, b.From) })
+	var active []Span
+	next := 0
+	mix := make([]float64, SampleRate*channels)
+	out := make([]byte, len(mix)*2)
+	for start := int64(0); start < n; start += SampleRate {
+		end := min(start+SampleRate, n)
+		from, to := sampleTime(start), sampleTime(end)
+		active = slices.DeleteFunc(active, func(s Span) bool { return s.To <= from })
+		for next < len(sorted) && sorted[next].From < to {
+			if sorted[next].To > from {
+				active = append(active, sorted[next])
+			}
+			next++
 		}
-		if _, err := bw.Write(frame[:channels*2]); err != nil {
+		clear(mix)
+		for _, s := range active {
+			first, last := max(start, sampleIndex(s.From)), min(end, sampleIndex(s.To))
+			for i := first; i < last; i++ {
+				ch := s.Channel
+				if channels == 1 {
+					ch = 0
+				}
+				mix[int(i-start)*channels+ch] += amplitude * math.Sin(2*math.Pi*s.Hz*float64(i)/SampleRate)
+			}
+		}
+		k := int(end-start) * channels
+		for j, v := range mix[:k] {
+			binary.LittleEndian.PutUint16(out[j*2:], uint16(int16(max(-math.MaxInt16, min(math.MaxInt16, v)))))
+		}
+		if _, err := bw.Write(out[:k*2]); err != nil {
 			return err
 		}
 	}
 	return bw.Flush()
 }
 
-// sample returns sample i of channel ch.
-func sample(spans []Span, i int64, ch, channels int) int16 {
-	t := time.Duration(i * int64(time.Second) / SampleRate)
-	var v float64
-	for _, s := range spans {
-		if (s.Channel == ch || channels == 1) && s.From <= t && t < s.To {
-			v += amplitude * math.Sin(2*math.Pi*s.Hz*float64(i)/SampleRate)
-		}
+// sampleTime is when sample i plays.
+func sampleTime(i int64) time.Duration { return time.Duration(i * int64(time.Second) / SampleRate) }
+
+// sampleIndex is the first sample at or after t.
+func sampleIndex(t time.Duration) int64 {
+	if t <= 0 {
+		return 0
 	}
-	return int16(max(-math.MaxInt16, min(math.MaxInt16, v)))
+	return (int64(t)*SampleRate + int64(time.Second) - 1) / int64(time.Second)
 }
 
 // The MP3 is MPEG-1 Layer III at 32 kbit/s and 32 kHz: 1,152 samples (36
