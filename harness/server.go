@@ -181,7 +181,9 @@ func (s *Server) Handler() http.Handler { return s.api }
 // HTTPClient returns an HTTP client whose transport serves every request
 // in-process with [Server.Handler], whatever the host: a client aimed at
 // https://api.twilio.com reaches the fake without a socket. Like twilio-go's
-// own client it has a 10-second timeout and does not follow redirects.
+// own client it has a 10-second timeout and does not follow redirects. A
+// reply is built whole before the client reads it, a recording's media
+// too: to stream long media, use the listener of [Server.URL].
 func (s *Server) HTTPClient() *http.Client { return s.client }
 
 // URL returns the base URL of a real loopback listener serving the REST API
