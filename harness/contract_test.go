@@ -424,7 +424,7 @@ func xmlProblems(spec *contractSpec, r harness.APIRequest) []string {
 	}
 	path, _, _ := strings.Cut(r.Path, "?")
 	path = strings.TrimSuffix(path, ".xml") + ".json"
-	req, err := http.NewRequest(http.MethodGet, contractHost+path, nil)
+	req, err := http.NewRequest(r.Method, contractHost+path, nil)
 	if err != nil {
 		return []string{fmt.Sprintf("cannot rebuild the request: %v", err)}
 	}

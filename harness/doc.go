@@ -187,7 +187,8 @@
 //   - Buying a number (POST /IncomingPhoneNumbers.json): any valid number
 //     that no account of the server owns; one owned is 21422. Twilio's
 //     test numbers mean what they mean with test credentials, for every
-//     account: +15005550006 is bought, +15005550001 is 21421,
+//     account: +15005550006 is bought (by one account at a time: a number
+//     has one owner, and a second buyer gets 21422), +15005550001 is 21421,
 //     +15005550000 is 21422, AreaCode 533 is 21452; neither PhoneNumber
 //     nor AreaCode (or no PhoneNumber on a typed list) is 21421; an
 //     AreaCode that is not three digits starting 2-9, or is N11, is

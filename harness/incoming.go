@@ -39,8 +39,9 @@ func (s *Server) AddNumber(n IncomingNumber) (string, error) {
 }
 
 // SetNumber registers an incoming number, or replaces the settings of one
-// the server has (which keeps its SID), and returns its SID. It returns an
-// error as [Server.AddNumber] does, but for a number taken.
+// the server has (which keeps its SID, and its account unless n names
+// another), and returns its SID. It returns an error as [Server.AddNumber]
+// does, but for a number taken.
 func (s *Server) SetNumber(n IncomingNumber) (string, error) {
 	return s.putNumber(n, true)
 }
@@ -50,9 +51,6 @@ func (s *Server) putNumber(n IncomingNumber, replace bool) (string, error) {
 	what := "add number"
 	if replace {
 		what = "set number"
-	}
-	if n.AccountSID == "" {
-		n.AccountSID = s.cfg.accountSID
 	}
 	num, kind := phone.Normalize(n.PhoneNumber)
 	if kind != phone.Phone {
@@ -71,13 +69,20 @@ func (s *Server) putNumber(n IncomingNumber, replace bool) (string, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	old, ok := s.dir.numbers[num]
+	switch {
+	case n.AccountSID != "":
+	case ok && replace:
+		n.AccountSID = old.AccountSID // a replaced number stays with its account unless told otherwise
+	default:
+		n.AccountSID = s.cfg.accountSID
+	}
 	if _, ok := s.accounts[n.AccountSID]; !ok {
 		return "", fmt.Errorf("harness: %s: unknown account %s", what, n.AccountSID)
 	}
 	if a := n.VoiceApplicationSID; a != "" && (s.dir.apps[a] == nil || s.dir.apps[a].AccountSID != n.AccountSID) {
 		return "", fmt.Errorf("harness: %s: VoiceApplicationSID %s is not an application of account %s (AddApplication)", what, a, n.AccountSID)
 	}
-	old, ok := s.dir.numbers[num]
 	switch {
 	case ok && !replace:
 		return "", fmt.Errorf("harness: %s: the server already has it: set it to replace its settings (SetNumber; "+

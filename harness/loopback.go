@@ -59,7 +59,7 @@ func (c *Call) loopEndedLocked() {
 	if other.line.status.Ended() {
 		return
 	}
-	if c.direction == DirectionInbound && other.line.answered.IsZero() {
+	if c.direction == DirectionInbound && c.line.answered.IsZero() {
 		st := c.line.status
 		if st != StatusBusy && st != StatusNoAnswer {
 			st = StatusFailed

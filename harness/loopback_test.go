@@ -171,3 +171,19 @@ func TestCallToANumberReleased(t *testing.T) {
 		t.Errorf("a call to a released number: %d inbound calls, outbound %s; want the usual far end", n, out.Info().Status)
 	}
 }
+
+// TestCallToANumberAnsweredAndEndedAtOnce: the number's call answers and
+// hangs up in one instant; the REST call was answered with it, and ends
+// completed, not failed.
+func TestCallToANumberAnsweredAndEndedAtOnce(t *testing.T) {
+	for _, doc := range []string{`<Response><Hangup/></Response>`, `<Response><Pause length="1"/><Hangup/></Response>`} {
+		srv := loopServer(t, doc)
+		out := place(t, srv, func(p *api.CreateCallParams) { p.SetTo(ourNumber) })
+		srv.Run()
+		in := inboundCalls(srv)[0].Info()
+		if oi := out.Info(); in.Answered.IsZero() || oi.Status != harness.StatusCompleted || oi.Answered.IsZero() {
+			t.Errorf("%s: the number's call answered %v; the REST call ended %s, answered %v; want completed, answered\n%s",
+				doc, !in.Answered.IsZero(), oi.Status, !oi.Answered.IsZero(), out.Transcript())
+		}
+	}
+}

@@ -478,3 +478,28 @@ func TestNumberRepresentations(t *testing.T) {
 		}
 	}
 }
+
+// TestSetNumberKeepsItsAccount: a number a subaccount bought, re-pointed
+// with SetNumber without an account, stays the subaccount's.
+func TestSetNumberKeepsItsAccount(t *testing.T) {
+	srv := newServer(t, harness.WithApp(origin, newApp(``)))
+	other, token, err := srv.AddAccount("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := restClientFor(srv, other, token)
+	bought, err := sub.Api.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetPhoneNumber(ourNumber).SetVoiceUrl(origin + "/a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.SetNumber(harness.IncomingNumber{PhoneNumber: ourNumber, VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/b"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := sub.Api.FetchIncomingPhoneNumber(*bought.Sid, nil)
+	if err != nil || *got.VoiceUrl != origin+"/b" {
+		t.Fatalf("the subaccount's number after SetNumber: %v %+v", err, got)
+	}
+	if mine, _ := restClient(srv).Api.ListIncomingPhoneNumber(nil); len(mine) != 0 {
+		t.Errorf("the number moved to the first account: %d listed there", len(mine))
+	}
+}

@@ -118,6 +118,7 @@ func (s *Server) forgetLocked(gone map[*Call]bool) {
 	for c := range gone {
 		c.forgotten = true
 		delete(s.calls, c.sid)
+		delete(s.dir.verifications, c.sid)
 	}
 	s.kept.forgotten += len(gone)
 	keep := func(sid string) bool { c := s.calls[sid]; return c != nil }

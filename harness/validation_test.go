@@ -1,6 +1,10 @@
 package harness_test
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -169,5 +173,36 @@ func TestValidationCallDelayAndExtension(t *testing.T) {
 	}
 	if cb := verificationCallback(t, c); cb.Form.Get("VerificationStatus") != "success" {
 		t.Errorf("verification with an extension: %v", cb.Form)
+	}
+}
+
+// TestVerificationsForgottenWithTheirCalls: under a retention, a
+// verification goes when its call is forgotten.
+func TestVerificationsForgottenWithTheirCalls(t *testing.T) {
+	srv := newServer(t, harness.WithRetention(harness.Retention{EndedCalls: 10}))
+	rest := restClient(srv)
+	for i := range 50 {
+		if _, err := rest.Api.CreateValidationRequest(new(api.CreateValidationRequestParams).SetPhoneNumber(fmt.Sprintf("+1415666%04d", i))); err != nil {
+			t.Fatal(err)
+		}
+		srv.Run()
+	}
+	if calls, n := len(srv.Calls()), harness.VerificationsOf(srv); n > calls {
+		t.Errorf("%d verifications kept for %d calls: a forgotten call's verification is never released", n, calls)
+	}
+}
+
+// TestValidationRequestXML: a validation request answered in XML passes
+// the contract check, which rebuilds the request with its own method.
+func TestValidationRequestXML(t *testing.T) {
+	srv := newServer(t)
+	form := url.Values{"PhoneNumber": {"+14155550100"}}
+	req := httptest.NewRequest(http.MethodPost, "/2010-04-01/Accounts/"+srv.AccountSID()+"/OutgoingCallerIds.xml", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "<ValidationRequest>") {
+		t.Errorf("POST OutgoingCallerIds.xml: %d %s", rec.Code, rec.Body.String())
 	}
 }
