@@ -108,6 +108,14 @@ func TestCallUpdatesByState(t *testing.T) {
 	}
 }
 
+// elapse lets d of a synctest bubble's fake time pass, then waits for the
+// bubble's goroutines to settle. No real time passes: the bubble's clock
+// jumps ahead when every goroutine in it waits.
+func elapse(d time.Duration) {
+	time.Sleep(d)
+	synctest.Wait()
+}
+
 // TestScaledClock runs inside a synctest bubble, whose fake time makes the
 // real time the scaled clock follows instantaneous and exact: each sleep
 // below is a second of the bubble's clock, not of the machine's.
@@ -117,7 +125,7 @@ func TestScaledClock(t *testing.T) {
 			harness.WithApp(origin, newApp(longPause)), harness.WithParty(to, scenario.AnswersAfterRings(3)))
 		start := srv.Now()
 		sid := createLive(t, srv)
-		time.Sleep(time.Second)
+		elapse(time.Second)
 		synctest.Wait()
 		if got := srv.Now().Sub(start); got != 10*time.Second {
 			t.Errorf("a real second at 10x: %v of virtual time, want 10s", got)
@@ -125,7 +133,7 @@ func TestScaledClock(t *testing.T) {
 		if got := status(t, srv, sid); got != "ringing" {
 			t.Fatalf("10 virtual seconds in, 18 s of ringing: %s, want ringing", got)
 		}
-		time.Sleep(2 * time.Second)
+		elapse(2 * time.Second)
 		synctest.Wait()
 		if got := status(t, srv, sid); got != "in-progress" {
 			t.Fatalf("30 virtual seconds in: %s, want in-progress", got)
@@ -140,7 +148,7 @@ func TestScaledClock(t *testing.T) {
 			t.Fatal(err)
 		}
 		paused := srv.Now()
-		time.Sleep(time.Hour)
+		elapse(time.Hour)
 		synctest.Wait()
 		if got := srv.Now(); !got.Equal(paused) {
 			t.Errorf("an hour on the manual clock moved virtual time from %v to %v", paused, got)
@@ -148,7 +156,7 @@ func TestScaledClock(t *testing.T) {
 		if err := srv.SetClock(harness.Clock{Mode: harness.ClockScaled, Rate: 60}); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(10 * time.Second) // ten virtual minutes: the pause ends, "Still there?" is said, the call ends
+		elapse(10 * time.Second) // ten virtual minutes: the pause ends, "Still there?" is said, the call ends
 		synctest.Wait()
 		call := srv.Call(sid)
 		if info := call.Info(); info.Status != harness.StatusCompleted || info.Duration != (1+600+1)*time.Second {
@@ -166,14 +174,14 @@ func TestScaledClockRedirectsDuringAPause(t *testing.T) {
 		srv := harness.NewServer(t, harness.WithClock(harness.Clock{Mode: harness.ClockScaled, Rate: 1}),
 			harness.WithApp(origin, newApp(longPause)))
 		sid := createLive(t, srv)
-		time.Sleep(30 * time.Second)
+		elapse(30 * time.Second)
 		synctest.Wait()
 		_, err := restClient(srv).Api.UpdateCall(sid, (&api.UpdateCallParams{}).
 			SetTwiml(`<Response><Say>You were moved.</Say></Response>`))
 		if err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(10 * time.Second)
+		elapse(10 * time.Second)
 		synctest.Wait()
 		info := srv.Call(sid).Info()
 		if info.Status != harness.StatusCompleted || info.Duration != 31200*time.Millisecond {
@@ -250,7 +258,7 @@ func TestScaledClockAdvanceAndLongRuns(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := harness.NewServer(t, harness.WithClock(harness.Clock{Mode: harness.ClockScaled, Rate: 10}))
 		start := srv.Now()
-		time.Sleep(time.Second)
+		elapse(time.Second)
 		srv.Advance(30 * time.Second)
 		if got := srv.Now().Sub(start); got != 40*time.Second {
 			t.Errorf("10 scaled seconds, then Advance(30s): %v, want 40s", got)
@@ -259,7 +267,7 @@ func TestScaledClockAdvanceAndLongRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := srv.Now()
-		time.Sleep(3 * time.Hour) // 3 hours at a million times: past what a time.Duration holds
+		elapse(3 * time.Hour) // 3 hours at a million times: past what a time.Duration holds
 		if got := srv.Now(); !got.After(before) {
 			t.Errorf("after 3 hours at %gx the clock reads %v, before %v", harness.MaxClockRate, got, before)
 		}
