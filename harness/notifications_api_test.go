@@ -142,12 +142,21 @@ func TestNotificationsRepresentations(t *testing.T) {
 // get fetches path from srv's REST API with its credentials.
 func get(t *testing.T, srv *harness.Server, path string) (int, string, string) {
 	t.Helper()
+	resp := serveGET(srv, path, true)
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), string(data)
+}
+
+// serveGET serves GET path with srv's REST handler, with the account's
+// credentials if auth is set.
+func serveGET(srv *harness.Server, path string, auth bool) *http.Response {
 	req := httptest.NewRequest(http.MethodGet, path, nil)
-	req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
+	if auth {
+		req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
+	}
 	rec := httptest.NewRecorder()
 	srv.Handler().ServeHTTP(rec, req)
-	data, _ := io.ReadAll(rec.Result().Body)
-	return rec.Code, rec.Header().Get("Content-Type"), string(data)
+	return rec.Result()
 }
 
 func TestCallEventsThroughTwilioGo(t *testing.T) {

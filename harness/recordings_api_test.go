@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +117,19 @@ func liveCall(t *testing.T, srv *harness.Server) string {
 	return sid
 }
 
+// liveRecording brings a call into progress and starts a recording of it
+// with the REST API's defaults; it returns the call's SID and the
+// recording.
+func liveRecording(t *testing.T, srv *harness.Server) (string, *api.ApiV2010CallRecording) {
+	t.Helper()
+	sid := liveCall(t, srv)
+	rec, err := restClient(srv).Api.CreateCallRecording(sid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sid, rec
+}
+
 func TestRecordingStartedPausedStopped(t *testing.T) {
 	hook := &docs{paths: map[string]string{}}
 	srv := newServer(t, harness.WithApp(origin, newApp(longPause)), harness.WithApp("https://hooks.example.com", hook))
@@ -178,13 +190,9 @@ func TestRecordingStartedPausedStopped(t *testing.T) {
 
 func TestRecordingDeleteOnlyCompleted(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, newApp(longPause)))
-	sid := liveCall(t, srv)
+	_, rec := liveRecording(t, srv)
 	rest := restClient(srv)
-	rec, err := rest.Api.CreateCallRecording(sid, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = rest.Api.DeleteRecording(*rec.Sid, nil)
+	err := rest.Api.DeleteRecording(*rec.Sid, nil)
 	var rerr *client.TwilioRestError
 	if !errors.As(err, &rerr) || rerr.Code != 20009 {
 		t.Errorf("deleting a recording in progress: %v, want 20009", err)
@@ -194,13 +202,7 @@ func TestRecordingDeleteOnlyCompleted(t *testing.T) {
 // media downloads a recording's media with the account's credentials.
 func media(t *testing.T, srv *harness.Server, sid, ext string, auth bool) *http.Response {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, "/2010-04-01/Accounts/"+srv.AccountSID()+"/Recordings/"+sid+ext, nil)
-	if auth {
-		req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
-	}
-	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, req)
-	return rec.Result()
+	return serveGET(srv, "/2010-04-01/Accounts/"+srv.AccountSID()+"/Recordings/"+sid+ext, auth)
 }
 
 // TestRecordingMediaOfASilentRecord: <Record maxLength="5"> with a silent
@@ -344,12 +346,8 @@ func TestRecordingOfStartRecording(t *testing.T) {
 // times; one more is refused, and the recording goes on.
 func TestRecordingPauseLimit(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, newApp(longPause)))
-	sid := liveCall(t, srv)
+	sid, rec := liveRecording(t, srv)
 	rest := restClient(srv)
-	rec, err := rest.Api.CreateCallRecording(sid, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	pause := (&api.UpdateCallRecordingParams{}).SetStatus("paused")
 	resume := (&api.UpdateCallRecordingParams{}).SetStatus("in-progress")
 	for i := range harness.MaxRecordingPauses {
@@ -360,7 +358,7 @@ func TestRecordingPauseLimit(t *testing.T) {
 			t.Fatalf("resume %d: %v", i+1, err)
 		}
 	}
-	_, err = rest.Api.UpdateCallRecording(sid, *rec.Sid, pause)
+	_, err := rest.Api.UpdateCallRecording(sid, *rec.Sid, pause)
 	var rerr *client.TwilioRestError
 	if !errors.As(err, &rerr) || rerr.Code != 20001 || !strings.Contains(rerr.Message, "MaxRecordingPauses") {
 		t.Errorf("one pause too many: %v, want 20001 naming the limit", err)
