@@ -37,17 +37,19 @@ type Call struct {
 
 	// The parts below are guarded by srv.mu; methods that touch them end
 	// in Locked.
-	line      line      // status, times, SIP code, price, time limit
-	program   program   // the TwiML it runs
-	farEnd    farEnd    // who is at the other end, and their script
-	history   history   // what happened, as the record keeps it
-	callback  callback  // the status callback subscription
-	amd       detection // answering machine detection's result
-	dial      dialLink  // the <Dial> it runs, the one it is a leg of, its legs
-	loop      *Call     // the other call of a call to a number of the server (loopback.go)
-	pending   pending   // its requests on their way, and the events that wait for them
-	deleted   bool      // deleted with the REST API: the API no longer shows it
-	forgotten bool      // the server no longer keeps it (see Retention)
+	line      line         // status, times, SIP code, price, time limit
+	program   program      // the TwiML it runs
+	farEnd    farEnd       // who is at the other end, and their script
+	history   history      // what happened, as the record keeps it
+	callback  callback     // the status callback subscription
+	amd       detection    // answering machine detection's result
+	dial      dialLink     // the <Dial> it runs, the one it is a leg of, its legs
+	loop      *Call        // the other call of a call to a number of the server (loopback.go)
+	conf      *participant // the conference it is in, if any
+	joins     *participant // a call of the Participants API: who it becomes in its conference once answered
+	pending   pending      // its requests on their way, and the events that wait for them
+	deleted   bool         // deleted with the REST API: the API no longer shows it
+	forgotten bool         // the server no longer keeps it (see Retention)
 }
 
 // pending is what a call waits for: while one of its requests is on its

@@ -85,6 +85,23 @@ const (
 	codeTwimlAndURL       = 32019 // "Twiml and Voice URL both set"
 )
 
+// Twilio's codes of conferences, logged about a call or answered by the
+// Conferences and Participants resources.
+const (
+	// CodeConferenceFull is 16020, "Conference is full": a call tried to
+	// join a conference that has its maxParticipants. The call does not
+	// join: its <Dial> ends with DialCallStatus=failed.
+	CodeConferenceFull          = 16020
+	codeConferenceNotActive     = 16001 // "Conference is not active"
+	codeConferenceNotFound      = 16022 // the conference of a Participants request does not exist or is completed
+	codeParticipantLabelInvalid = 16023 // a label longer than 128 characters, like a Call SID, or with '/'
+	codeParticipantLabelInUse   = 16025 // <Conference participantLabel> already in use: not added, next verb
+	codeParticipantLabelTaken   = 16026 // the Participants API's Label already in use
+	codeCoachedNotInConference  = 16028 // the participant to coach is not in the conference
+	codeConferenceBadVerb       = 13238 // a verb other than Play, Say, Pause, Redirect in a wait, hold or announce document
+	codeConferenceCoach         = 13240 // <Conference coach> is not a call in the conference
+)
+
 // SIP response codes the engine ends calls with.
 const (
 	sipOK          = 200

@@ -300,6 +300,10 @@ func (c *Call) answer() {
 		return
 	}
 	switch {
+	case c.joins != nil && c.params != nil && c.params.amd.mode != "":
+		c.startAMDLocked(c.params.amd, c.joinAnsweredLocked)
+	case c.joins != nil:
+		c.joinAnsweredLocked()
 	case c.params != nil && c.params.sendDigits != "":
 		d := digitsDuration(c.params.sendDigits)
 		c.recordLocked(callEvent{kind: EventPlay, action: ActionSendDigits, digits: c.params.sendDigits, dur: d})
@@ -381,6 +385,12 @@ func (c *Call) finishLocked(st Status, sip int, reason string) {
 	}
 	if d := c.dial.running; d != nil {
 		d.stopLocked()
+	}
+	if c.joins != nil {
+		c.addFailedLocked()
+	}
+	if p := c.conf; p != nil && p.present { // a call of the Participants API, hung up
+		p.leaveLocked(leftHungUp, false)
 	}
 	c.loopEndedLocked()
 	if wasQueued {

@@ -3,6 +3,7 @@ package harness
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,16 @@ const (
 	EventDial         EventKind = "dial"         // a <Dial> started, bridged or ended
 	EventSms          EventKind = "sms"          // <Sms> sent a message
 	EventFork         EventKind = "fork"         // <Start> or <Stop> changed a stream, transcription or recording
+	EventConference   EventKind = "conference"   // the call joined, left or heard something in a conference, or its flags changed
+)
+
+// What a participant of a conference hears, besides other participants
+// (whose call SID is the Source of what they said).
+const (
+	SourceBeep         = "beep"         // the beep of a participant joining or leaving
+	SourceWaitMusic    = "wait-music"   // the waitUrl, until the conference starts
+	SourceHoldMusic    = "hold-music"   // the HoldUrl, while on hold
+	SourceAnnouncement = "announcement" // an AnnounceUrl
 )
 
 // EventAction says what happened within an event's kind: which input the
@@ -44,10 +55,10 @@ const (
 	ActionTalked     EventAction = "talked"      // EventInput: the far end talks for Duration into a <Record>
 	ActionSendDigits EventAction = "send-digits" // EventPlay: the Calls API's SendDigits were played
 	ActionCollected  EventAction = "collected"   // EventGather: the gather ended with Digits (and Key)
-	ActionHeard      EventAction = "heard"       // EventGather: the gather ended with the speech Words
+	ActionHeard      EventAction = "heard"       // EventGather: the gather ended with the speech Words; EventConference: the call heard Words or URL from Source for Duration
 	ActionNoInput    EventAction = "no-input"    // EventGather: nothing came; on to the next verb
 	ActionBeep       EventAction = "beep"        // EventRecord: the beep before recording
-	ActionStarted    EventAction = "started"     // EventRecord, EventFork: recording SID (or a stream…) started
+	ActionStarted    EventAction = "started"     // EventRecord, EventFork: recording SID (or a stream…) started; EventConference: the conference started
 	ActionStopped    EventAction = "stopped"     // EventRecord, EventFork: it stopped; Text says why
 	ActionDialing    EventAction = "dialing"     // EventDial: legs start ringing (To)
 	ActionWhisper    EventAction = "whisper"     // EventDial: the answering leg runs its whisper (URL)
@@ -55,6 +66,14 @@ const (
 	ActionDialEnded  EventAction = "ended"       // EventDial: the Dial ended with DialCallStatus Status
 	ActionDetecting  EventAction = "detecting"   // EventNote: answering machine detection started
 	ActionDetected   EventAction = "detected"    // EventNote: detection answered (Words) after Duration
+
+	ActionJoined   EventAction = "joined"   // EventConference: the call joined Conference (SID), as Label
+	ActionLeft     EventAction = "left"     // EventConference: it left; Text is ReasonParticipantLeft
+	ActionMuted    EventAction = "muted"    // EventConference: it was muted
+	ActionUnmuted  EventAction = "unmuted"  // EventConference: it was unmuted
+	ActionHeld     EventAction = "held"     // EventConference: it was put on hold (URL: the hold music)
+	ActionUnheld   EventAction = "unheld"   // EventConference: it was taken off hold
+	ActionModified EventAction = "modified" // EventConference: EndConferenceOnExit, BeepOnExit, coaching or WaitUrl changed
 )
 
 // Event is one entry of a call's history. Kind says what happened and
@@ -94,6 +113,13 @@ type Event struct {
 	Duration time.Duration `json:"-"`
 	// Code is a notification's error code.
 	Code int `json:"code,omitempty"`
+	// Conference is the conference's name, for EventConference and the
+	// far end's speech there; Label the participant's label; Source who or
+	// what was heard (a participant's call SID, or one of the Source
+	// constants).
+	Conference string `json:"conference,omitempty"`
+	Label      string `json:"label,omitempty"`
+	Source     string `json:"source,omitempty"`
 	// Request is set for EventRequest, APIRequest for EventAPI.
 	Request    *Request    `json:"request,omitempty"`
 	APIRequest *APIRequest `json:"api_request,omitempty"`
@@ -133,12 +159,13 @@ type eventMore struct {
 	to, from string         // EventDial: whom it rings; EventSms: to and from
 	sid      string         // the recording, leg or message
 	step     *scenario.Step // ActionPlanned
-	noun     string         // EventFork: recording, stream, siprec, transcription
+	noun     string         // EventFork: recording, stream, siprec, transcription; EventDial: conference
 	name     string         // EventFork: the noun's name
 	elapsed  time.Duration  // EventRecord stopped: how long the verb recorded
 	inTurn   bool           // EventDial dialing: one leg after the other
 	sequence bool           // ActionPressed: keys pressed as one sequence (during a Dial)
 	legTo    string         // EventDial bridged, on the parent: the leg's address
+	source   string         // EventConference heard: who or what
 }
 
 // extra returns the event's rarer fields, zero when it has none.
@@ -200,6 +227,9 @@ func (e *callEvent) detail() string {
 	case EventDial:
 		switch e.action {
 		case ActionDialing:
+			if m.noun == "conference" {
+				return "joining conference " + strconv.Quote(m.to)
+			}
 			how := "at once"
 			if m.inTurn {
 				how = "one after the other"
@@ -233,6 +263,8 @@ func (e *callEvent) detail() string {
 			parts = append(parts, "to "+m.to)
 		}
 		return verb + strings.Join(parts, " ")
+	case EventConference:
+		return e.conferenceDetail(m)
 	case EventNote:
 		switch e.action {
 		case ActionDetecting:
@@ -250,9 +282,16 @@ func (e *callEvent) exportLocked(callSID string) Event {
 	out := Event{Seq: e.seq, Time: e.at, CallSID: callSID, Kind: e.kind, Action: e.action, Status: e.status,
 		Text: e.detail(), URL: e.url, Digits: e.digits, Duration: e.dur, Code: e.code,
 		Key: m.key, SID: m.sid, To: m.to}
+	if e.kind == EventConference || e.action == ActionSpoke && m.sid != "" {
+		out.To, out.Conference, out.Label, out.Source = "", m.to, m.name, m.source
+	}
 	switch e.kind {
 	case EventSay, EventSms, EventInput, EventGather:
 		out.Words = e.text
+	case EventConference:
+		if e.action == ActionHeard && e.text != "silence" {
+			out.Words = e.text
+		}
 	case EventNote:
 		if e.action == ActionDetected {
 			out.Words = e.text
@@ -273,4 +312,44 @@ func (e *callEvent) exportLocked(callSID string) Event {
 		out.APIRequest = &r
 	}
 	return out
+}
+
+// conferenceDetail renders an EventConference in words.
+func (e *callEvent) conferenceDetail(m eventMore) string {
+	room := strconv.Quote(m.to)
+	switch e.action {
+	case ActionJoined:
+		if m.name != "" {
+			return "joined conference " + room + " as " + strconv.Quote(m.name)
+		}
+		return "joined conference " + room
+	case ActionLeft:
+		return "left conference " + room + ": " + e.text
+	case ActionStarted:
+		return "conference " + room + " started"
+	case ActionHeld:
+		return "on hold in " + room + ", hearing " + e.url
+	case ActionMuted, ActionUnmuted, ActionUnheld, ActionModified:
+		return string(e.action) + " in " + room
+	case ActionHeard:
+		var what string
+		switch {
+		case m.source == SourceBeep:
+			return "heard the beep"
+		case e.text == "silence":
+			return "heard silence (" + m.source + ")"
+		case e.url != "":
+			what = e.url
+		case e.text != "":
+			what = strconv.Quote(e.text)
+		default:
+			what = "talking for " + e.dur.String()
+		}
+		from := m.source
+		if m.name != "" {
+			from = strconv.Quote(m.name) + " (" + m.source + ")"
+		}
+		return "heard " + what + " from " + from
+	}
+	return e.text
 }

@@ -39,6 +39,14 @@ type Fidelity struct {
 	// account that has declared neither accepts any From either way, so
 	// that a test that never sets numbers up needs none.
 	AnyFrom bool
+	// ConferenceSequenceFromZero numbers a conference's status callbacks
+	// from 0, as call progress callbacks are numbered. By default the
+	// first is 1, as in Twilio's example of a conference callback.
+	ConferenceSequenceFromZero bool
+	// NoDefaultConferenceEvents sends a <Conference statusCallback> given
+	// without statusCallbackEvent no events. By default it gets start and
+	// end, the Participants API's documented default.
+	NoDefaultConferenceEvents bool
 	// LosingLegStatus is the final status of the legs of a parallel <Dial>
 	// that lose to the first to answer. Default: canceled.
 	LosingLegStatus Status

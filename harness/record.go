@@ -42,6 +42,19 @@ const (
 	// KindAMDStatus reports answering machine detection's result to
 	// AsyncAmdStatusCallback (or a <Number>'s amdStatusCallback).
 	KindAMDStatus RequestKind = "amd-status-callback"
+	// KindConferenceCallback is a conference's status callback
+	// (statusCallback of <Conference>, ConferenceStatusCallback).
+	KindConferenceCallback RequestKind = "conference-status-callback"
+	// KindConferenceWait fetches a conference participant's wait music
+	// (waitUrl).
+	KindConferenceWait RequestKind = "conference-wait"
+	// KindConferenceHold fetches a participant's hold music (HoldUrl).
+	KindConferenceHold RequestKind = "conference-hold"
+	// KindConferenceAnnounce fetches an announcement (AnnounceUrl).
+	KindConferenceAnnounce RequestKind = "conference-announce"
+	// KindConferenceRecordingCallback is a conference recording's status
+	// callback.
+	KindConferenceRecordingCallback RequestKind = "conference-recording-status-callback"
 )
 
 // Request is one request the fake made to an application, with the reply.

@@ -15,11 +15,16 @@ type Recording struct {
 	SID        string `json:"sid"` // "RE" and 32 hex digits
 	AccountSID string `json:"account_sid"`
 	CallSID    string `json:"call_sid"`
+	// ConferenceSID is set for a conference's recording (record of
+	// <Conference>, ConferenceRecord of the Participants API), whose
+	// CallSID is the participant whose join started the conference.
+	ConferenceSID string `json:"conference_sid,omitempty"`
 	// URL is where Twilio would serve the audio (no extension: WAV; add .mp3
 	// for MP3).
 	URL string `json:"url"`
 	// Source is how the recording was started: OutboundAPI, RecordVerb,
-	// DialVerb, StartCallRecordingTwiML or StartCallRecordingAPI.
+	// DialVerb, Conference, StartCallRecordingTwiML or
+	// StartCallRecordingAPI.
 	Source   string `json:"source"`
 	Channels int    `json:"channels"` // 1 (mono) or 2 (dual)
 	Track    string `json:"track"`    // inbound, outbound or both
@@ -34,12 +39,13 @@ type Recording struct {
 	callbackEvents              recEventSet
 	reported                    bool // its completed or absent callback was built
 
-	call      *Call         // whose events the media sounds
-	offset    time.Duration // trimmed from the start: the media begins at Start+offset
-	pauses    []recPause    // paused with the REST API, in order
-	updated   time.Time
-	errorCode int  // 16101 when absent
-	deleted   bool // deleted with the REST API: listed only with IncludeSoftDeleted
+	call       *Call         // whose events the media sounds
+	offset     time.Duration // trimmed from the start: the media begins at Start+offset
+	pauses     []recPause    // paused with the REST API, in order
+	updated    time.Time
+	conference *conference // set for a conference's recording
+	errorCode  int         // 16101 when absent
+	deleted    bool        // deleted with the REST API: listed only with IncludeSoftDeleted
 }
 
 // recPause is a stretch a recording was paused: silent in its media, or
@@ -56,6 +62,7 @@ const (
 	sourceDial   = "DialVerb"
 	sourceStart  = "StartCallRecordingTwiML"
 	sourceREST   = "StartCallRecordingAPI"
+	sourceConf   = "Conference"
 )
 
 // newRecordingLocked starts a recording of the call now and returns it with
@@ -152,7 +159,9 @@ func (r *Recording) skippedLocked() time.Duration {
 // ends.
 func (c *Call) stopRecordingsLocked() {
 	for _, r := range c.history.recordings {
-		r.stopLocked(c.srv.clock.Now(), -1)
+		if r.conference == nil { // a conference's recording lasts as long as the conference
+			r.stopLocked(c.srv.clock.Now(), -1)
+		}
 	}
 }
 

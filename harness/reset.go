@@ -78,6 +78,7 @@ func (s *Server) Reset(keep ...Keep) {
 		a.calls = nil
 	}
 	s.hooksLog, s.apiLog, s.notes, s.messages = nil, nil, nil, nil
+	s.confs = newConferences()
 	s.seq, s.kept = 0, retention{}
 	clear(s.out.faults)
 	s.out.forgetFlightsLocked()

@@ -68,6 +68,7 @@ type Server struct {
 	hooksLog []*webhook
 	apiLog   []*apiRecord
 	notes    []*Notification
+	confs    conferences
 	seq      uint64    // orders everything recorded
 	kept     retention // what the retention forgets
 	closed   bool
@@ -111,6 +112,7 @@ func NewServer(t TB, opts ...Option) *Server {
 		calls:    map[string]*Call{},
 		dir:      newDirectory(),
 		parties:  map[string]scenario.Party{},
+		confs:    newConferences(),
 		parsed:   map[string]*twiml.Document{},
 		media:    map[string]time.Duration{},
 	}

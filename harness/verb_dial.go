@@ -71,6 +71,11 @@ type leg struct {
 // and when the bridge ends (or nobody answered) requests the action or goes
 // on with the next verb.
 func (c *Call) dialLocked(v *twiml.Dial) bool {
+	if len(v.Nouns) == 1 {
+		if n, ok := v.Nouns[0].(*twiml.Conference); ok {
+			return c.conferenceLocked(v, n)
+		}
+	}
 	d := &dialing{c: c, v: v}
 	if v.Number != "" {
 		d.targets = append(d.targets, dialTarget{to: v.Number})

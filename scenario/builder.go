@@ -206,6 +206,25 @@ func (p Party) During(verb string) Party {
 	return p.AtNext(verb)
 }
 
+// InConference returns a copy of p whose last step applies in the next
+// conference the call joins, its delay counted from the join: Says and
+// Talks speak to the room, Presses("*") leaves it when the <Dial> has
+// hangupOnStar, HangsUp leaves it by hanging up. Every such step applies
+// in the same conference, each on its own delay.
+func (p Party) InConference() Party {
+	return p.AtNext("Conference")
+}
+
+// AfterLeaves returns a copy of p whose last step applies in the next
+// conference once who has left it (a participant's label, call SID, or the
+// address of its far end; "" for anyone), its delay counted from then:
+// HangsUp().AfterLeaves("agent-a") leaves when agent A does.
+func (p Party) AfterLeaves(who string) Party {
+	return p.last("AfterLeaves", func(s *Step) {
+		s.When.Verb, s.Do.AfterLeaving, s.Do.Leaver = "Conference", true, who
+	})
+}
+
 // WhenPromptContains returns a copy of p whose last step applies only when
 // the prompt contains text.
 func (p Party) WhenPromptContains(text string) Party {

@@ -57,6 +57,10 @@ type StepSpec struct {
 	Nth            int     `json:"nth,omitempty"`
 	PromptContains string  `json:"prompt_contains,omitempty"`
 	EveryTime      bool    `json:"every_time,omitempty"`
+	// AfterLeaving waits, in a conference, until a participant leaves:
+	// Leaver names which (a label, call SID or address; empty for anyone).
+	AfterLeaving bool   `json:"after_leaving,omitempty"`
+	Leaver       string `json:"leaver,omitempty"`
 }
 
 // ParsePartyJSON reads a PartySpec. Unknown fields and values are errors
@@ -149,6 +153,7 @@ func (s StepSpec) step() (Step, error) {
 	a.Delay = seconds(s.AfterSeconds)
 	a.KeyGap = time.Duration(s.KeyGapMS) * time.Millisecond
 	a.BargeIn = s.BargeIn
+	a.AfterLeaving, a.Leaver = s.AfterLeaving || s.Leaver != "", s.Leaver
 	return Step{When: Trigger{Verb: s.At, Nth: s.Nth, PromptContains: s.PromptContains}, Do: a, Repeat: s.EveryTime}, nil
 }
 
@@ -185,7 +190,8 @@ func (p Party) Spec() PartySpec {
 func (s Step) spec() StepSpec {
 	a := s.Do
 	out := StepSpec{AfterSeconds: a.Delay.Seconds(), KeyGapMS: int(a.KeyGap / time.Millisecond), BargeIn: a.BargeIn,
-		At: s.When.Verb, Nth: s.When.Nth, PromptContains: s.When.PromptContains, EveryTime: s.Repeat}
+		At: s.When.Verb, Nth: s.When.Nth, PromptContains: s.When.PromptContains, EveryTime: s.Repeat,
+		AfterLeaving: a.AfterLeaving, Leaver: a.Leaver}
 	switch a.Kind {
 	case Press:
 		out.Press = a.Digits

@@ -67,14 +67,21 @@ type Action struct {
 	// prompt.
 	Delay   time.Duration
 	BargeIn bool
+	// AfterLeaving, in a conference, waits until a participant leaves the
+	// room, then acts after Delay. Leaver names the participant (its
+	// label, call SID, or the address of its call's far end); empty means
+	// anyone.
+	AfterLeaving bool
+	Leaver       string
 }
 
 // Trigger says where in the call a step applies. The zero value applies at
 // the next verb that waits for the far end (a Gather, a Record or a Dial).
 type Trigger struct {
-	// Verb is the verb the step applies to ("Gather", "Record", "Dial", or,
-	// for HangUp, any verb such as "Play"); empty means any verb that waits
-	// for input.
+	// Verb is the verb the step applies to ("Gather", "Record", "Dial",
+	// "Conference" for the time the call is in a conference, or, for
+	// HangUp, any verb such as "Play"); empty means any verb that waits for
+	// input.
 	Verb string
 	// Nth, if positive, applies the step at the nth such verb of the call
 	// (1-based), counting only verbs named Verb when Verb is set.
@@ -117,6 +124,12 @@ func (s Step) String() string {
 		fmt.Fprintf(&b, " after %v", s.Do.Delay)
 	}
 	switch {
+	case s.Do.AfterLeaving && s.Do.Leaver != "":
+		fmt.Fprintf(&b, " once %s has left", s.Do.Leaver)
+	case s.Do.AfterLeaving:
+		b.WriteString(" once someone has left")
+	}
+	switch {
 	case s.When.Nth > 0 && s.When.Verb != "":
 		fmt.Fprintf(&b, " at <%s> #%d", s.When.Verb, s.When.Nth)
 	case s.When.Nth > 0:
@@ -135,17 +148,21 @@ func (s Step) String() string {
 
 // Fits reports whether the step's action makes sense at verb: keys and
 // speech at a Gather, talk and keys at a Record, the star key at a Dial,
-// hanging up and silence anywhere.
+// keys, speech and talk in a Conference, hanging up and silence anywhere.
+// A step that waits for someone to leave fits only a Conference.
 func (s Step) Fits(verb string) bool {
+	if s.Do.AfterLeaving && verb != "Conference" {
+		return false
+	}
 	switch s.Do.Kind {
 	case HangUp, Silent:
 		return true
 	case Press:
-		return verb == "Gather" || verb == "Record" || verb == "Dial"
+		return verb == "Gather" || verb == "Record" || verb == "Dial" || verb == "Conference"
 	case Speak:
-		return verb == "Gather"
+		return verb == "Gather" || verb == "Conference"
 	case Talk:
-		return verb == "Record"
+		return verb == "Record" || verb == "Conference"
 	}
 	return false
 }

@@ -153,7 +153,7 @@ func TestAttributes(t *testing.T) {
 				eventCallbackUrl="/events">Sales</Conference></Dial>`,
 			want: dialWith(&twiml.Conference{
 				Name: "Sales", Muted: true, Beep: "onEnter", StartConferenceOnEnter: false, EndConferenceOnExit: true,
-				WaitURL: "https://example.com/hold", WaitMethod: "GET", MaxParticipants: 10, Record: "record-from-start",
+				WaitURL: "https://example.com/hold", WaitURLSet: true, WaitMethod: "GET", MaxParticipants: 10, Record: "record-from-start",
 				Region: "ie1", Trim: "do-not-trim", Coach: "CA0123", ParticipantLabel: "agent", JitterBufferSize: "small",
 				StatusCallback: "/conf", StatusCallbackMethod: "GET", StatusCallbackEvent: []string{"start", "end", "join", "leave"},
 				RecordingStatusCallback: "/crec", RecordingStatusCallbackMethod: "GET", RecordingStatusCallbackEvent: []string{"in-progress"},

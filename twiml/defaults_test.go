@@ -79,7 +79,7 @@ func TestDefaults(t *testing.T) {
 		{"Sim", `<Dial><Sim>DE0123</Sim></Dial>`, dial(&twiml.Sim{SimSID: "DE0123", LegCallbacks: legDefaults})},
 		{"Application", `<Dial><Application><ApplicationSid>AP0123</ApplicationSid></Application></Dial>`, dial(&twiml.Application{ApplicationSID: "AP0123", LegCallbacks: legDefaults})},
 		{"Conference", `<Dial><Conference>room</Conference></Dial>`, dial(&twiml.Conference{
-			Name: "room", Beep: "true", StartConferenceOnEnter: true, WaitMethod: "POST", MaxParticipants: 250,
+			Name: "room", Beep: "true", StartConferenceOnEnter: true, WaitMethod: "POST", MaxParticipants: 250, JitterBufferSize: "large",
 			Record: "do-not-record", Trim: "trim-silence", StatusCallbackMethod: "POST",
 			RecordingStatusCallbackMethod: "POST", RecordingStatusCallbackEvent: []string{"completed"},
 		})},

@@ -270,7 +270,9 @@ func (p *parser) application(el *etree.Element) *Application {
 // conference reads <Conference>.
 func (p *parser) conference(el *etree.Element) *Conference {
 	a := p.attrsOf(el)
+	_, waitSet := a.get("waitUrl")
 	c := &Conference{
+		WaitURLSet:                    waitSet,
 		Muted:                         a.boolean("muted", false, CodeConferenceMuted),
 		Beep:                          a.enum("beep", "true", CodeConferenceBeep, validBeep, "true, false, onEnter or onExit"),
 		StartConferenceOnEnter:        a.boolean("startConferenceOnEnter", true, CodeConferenceStartOnEnter),
@@ -283,7 +285,7 @@ func (p *parser) conference(el *etree.Element) *Conference {
 		Trim:                          a.enum("trim", "trim-silence", CodeConferenceTrim, validTrim, "trim-silence or do-not-trim"),
 		Coach:                         a.str("coach"),
 		ParticipantLabel:              a.str("participantLabel"),
-		JitterBufferSize:              a.enum("jitterBufferSize", "", CodeSchema, validJitterBuffer, "off, small, medium or large"),
+		JitterBufferSize:              a.enum("jitterBufferSize", "large", CodeSchema, validJitterBuffer, "off, small, medium or large"),
 		StatusCallback:                a.url("statusCallback", CodeInvalidURL),
 		StatusCallbackMethod:          a.method("statusCallbackMethod", CodeSchema),
 		StatusCallbackEvent:           a.list("statusCallbackEvent", nil, CodeSchema, validConferenceEvent, "made of conference events"),

@@ -210,7 +210,7 @@ func TestNesting(t *testing.T) {
 			name: "Dial keeps the first of Conference and Number",
 			in:   `<Dial><Conference>room</Conference><Number>+14155550100</Number></Dial>`,
 			want: dialWith(&twiml.Conference{
-				Name: "room", Beep: "true", StartConferenceOnEnter: true, WaitMethod: "POST", MaxParticipants: 250,
+				Name: "room", Beep: "true", StartConferenceOnEnter: true, WaitMethod: "POST", MaxParticipants: 250, JitterBufferSize: "large",
 				Record: "do-not-record", Trim: "trim-silence", StatusCallbackMethod: "POST",
 				RecordingStatusCallbackMethod: "POST", RecordingStatusCallbackEvent: []string{"completed"},
 			}),

@@ -179,15 +179,18 @@ type Application struct {
 // StartConferenceOnEnter true, WaitMethod POST, MaxParticipants 250, Record
 // "do-not-record", Trim "trim-silence", StatusCallbackMethod POST,
 // RecordingStatusCallbackMethod POST, RecordingStatusCallbackEvent
-// ["completed"]. WaitURL "" means Twilio's hold music (an explicit
-// waitUrl="" cannot be told apart).
+// ["completed"], JitterBufferSize "large". WaitURL "" with WaitURLSet
+// false means Twilio's hold music; with WaitURLSet, silence.
 type Conference struct {
-	Name                          string
-	Muted                         bool
-	Beep                          string
-	StartConferenceOnEnter        bool
-	EndConferenceOnExit           bool
-	WaitURL                       string
+	Name                   string
+	Muted                  bool
+	Beep                   string
+	StartConferenceOnEnter bool
+	EndConferenceOnExit    bool
+	WaitURL                string
+	// WaitURLSet reports whether waitUrl was given: waitUrl="" is silence,
+	// while no waitUrl is Twilio's hold music.
+	WaitURLSet                    bool
 	WaitMethod                    string
 	MaxParticipants               int
 	Record                        string
