@@ -46,11 +46,18 @@ func (c *Call) redirectLocked(u *callUpdate) {
 	if u.url != "" {
 		src.method = u.method
 	}
+	if c.joins != nil { // added with the Participants API: it runs the new TwiML instead of joining
+		c.addFailedAsLocked(leftUpdatedViaAPI)
+	}
 	if c.line.status != StatusInProgress {
 		return
 	}
 	if l := c.dial.leg; l != nil {
 		l.detachLocked()
+	}
+	if p := c.conf; p != nil && p.present && p.verb == nil { // added with the Participants API
+		p.leaveLocked(leftUpdatedViaAPI, false)
+		c.conf = nil
 	}
 	c.program.abandonLocked(c.srv)
 	c.noteLocked("redirected with the REST API")

@@ -374,6 +374,12 @@ func (c *Call) joinAnsweredLocked() {
 // before it was answered: participant-leave with participant_add_failed,
 // and the conference ends if nobody else is in it or on the way.
 func (c *Call) addFailedLocked() {
+	c.addFailedAsLocked(leftAddFailed)
+}
+
+// addFailedAsLocked takes a call of the Participants API off its way to
+// the conference, for reason.
+func (c *Call) addFailedAsLocked(reason string) {
 	p := c.joins
 	c.joins = nil
 	cf := p.conf
@@ -387,7 +393,7 @@ func (c *Call) addFailedLocked() {
 	}
 	cf.eventLocked("participant-leave", p, signing.Params{
 		{Name: "ParticipantCallStatus", Value: string(c.line.status)},
-		{Name: "ReasonParticipantLeft", Value: leftAddFailed},
+		{Name: "ReasonParticipantLeft", Value: reason},
 	})
 	if len(cf.parts) == 0 && len(cf.adding) == 0 {
 		cf.endLocked(EndedLastLeft, nil, "")
@@ -539,6 +545,7 @@ func (cf *conference) endLocked(reason string, by *participant, othersReason str
 	}
 	cf.eventLocked("conference-end", nil, extra)
 	cf.stopRecordingLocked()
+	s.conferenceEndedLocked(cf)
 }
 
 // endReasonText is the free text of Reason on conference-end.

@@ -303,6 +303,39 @@
 //     [Fidelity.NoDialActionAfterHangup]. A leg redirected with the REST
 //     API leaves the bridge: the Dial ends completed, without
 //     DialCallDuration.
+//   - Conferences ([Server.Conference]): a conference starts when it has
+//     two participants and one of them has startConferenceOnEnter, whichever
+//     joined first; the one left in a started conference hears silence. A
+//     join that starts it reports participant-join, then conference-start;
+//     an end reports each participant-leave, then conference-end.
+//     SequenceNumber counts from 1 ([Fidelity.ConferenceSequenceFromZero]);
+//     the callbacks carry the conference's parameters only (no From, To or
+//     CallStatus); Timestamp's day has no leading zero, as in Twilio's
+//     example. A statusCallback without statusCallbackEvent gets start and
+//     end, the Participants API's default
+//     ([Fidelity.NoDefaultConferenceEvents]). Wait, hold and announcement
+//     documents are requested with the standard parameters of the
+//     participant's call (an announcement to the room: of the participant
+//     that joined last), plus ConferenceSid and FriendlyName for
+//     announcements; an audio reply plays once; Twilio's own hold music is
+//     not requested (the record shows its URL); a <Redirect> loop with
+//     nothing to play stops after ten documents at one instant
+//     ([CodeRedirectLoop]). A join past maxParticipants is 16020 and a coach
+//     not in the conference 13240: the <Dial> ends with
+//     DialCallStatus=failed. ReasonParticipantLeft is participant_hung_up
+//     for a hang-up, hangupOnStar and the Dial's timeLimit;
+//     participant_updated_via_api for a REST redirect or a kick;
+//     moderator_ended_conference when an endConferenceOnExit participant
+//     left; conference_ended_via_api when the API ended it. A <Dial>
+//     participant that leaves, however, requests its action with
+//     DialCallStatus=answered (the caller hanging up too, as for any Dial),
+//     or goes on with the next verb; a call of the Participants API hangs
+//     up, and one that fails before it answers reports participant-leave
+//     with participant_add_failed. A conference with nobody in it or on the
+//     way ends last-participant-left. Beeps are heard by everyone in a
+//     started conference who is not on hold. A conference's recording
+//     (record-from-start) runs from the start to the end and is listed
+//     with the call whose join started it, with its conference_sid.
 //   - A failed request for the call's TwiML (its Url, an action, a
 //     <Redirect>) goes to the call's FallbackUrl with ErrorCode and ErrorUrl,
 //     as Twilio's "Availability and Reliability" page says of "a fatal error

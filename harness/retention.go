@@ -34,17 +34,22 @@ type Retention struct {
 	// APIRequests is how many REST requests that concern no call (lists,
 	// errors) the record keeps; the oldest are forgotten first.
 	APIRequests int
+	// EndedConferences is how many completed conferences the server
+	// keeps: past it, those that ended first are forgotten, a few at a
+	// time (gone from [Server.Conference], [Server.Conferences] and the
+	// REST API; a *Conference a test holds stays readable).
+	EndedConferences int
 	// ForgetDeleted forgets a call as soon as it is deleted with the REST
 	// API (once it has sent its last callbacks).
 	ForgetDeleted bool
 }
 
 // ServeRetention returns the retention twimlharness serve uses: the last
-// 10,000 ended calls, bodies of at most 4 KiB and 256 KiB a call, 5,000
+// 10,000 ended calls and 10,000 completed conferences, bodies of at most 4 KiB and 256 KiB a call, 5,000
 // events a call, the last 10,000 REST requests that concern no call, and
 // deleted calls forgotten.
 func ServeRetention() Retention {
-	return Retention{EndedCalls: 10000, BodyBytes: 4 << 10, CallBodyBytes: 256 << 10, EventsPerCall: 5000,
+	return Retention{EndedCalls: 10000, EndedConferences: 10000, BodyBytes: 4 << 10, CallBodyBytes: 256 << 10, EventsPerCall: 5000,
 		APIRequests: 10000, ForgetDeleted: true}
 }
 
@@ -57,9 +62,10 @@ func WithRetention(r Retention) Option {
 // retention is the server's part that forgets: the ended calls, in the
 // order they were done.
 type retention struct {
-	ended     []*Call // done calls the server still keeps, oldest first
-	loose     int     // kept REST requests that concern no call
-	forgotten int     // calls forgotten so far
+	ended     []*Call       // done calls the server still keeps, oldest first
+	confs     []*conference // completed conferences the server still keeps, oldest first
+	loose     int           // kept REST requests that concern no call
+	forgotten int           // calls forgotten so far
 }
 
 // batch is how many entries past a limit trigger forgetting: the logs are
@@ -200,4 +206,26 @@ func (c *Call) appendEventLocked(ev callEvent) {
 		h.events = append(h.events, callEvent{seq: ev.seq, at: ev.at, kind: EventNote,
 			text: fmt.Sprintf("the record keeps no more of this call's events (harness.Retention.EventsPerCall is %d)", lim)})
 	}
+}
+
+// conferenceEndedLocked keeps a completed conference, and forgets the
+// oldest past the retention's EndedConferences.
+func (s *Server) conferenceEndedLocked(cf *conference) {
+	lim := s.cfg.retention.EndedConferences
+	if lim == 0 {
+		return
+	}
+	ret := &s.kept
+	ret.confs = append(ret.confs, cf)
+	if len(ret.confs) < lim+batch(lim) {
+		return
+	}
+	n := len(ret.confs) - lim
+	gone := make(map[*conference]bool, n)
+	for _, old := range ret.confs[:n] {
+		gone[old] = true
+		delete(s.confs.bySID, old.sid)
+	}
+	ret.confs = append(ret.confs[:0:0], ret.confs[n:]...)
+	s.confs.order = filter(s.confs.order, func(cf *conference) bool { return !gone[cf] })
 }

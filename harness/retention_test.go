@@ -8,10 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/harness"
+	"github.com/twimlharness/twimlharness/scenario"
 )
 
 // shortCalls makes n calls that say a word and end, and runs them.
@@ -180,5 +182,42 @@ func TestRetentionForgetDeleted(t *testing.T) {
 	}
 	if srv.Call(c.SID()) != nil || len(srv.Calls()) != 0 || len(srv.Requests()) != 0 {
 		t.Errorf("the deleted call is still kept: %d calls, %d requests", len(srv.Calls()), len(srv.Requests()))
+	}
+}
+
+// TestRetentionForgetsEndedConferences: past EndedConferences the oldest
+// completed conferences are forgotten by the server, while a
+// *Conference a test holds stays readable.
+func TestRetentionForgetsEndedConferences(t *testing.T) {
+	paths := map[string]string{"/voice": `<Response><Dial><Conference>room</Conference></Dial></Response>`}
+	srv := newServer(t, harness.WithApp(origin, &docs{paths: paths}),
+		harness.WithParty(to, scenario.Person().HangsUp().InConference().After(time.Second)),
+		harness.WithRetention(harness.Retention{EndedConferences: 2}))
+	var first *harness.Conference
+	var sids []string
+	for i := range 5 {
+		c := place(t, srv, nil)
+		c.Wait()
+		cf := c.Conference()
+		if cf == nil {
+			t.Fatalf("call %d joined no conference:\n%s", i, c.Transcript())
+		}
+		if i == 0 {
+			first = cf
+		}
+		sids = append(sids, cf.SID())
+	}
+	var kept []string
+	for _, cf := range srv.Conferences() {
+		kept = append(kept, cf.SID())
+	}
+	if diff := cmp.Diff(sids[3:], kept); diff != "" {
+		t.Errorf("conferences kept (-want +got):\n%s", diff)
+	}
+	if srv.Conference(sids[0]) != nil {
+		t.Errorf("the first conference %s is still found by SID", sids[0])
+	}
+	if info := first.Info(); info.Status != harness.ConferenceCompleted || info.ReasonEnded != harness.EndedLastLeft {
+		t.Errorf("the forgotten conference reads %s/%s, want completed/last-participant-left", info.Status, info.ReasonEnded)
 	}
 }
