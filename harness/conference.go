@@ -528,6 +528,12 @@ func (cf *conference) endLocked(reason string, by *participant, othersReason str
 		p.leaveLocked(othersReason, false)
 		p.droppedLocked()
 	}
+	for len(cf.adding) > 0 { // calls of the Participants API still ringing
+		c := cf.adding[0].call
+		c.addFailedAsLocked(othersReason)
+		c.recordLocked(callEvent{kind: EventHangup, text: "the conference it was added to has ended"})
+		c.finishLocked(StatusCanceled, sipRequestTerm, "the conference ended")
+	}
 	if cf.announce != nil {
 		cf.announce.stopLocked()
 		cf.announce = nil
@@ -577,7 +583,7 @@ func (p *participant) droppedLocked() {
 		return
 	}
 	if p.verb != nil {
-		p.verb.leftLocked()
+		p.verb.droppedLocked()
 		return
 	}
 	c.hangUpLocked(StatusCompleted, "the participant left the conference and has no TwiML to go on with")

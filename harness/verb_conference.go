@@ -146,10 +146,32 @@ func (cv *conferencing) leftLocked() {
 	if cv.done {
 		return
 	}
-	c := cv.c
+	cv.goOnLocked(cv.endLocked())
+}
+
+// droppedLocked ends the Dial of a participant the conference dropped
+// (it ended, or kicked the call): the call goes on once the conference
+// has done what it does at this instant, so that its next document
+// cannot join the room that is ending.
+func (cv *conferencing) droppedLocked() {
+	if cv.done {
+		return
+	}
+	p := cv.endLocked()
+	cv.c.afterUnlessMovedOnLocked(0, func() { cv.goOnLocked(p) })
+}
+
+// endLocked marks the Dial over and returns its action's parameters.
+func (cv *conferencing) endLocked() signing.Params {
 	p := cv.result()
 	cv.stopTimers()
-	c.recordLocked(callEvent{kind: EventDial, action: ActionDialEnded, status: dialAnswered})
+	cv.c.recordLocked(callEvent{kind: EventDial, action: ActionDialEnded, status: dialAnswered})
+	return p
+}
+
+// goOnLocked requests the Dial's action with p, or runs the next verb.
+func (cv *conferencing) goOnLocked(p signing.Params) {
+	c := cv.c
 	if cv.v.Action == "" {
 		c.nextLocked()
 		return
