@@ -47,6 +47,7 @@ type Call struct {
 	loop      *Call        // the other call of a call to a number of the server (loopback.go)
 	conf      *participant // the conference it is in, if any
 	joins     *participant // a call of the Participants API: who it becomes in its conference once answered
+	queue     *enqueueing  // the queue it waits in, if any
 	pending   pending      // its requests on their way, and the events that wait for them
 	deleted   bool         // deleted with the REST API: the API no longer shows it
 	forgotten bool         // the server no longer keeps it (see Retention)

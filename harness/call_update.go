@@ -55,6 +55,9 @@ func (c *Call) redirectLocked(u *callUpdate) {
 	if l := c.dial.leg; l != nil {
 		l.detachLocked()
 	}
+	if e := c.queue; e != nil {
+		e.redirectedLocked()
+	}
 	if p := c.conf; p != nil && p.present && p.verb == nil { // added with the Participants API
 		p.leaveLocked(leftUpdatedViaAPI, false)
 		c.conf = nil

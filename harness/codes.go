@@ -102,6 +102,12 @@ const (
 	codeConferenceCoach         = 13240 // <Conference coach> is not a call in the conference
 )
 
+// Twilio's codes of queues.
+const (
+	codeQueueFull     = 14207 // "Enqueue: queue reached its max size": the call is not enqueued (QueueResult queue-full)
+	codeQueueWaitVerb = 14208 // a verb other than Play, Say, Pause, Gather, Hangup, Redirect, Leave in a wait document (the harness's choice)
+)
+
 // SIP response codes the engine ends calls with.
 const (
 	sipOK          = 200

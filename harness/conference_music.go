@@ -18,6 +18,7 @@ const (
 	musicWait     musicKind = iota // a participant waits for the conference to start (waitUrl)
 	musicHold                      // a participant is on hold (HoldUrl)
 	musicAnnounce                  // an announcement (AnnounceUrl), to one participant or the room
+	musicDequeue                   // the url of a <Dial><Queue>, to the caller it takes
 )
 
 // source is how the record names what a participant heard from it.
@@ -27,6 +28,8 @@ func (k musicKind) source() string {
 		return SourceWaitMusic
 	case musicHold:
 		return SourceHoldMusic
+	case musicDequeue:
+		return SourceDequeueURL
 	}
 	return SourceAnnouncement
 }
@@ -37,6 +40,8 @@ func (k musicKind) requestKind() RequestKind {
 		return KindConferenceWait
 	case musicHold:
 		return KindConferenceHold
+	case musicDequeue:
+		return KindDequeue
 	}
 	return KindConferenceAnnounce
 }

@@ -389,6 +389,9 @@ func (c *Call) finishLocked(st Status, sip int, reason string) {
 	if c.joins != nil {
 		c.addFailedLocked()
 	}
+	if e := c.queue; e != nil {
+		s.out.postLocked(e.endedLocked())
+	}
 	if p := c.conf; p != nil && p.present { // a call of the Participants API, hung up
 		p.leaveLocked(leftHungUp, false)
 	}

@@ -31,6 +31,7 @@ const (
 	EventSms          EventKind = "sms"          // <Sms> sent a message
 	EventFork         EventKind = "fork"         // <Start> or <Stop> changed a stream, transcription or recording
 	EventConference   EventKind = "conference"   // the call joined, left or heard something in a conference, or its flags changed
+	EventQueue        EventKind = "queue"        // the call joined, waited in, was taken from or left a queue
 )
 
 // What a participant of a conference hears, besides other participants
@@ -40,6 +41,7 @@ const (
 	SourceWaitMusic    = "wait-music"   // the waitUrl, until the conference starts
 	SourceHoldMusic    = "hold-music"   // the HoldUrl, while on hold
 	SourceAnnouncement = "announcement" // an AnnounceUrl
+	SourceDequeueURL   = "dequeue-url"  // the url of the <Dial><Queue> that took the caller
 )
 
 // EventAction says what happened within an event's kind: which input the
@@ -74,6 +76,8 @@ const (
 	ActionHeld     EventAction = "held"     // EventConference: it was put on hold (URL: the hold music)
 	ActionUnheld   EventAction = "unheld"   // EventConference: it was taken off hold
 	ActionModified EventAction = "modified" // EventConference: EndConferenceOnExit, BeepOnExit, coaching or WaitUrl changed
+	ActionEnqueued EventAction = "enqueued" // EventQueue: the call joined Queue (SID) at Position
+	ActionDequeued EventAction = "dequeued" // EventQueue: an agent\'s <Dial><Queue> took the caller (on both calls; Source: the other call)
 )
 
 // Event is one entry of a call's history. Kind says what happened and
@@ -118,8 +122,12 @@ type Event struct {
 	// what was heard (a participant's call SID, or one of the Source
 	// constants).
 	Conference string `json:"conference,omitempty"`
-	Label      string `json:"label,omitempty"`
-	Source     string `json:"source,omitempty"`
+	// Queue is the queue's name, for EventQueue; Position the call's
+	// position when it joined (1 at the front).
+	Queue    string `json:"queue,omitempty"`
+	Position int    `json:"position,omitempty"`
+	Label    string `json:"label,omitempty"`
+	Source   string `json:"source,omitempty"`
 	// Request is set for EventRequest, APIRequest for EventAPI.
 	Request    *Request    `json:"request,omitempty"`
 	APIRequest *APIRequest `json:"api_request,omitempty"`
@@ -166,6 +174,7 @@ type eventMore struct {
 	sequence bool           // ActionPressed: keys pressed as one sequence (during a Dial)
 	legTo    string         // EventDial bridged, on the parent: the leg's address
 	source   string         // EventConference heard: who or what
+	position int            // EventQueue enqueued: the position in the queue
 }
 
 // extra returns the event's rarer fields, zero when it has none.
@@ -227,8 +236,11 @@ func (e *callEvent) detail() string {
 	case EventDial:
 		switch e.action {
 		case ActionDialing:
-			if m.noun == "conference" {
+			switch m.noun {
+			case "conference":
 				return "joining conference " + strconv.Quote(m.to)
+			case "queue":
+				return fmt.Sprintf("dialing queue %q, for %ds", m.to, int(e.dur/time.Second))
 			}
 			how := "at once"
 			if m.inTurn {
@@ -265,6 +277,8 @@ func (e *callEvent) detail() string {
 		return verb + strings.Join(parts, " ")
 	case EventConference:
 		return e.conferenceDetail(m)
+	case EventQueue:
+		return e.queueDetail(m)
 	case EventNote:
 		switch e.action {
 		case ActionDetecting:
@@ -284,6 +298,15 @@ func (e *callEvent) exportLocked(callSID string) Event {
 		Key: m.key, SID: m.sid, To: m.to}
 	if e.kind == EventConference || e.action == ActionSpoke && m.sid != "" {
 		out.To, out.Conference, out.Label, out.Source = "", m.to, m.name, m.source
+	}
+	if e.kind == EventQueue {
+		out.To, out.Queue, out.Position, out.Source = "", m.to, m.position, m.source
+		if m.from != "" {
+			out.Source = m.from
+		}
+		if e.action == ActionLeft {
+			out.Status = Status(e.text) // the QueueResult
+		}
 	}
 	switch e.kind {
 	case EventSay, EventSms, EventInput, EventGather:
@@ -350,6 +373,33 @@ func (e *callEvent) conferenceDetail(m eventMore) string {
 			from = strconv.Quote(m.name) + " (" + m.source + ")"
 		}
 		return "heard " + what + " from " + from
+	}
+	return e.text
+}
+
+// queueDetail renders an EventQueue in words.
+func (e *callEvent) queueDetail(m eventMore) string {
+	q := strconv.Quote(m.to)
+	switch e.action {
+	case ActionEnqueued:
+		return fmt.Sprintf("enqueued in %s at position %d", q, m.position)
+	case ActionDequeued:
+		return "dequeued from " + q + " with " + m.from
+	case ActionBridged:
+		return "bridged with " + m.sid + " from " + q
+	case ActionLeft:
+		if e.dur > 0 {
+			return fmt.Sprintf("left %s: QueueResult=%s after %v", q, e.text, e.dur)
+		}
+		return fmt.Sprintf("left %s: QueueResult=%s", q, e.text)
+	case ActionHeard:
+		switch {
+		case e.text == "silence":
+			return "waits in silence"
+		case e.url != "":
+			return "heard " + e.url + " (" + m.source + ")"
+		}
+		return fmt.Sprintf("heard %q (%s)", e.text, m.source)
 	}
 	return e.text
 }

@@ -151,6 +151,10 @@ func (c *Call) fetched(epoch uint64, w *webhook) {
 		return
 	}
 	c.notifyLocked(code, LevelError, msg, w.url, w.method)
+	if e := c.queue; e.waitingLocked() {
+		e.waitErrorLocked() // a wait document failed: QueueResult=error
+		return
+	}
 	src := &c.program.src
 	if !c.fallsBackLocked(w.kind) || src.fallbackURL == "" {
 		c.applicationErrorLocked()
@@ -314,6 +318,10 @@ func (c *Call) endOfDocumentLocked() {
 		l.whisperDoneLocked()
 		return
 	}
+	if e := c.queue; e.waitingLocked() {
+		e.waitDocumentDoneLocked()
+		return
+	}
 	c.hangUpLocked(StatusCompleted, "end of document")
 }
 
@@ -326,6 +334,11 @@ func (c *Call) verbLocked(v twiml.Verb) bool {
 	if l := c.dial.leg; l != nil && l.state == legWhispering && !spec.inWhisper {
 		c.notifyLocked(codeDialInDial, LevelError, fmt.Sprintf("<%s> is not allowed in a whisper document (only Play, Say, Pause, Gather and Hangup are)", name), c.program.docURL, "")
 		c.hangUpLocked(StatusCompleted, "whisper error")
+		return true
+	}
+	if e := c.queue; e.waitingLocked() && !queueWaitVerbs[name] {
+		c.notifyLocked(codeQueueWaitVerb, LevelError, fmt.Sprintf("<%s> is not allowed in a queue's wait document (only Play, Say, Pause, Gather, Hangup, Redirect and Leave are); the call leaves the queue", name), c.program.docURL, "")
+		e.waitErrorLocked()
 		return true
 	}
 	c.countVerbLocked(name)

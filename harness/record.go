@@ -52,6 +52,13 @@ const (
 	KindConferenceHold RequestKind = "conference-hold"
 	// KindConferenceAnnounce fetches an announcement (AnnounceUrl).
 	KindConferenceAnnounce RequestKind = "conference-announce"
+	// KindEnqueueWait fetches the waitUrl of a call waiting in a queue,
+	// with QueuePosition, QueueSid, QueueTime, AvgQueueTime,
+	// CurrentQueueSize and MaxQueueSize.
+	KindEnqueueWait RequestKind = "enqueue-wait"
+	// KindDequeue fetches the url of a <Dial><Queue>, run on the caller it
+	// takes before the bridge.
+	KindDequeue RequestKind = "dequeue-url"
 	// KindConferenceRecordingCallback is a conference recording's status
 	// callback.
 	KindConferenceRecordingCallback RequestKind = "conference-recording-status-callback"

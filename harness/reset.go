@@ -79,6 +79,7 @@ func (s *Server) Reset(keep ...Keep) {
 	}
 	s.hooksLog, s.apiLog, s.notes, s.messages = nil, nil, nil, nil
 	s.confs = newConferences()
+	s.queues = newQueues()
 	s.kept.confs = nil
 	s.seq, s.kept = 0, retention{}
 	clear(s.out.faults)

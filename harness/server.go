@@ -69,6 +69,7 @@ type Server struct {
 	apiLog   []*apiRecord
 	notes    []*Notification
 	confs    conferences
+	queues   queues
 	seq      uint64    // orders everything recorded
 	kept     retention // what the retention forgets
 	closed   bool
@@ -113,6 +114,7 @@ func NewServer(t TB, opts ...Option) *Server {
 		dir:      newDirectory(),
 		parties:  map[string]scenario.Party{},
 		confs:    newConferences(),
+		queues:   newQueues(),
 		parsed:   map[string]*twiml.Document{},
 		media:    map[string]time.Duration{},
 	}

@@ -72,8 +72,11 @@ type leg struct {
 // on with the next verb.
 func (c *Call) dialLocked(v *twiml.Dial) bool {
 	if len(v.Nouns) == 1 {
-		if n, ok := v.Nouns[0].(*twiml.Conference); ok {
+		switch n := v.Nouns[0].(type) {
+		case *twiml.Conference:
 			return c.conferenceLocked(v, n)
+		case *twiml.Queue:
+			return c.dialQueueLocked(v, n)
 		}
 	}
 	d := &dialing{c: c, v: v}

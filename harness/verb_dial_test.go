@@ -167,9 +167,9 @@ func TestWhisperWithDial(t *testing.T) {
 	}.run(t)
 }
 
-func TestDialQueueIsNotSimulated(t *testing.T) {
+func TestDialApplicationIsNotSimulated(t *testing.T) {
 	flow{
-		paths:        map[string]string{"/voice": `<Response><Dial><Queue>support</Queue></Dial><Say>never</Say></Response>`},
+		paths:        map[string]string{"/voice": `<Response><Dial><Application><ApplicationSid>AP0123456789abcdef0123456789abcdef</ApplicationSid></Application></Dial><Say>never</Say></Response>`},
 		want:         []req{voiceReq},
 		wantStatus:   harness.StatusCompleted,
 		wantDuration: 0,
@@ -177,8 +177,8 @@ func TestDialQueueIsNotSimulated(t *testing.T) {
 			if diff := cmp.Diff([]int{harness.CodeNotSimulated}, codes(c)); diff != "" {
 				t.Errorf("notifications mismatch (-want +got):\n%s", diff)
 			}
-			if n := c.Notifications(); len(n) == 1 && !strings.Contains(n[0].Message, "<Dial><Queue>") {
-				t.Errorf("message %q does not name <Dial><Queue>", n[0].Message)
+			if n := c.Notifications(); len(n) == 1 && !strings.Contains(n[0].Message, "<Dial><Application>") {
+				t.Errorf("message %q does not name <Dial><Application>", n[0].Message)
 			}
 			wantSaid()(t, nil, c)
 			if len(c.Children()) != 0 {

@@ -38,6 +38,8 @@ func verbTable() map[string]verbSpec {
 		"Start":    {answers: never, run: runs((*Call).startForkLocked)},
 		"Stop":     {answers: never, run: runs((*Call).stopForkLocked)},
 		"Echo":     {answers: always, run: runs((*Call).echoLocked)},
+		"Enqueue":  {answers: always, run: runs((*Call).enqueueLocked)},
+		"Leave":    {answers: never, inWhisper: false, run: runs((*Call).leaveVerbLocked)},
 	}
 }
 

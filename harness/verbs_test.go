@@ -14,7 +14,7 @@ import (
 func TestVerbsNotSimulatedAreReported(t *testing.T) {
 	srv := newServer(t)
 	c := place(t, srv, func(p *api.CreateCallParams) {
-		p.SetUrl("").SetTwiml(`<Response><say>lower case</say><Say>first</Say><Enqueue>support</Enqueue><Say>never</Say></Response>`)
+		p.SetUrl("").SetTwiml(`<Response><say>lower case</say><Say>first</Say><Pay/><Say>never</Say></Response>`)
 	})
 	info := c.Wait()
 	var got []string

@@ -215,6 +215,15 @@ func (p Party) InConference() Party {
 	return p.AtNext("Conference")
 }
 
+// InQueue returns a copy of p whose last step (a hang-up) applies while
+// the call waits in the next queue it joins, its delay counted from the
+// enqueue: HangsUp().InQueue().After(4*time.Minute) gives up after four
+// minutes, unless an agent takes the call first. To press keys during
+// the hold loop, aim a Presses at the wait document's <Gather>.
+func (p Party) InQueue() Party {
+	return p.AtNext("Enqueue")
+}
+
 // AfterLeaves returns a copy of p whose last step applies in the next
 // conference once who has left it (a participant's label, call SID, or the
 // address of its far end; "" for anyone), its delay counted from then:

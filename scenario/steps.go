@@ -149,7 +149,9 @@ func (s Step) String() string {
 // Fits reports whether the step's action makes sense at verb: keys and
 // speech at a Gather, talk and keys at a Record, the star key at a Dial,
 // keys, speech and talk in a Conference, hanging up and silence anywhere.
-// A step that waits for someone to leave fits only a Conference.
+// A step that waits for someone to leave fits only a Conference; while
+// the call waits in a queue ("Enqueue") the far end can only hang up or
+// stay silent.
 func (s Step) Fits(verb string) bool {
 	if s.Do.AfterLeaving && verb != "Conference" {
 		return false

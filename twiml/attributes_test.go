@@ -224,7 +224,7 @@ func TestAttributes(t *testing.T) {
 			in: `<Enqueue action="/left" method="GET" waitUrl="/wait" waitUrlMethod="GET" workflowSid="WW01" maxQueueSize="50">
 				<Task priority="5" timeout="200">{"language": "fr"}</Task></Enqueue>`,
 			want: &twiml.Enqueue{
-				Action: "/left", Method: "GET", WaitURL: "/wait", WaitURLMethod: "GET", WorkflowSID: "WW01", MaxQueueSize: 50,
+				Action: "/left", Method: "GET", WaitURL: "/wait", WaitURLSet: true, WaitURLMethod: "GET", WorkflowSID: "WW01", MaxQueueSize: 50,
 				Task: `{"language": "fr"}`, TaskPriority: 5, TaskTimeout: 200,
 			},
 		},

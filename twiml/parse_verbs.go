@@ -250,7 +250,9 @@ func (p *parser) parameters(el *etree.Element) []Parameter {
 // enqueue reads <Enqueue> and its <Task>.
 func (p *parser) enqueue(el *etree.Element) *Enqueue {
 	a := p.attrsOf(el)
+	_, waitSet := a.get("waitUrl")
 	e := &Enqueue{
+		WaitURLSet:    waitSet,
 		Action:        a.url("action", CodeEnqueueAction),
 		Method:        a.method("method", CodeEnqueueMethod),
 		WaitURL:       a.url("waitUrl", CodeEnqueueWaitURL),

@@ -256,12 +256,16 @@ type Reject struct {
 }
 
 // Enqueue puts the caller in the queue Name. Defaults: Method POST,
-// WaitURLMethod POST.
+// WaitURLMethod POST. WaitURL "" with WaitURLSet false means Twilio's hold
+// music; with WaitURLSet, silence.
 type Enqueue struct {
-	Name          string
-	Action        string
-	Method        string
-	WaitURL       string
+	Name    string
+	Action  string
+	Method  string
+	WaitURL string
+	// WaitURLSet reports whether waitUrl was given: waitUrl="" is silence,
+	// while no waitUrl is Twilio's hold music.
+	WaitURLSet    bool
 	WaitURLMethod string
 	WorkflowSID   string
 	MaxQueueSize  int
