@@ -258,10 +258,9 @@
 //   - A status callback that fails is logged as notification 15003 (HTTP
 //     error) or 11205 (no connection), at warning level.
 //   - A TwiML element that is not a Twilio verb is skipped with warning 12200.
-//     A Twilio verb that the harness does not execute yet (<Enqueue>,
-//     <Leave>, <Connect>, <Pay>, <Refer>, and <Dial> to a <Conference>,
-//     <Queue>, <Application> or <Sim>) ends the call with notification
-//     [CodeNotSimulated], never silently.
+//     A Twilio verb that the harness does not execute yet (<Connect>,
+//     <Pay>, <Refer>, and <Dial> to an <Application> or a <Sim>) ends the
+//     call with notification [CodeNotSimulated], never silently.
 //   - <Play> does not fetch the audio: it lasts what [WithMediaDuration]
 //     says for its URL ([DefaultMediaDuration] otherwise). Digits take 0.2 s
 //     each, w half a second, W a second. A <Play> with neither a URL nor
@@ -336,6 +335,31 @@
 //     started conference who is not on hold. A conference's recording
 //     (record-from-start) runs from the start to the end and is listed
 //     with the call whose join started it, with its conference_sid.
+//   - Queues ([Server.Queue]): <Enqueue> creates its queue on first use
+//     with max_size 1,000 (maxQueueSize lowers the limit for that verb);
+//     a full queue is warning 14207 and QueueResult queue-full without
+//     QueueSid or QueueTime, then the action or, without one, the next
+//     verb. QueueTime and AvgQueueTime are whole seconds; QueuePosition
+//     counts from 1. The waitUrl runs as the call's program, limited to
+//     Play, Say, Pause, Gather, Hangup, Redirect and Leave (any other verb
+//     is 14208, the harness's code, and QueueResult error); when it runs
+//     out it is requested again; Twilio's own hold music is not requested
+//     (the record shows its URL). <Hangup> there, like the caller hanging
+//     up, is QueueResult hangup, and the action is still requested with
+//     CallStatus=completed (as for <Dial>). A REST redirect requests the
+//     action at once with QueueResult redirected and ignores its reply:
+//     the call runs its new TwiML. <Leave> outside a wait document is a
+//     warning and does nothing. workflowSid is logged as not simulated
+//     (99001, a warning) and the queue named by the text is used.
+//     <Dial><Queue> to an empty queue waits for the next caller up to its
+//     timeout (DialCallStatus no-answer); to a queue the account does not
+//     have it fails (DialCallStatus failed). After a bridge its action gets
+//     DialCallStatus completed, QueueSid, DialCallSid and
+//     DialCallDuration, and the older DequeuedCallSid,
+//     DequeuedCallQueueTime, DequeuedCallDuration and DequeueResult; the
+//     caller's Enqueue action comes when the bridge ends, with
+//     QueueResult bridged, and its TwiML goes on if the caller is still
+//     there.
 //   - A failed request for the call's TwiML (its Url, an action, a
 //     <Redirect>) goes to the call's FallbackUrl with ErrorCode and ErrorUrl,
 //     as Twilio's "Availability and Reliability" page says of "a fatal error
