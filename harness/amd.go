@@ -113,7 +113,7 @@ func (c *Call) startAMDLocked(a amdConfig, ready func()) {
 		c.amd.answeredBy, c.amd.took = answer, after
 		c.callback.base = nil // AnsweredBy joins the standard parameters
 		c.recordLocked(callEvent{kind: EventNote, action: ActionDetected, text: answer, dur: after})
-		if (a.async || c.dial.leg != nil) && a.callbackURL != "" {
+		if (a.async || c.dial.leg != nil || c.joins != nil) && a.callbackURL != "" {
 			c.postAMDResultLocked(a, answer, after)
 		}
 		if !a.async && ready != nil {
