@@ -112,6 +112,8 @@ func (s *Server) listConferences(req *apiRequest) apiReply {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Fidelity: newest first, as the Calls list; Twilio does not document
+	// the order of conferences.
 	all := s.confs.order
 	matched := make([]*conference, 0, len(all))
 	for i := len(all) - 1; i >= 0; i-- {

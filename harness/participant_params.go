@@ -87,6 +87,10 @@ func parseParticipantCreate(form twilioapi.Form, fid Fidelity) (*participantPara
 // result goes to AmdStatusCallback. The Calls API's AsyncAmd… parameters
 // are not the Participants API's: they are noted (warning 21263) and
 // ignored.
+//
+// Fidelity: detection is synchronous, as for a <Dial><Number>: the call
+// joins the conference once detection has its answer, whatever it is (the
+// application decides what to do with a machine from the callback).
 func (pp *participantParams) parseAMD(form twilioapi.Form) *APIError {
 	rest := twilioapi.Form(url.Values(form))
 	for _, name := range asyncAMDParams {
@@ -245,6 +249,10 @@ func (pp *participantParams) parseConference(form twilioapi.Form) *APIError {
 // checkCallerIDLocked validates CallerId as From is validated: an address
 // the callee can be shown, owned or verified when it is a phone number.
 // It returns the caller ID the call shows, From when CallerId is absent.
+//
+// Fidelity: CallerId, when given, is the call's from (what the callee
+// sees, and the Call resource's from); Twilio documents both parameters
+// with the same words.
 func (s *Server) checkCallerIDLocked(acct *account, pp *participantParams) (string, *APIError) {
 	p := pp.call
 	if pp.callerID == "" {
@@ -348,6 +356,12 @@ func parseParticipantUpdate(form twilioapi.Form) (*participantUpdate, *APIError)
 // a label) that p may coach in the conference, or why not (16028): it
 // must be in the room, and not p itself. p is nil for a participant not
 // created yet.
+//
+// Fidelity: CallSidToCoach may also name the participant by its label,
+// as the Participants resource's paths do; a call still being dialed
+// cannot be coached (16028). Coaching=true without CallSidToCoach is 400
+// with 20001, CallSidToCoach alone means Coaching=true (the schema's
+// words), and Coaching=false wins over a CallSidToCoach.
 func (cf *conference) coachedLocked(p *participant, id string) (string, *APIError) {
 	var q *participant
 	if cf != nil {

@@ -140,6 +140,9 @@ func (s *Server) listParticipants(req *apiRequest) apiReply {
 	if aerr != nil {
 		return apiReply{err: aerr}
 	}
+	// Fidelity: the participants in the room in the order they joined,
+	// then those being dialed in the order they were added; Twilio does
+	// not document the order.
 	matched := make([]*participant, 0, len(cf.parts)+len(cf.adding))
 	for _, list := range [][]*participant{cf.parts, cf.adding} {
 		for _, p := range list {
@@ -299,6 +302,8 @@ func (p *participant) updateLocked(u *participantUpdate, coach string) {
 			p.muted, p.updated = *u.muted, now
 		}
 	}
+	// Fidelity: HoldUrl and HoldMethod go with Hold=true; alone, they are
+	// ignored.
 	if u.hold != nil {
 		switch {
 		case p.present:
