@@ -105,7 +105,9 @@ func (a amdConfig) classify(p scenario.Party) (string, time.Duration) {
 // startAMDLocked runs detection on a call that just answered. In
 // synchronous mode the call waits for the result before its TwiML runs
 // (then calls ready); asynchronously the TwiML runs at once and the result
-// goes to the AsyncAmdStatusCallback.
+// goes to the AsyncAmdStatusCallback. A leg of a <Dial> and a call of the
+// Participants API wait for the result and also send it to their
+// callback.
 func (c *Call) startAMDLocked(a amdConfig, ready func()) {
 	answer, after := a.detect(c.farEnd.party)
 	c.recordLocked(callEvent{kind: EventNote, action: ActionDetecting, text: a.mode})
@@ -113,7 +115,7 @@ func (c *Call) startAMDLocked(a amdConfig, ready func()) {
 		c.amd.answeredBy, c.amd.took = answer, after
 		c.callback.base = nil // AnsweredBy joins the standard parameters
 		c.recordLocked(callEvent{kind: EventNote, action: ActionDetected, text: answer, dur: after})
-		if (a.async || c.dial.leg != nil) && a.callbackURL != "" {
+		if (a.async || c.dial.leg != nil || c.joins != nil) && a.callbackURL != "" {
 			c.postAMDResultLocked(a, answer, after)
 		}
 		if !a.async && ready != nil {

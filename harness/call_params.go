@@ -89,31 +89,10 @@ func magicTo(to string) *APIError {
 // parseCreate validates the parameters of POST /Calls.json in Twilio's order
 // and returns the first problem as Twilio reports it.
 func parseCreate(form twilioapi.Form, fid Fidelity) (*callParams, *APIError) {
-	p := &callParams{form: url.Values(form), timeout: defaultTimeout, timeLimit: defaultTimeLimit,
-		recordingChannels: "mono", recordingTrack: "both", trim: "trim-silence"}
-	rawTo, rawFrom := form.Get("To"), form.Get("From")
-	if rawTo == "" {
-		return nil, badRequest(codeNoTo, "No 'To' number is specified")
-	}
-	if rawFrom == "" {
-		return nil, badRequest(codeNoFrom, "No 'From' number is specified")
-	}
-	to, toKind := phone.Normalize(rawTo)
-	if toKind == phone.Invalid {
-		return nil, badRequest(codeInvalidTo, "The 'To' number %s is not a valid phone number, client identifier or SIP address.", rawTo)
-	}
-	if err := magicTo(to); err != nil {
+	p := newCallParams(form)
+	if err := p.parseAddresses(form); err != nil {
 		return nil, err
 	}
-	from, fromKind := phone.Normalize(rawFrom)
-	if fromKind == phone.Invalid && toKind != phone.SIP && toKind != phone.Client ||
-		toKind == phone.Phone && fromKind != phone.Phone || from == "+15005550001" {
-		return nil, badRequest(codeInvalidFrom, "From is not a valid phone number: %s", rawFrom)
-	}
-	if fromKind == phone.Invalid {
-		from = rawFrom // a caller ID label towards a client or SIP endpoint
-	}
-	p.to, p.from = to, from
 	for _, parse := range []func(twilioapi.Form) *APIError{
 		p.parseSource, p.parseCallbacks, func(f twilioapi.Form) *APIError { return p.parseDialing(f, fid) }, p.parseRecording,
 	} {
@@ -122,6 +101,42 @@ func parseCreate(form twilioapi.Form, fid Fidelity) (*callParams, *APIError) {
 		}
 	}
 	return p, nil
+}
+
+// newCallParams returns the parameters of a create request with Twilio's
+// defaults, before any is read.
+func newCallParams(form twilioapi.Form) *callParams {
+	return &callParams{form: url.Values(form), timeout: defaultTimeout, timeLimit: defaultTimeLimit,
+		recordingChannels: "mono", recordingTrack: "both", trim: "trim-silence"}
+}
+
+// parseAddresses reads To and From, as the Calls and Participants APIs
+// check them.
+func (p *callParams) parseAddresses(form twilioapi.Form) *APIError {
+	rawTo, rawFrom := form.Get("To"), form.Get("From")
+	if rawTo == "" {
+		return badRequest(codeNoTo, "No 'To' number is specified")
+	}
+	if rawFrom == "" {
+		return badRequest(codeNoFrom, "No 'From' number is specified")
+	}
+	to, toKind := phone.Normalize(rawTo)
+	if toKind == phone.Invalid {
+		return badRequest(codeInvalidTo, "The 'To' number %s is not a valid phone number, client identifier or SIP address.", rawTo)
+	}
+	if err := magicTo(to); err != nil {
+		return err
+	}
+	from, fromKind := phone.Normalize(rawFrom)
+	if fromKind == phone.Invalid && toKind != phone.SIP && toKind != phone.Client ||
+		toKind == phone.Phone && fromKind != phone.Phone || from == "+15005550001" {
+		return badRequest(codeInvalidFrom, "From is not a valid phone number: %s", rawFrom)
+	}
+	if fromKind == phone.Invalid {
+		from = rawFrom // a caller ID label towards a client or SIP endpoint
+	}
+	p.to, p.from = to, from
+	return nil
 }
 
 // parseSource reads where the call's TwiML comes from: Url, Twiml or

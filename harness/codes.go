@@ -82,6 +82,7 @@ const (
 	codeRejectAnswered    = 13810 // "Reject: Invalid cause"
 	codeCallbackHTTPError = 15003 // "Call Progress: Warning Response to Callback URL"
 	codeAMDNoCallback     = 21262 // "No AMD status callback URL"
+	codeAMDParamsInvalid  = 21263 // "Invalid Answering Machine Detection Parameters": AsyncAmd… given to the Participants API
 	codeTwimlAndURL       = 32019 // "Twiml and Voice URL both set"
 )
 

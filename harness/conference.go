@@ -132,6 +132,7 @@ type participant struct {
 	holdURL      string
 	holdMethod   string
 	status       string
+	created      time.Time // when it was added: date_created
 	joined       time.Time
 	updated      time.Time
 	left         time.Time
@@ -286,7 +287,7 @@ func (cf *conference) newParticipantLocked(call *Call, spec *participantSpec, ve
 	now := cf.srv.clock.Now()
 	p := &participant{conf: cf, call: call, label: spec.label, muted: spec.muted, startOnEnter: spec.startOnEnter,
 		endOnExit: spec.endOnExit, waitURL: spec.waitURL, waitMethod: spec.waitMethod, status: ParticipantQueued,
-		joined: now, updated: now, verb: verb, coach: spec.coach, coaching: spec.coach != ""}
+		created: now, joined: now, updated: now, verb: verb, coach: spec.coach, coaching: spec.coach != ""}
 	switch spec.beep {
 	case "", "true":
 		p.beepOnEnter, p.beepOnExit = true, true

@@ -130,6 +130,12 @@ func loadContract(name string) (*contractSpec, error) {
 			ref.Value.Enum = append(ref.Value.Enum, "StartCallRecordingTwiML")
 		}
 	}
+	// And one gap of the description: reason_conference_ended is null while
+	// a conference is in progress (the schema's description says so, as
+	// does Twilio's example), but its enum has no null.
+	if ref := doc.Components.Schemas["conference_enum_reason_conference_ended"]; ref != nil && ref.Value != nil {
+		ref.Value.Nullable = true
+	}
 	doc.SetStringFormatValidators(twilioFormats)
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {

@@ -94,8 +94,8 @@ var recordingListing = &listing[*Recording]{
 		{"CallSid", func(v string) (func(*Recording) bool, *APIError) {
 			return func(r *Recording) bool { return r.CallSID == v }, nil
 		}},
-		{"ConferenceSid", func(string) (func(*Recording) bool, *APIError) {
-			return func(*Recording) bool { return false }, nil // no conference recordings yet
+		{"ConferenceSid", func(v string) (func(*Recording) bool, *APIError) {
+			return func(r *Recording) bool { return r.ConferenceSID == v }, nil
 		}},
 		{"IncludeSoftDeleted", func(v string) (func(*Recording) bool, *APIError) {
 			if _, err := strconv.ParseBool(v); err != nil {
@@ -221,7 +221,9 @@ func (r *Recording) replyLocked(status int, callSID string, inFlight bool) apiRe
 // ofCall reports whether r records the call rather than a verb (<Record>,
 // <Dial record>): only those can be paused, resumed and stopped with the
 // REST API, and Twilio.CURRENT names one.
-func (r *Recording) ofCall() bool { return r.Source != sourceRecord && r.Source != sourceDial }
+func (r *Recording) ofCall() bool {
+	return r.Source != sourceRecord && r.Source != sourceDial && r.Source != sourceConf
+}
 
 // flightStatus is the recording's status as an update shows it.
 func (r *Recording) flightStatus() string {
@@ -423,6 +425,9 @@ func (r *Recording) fieldsLocked() recordingFields {
 	}
 	if r.errorCode != 0 {
 		f.ErrorCode = &r.errorCode
+	}
+	if r.ConferenceSID != "" {
+		f.ConferenceSid = &r.ConferenceSID
 	}
 	return f
 }

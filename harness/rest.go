@@ -33,6 +33,9 @@ func restResources() []resource {
 		numberTypeResource("Local"), numberTypeResource("Mobile"), numberTypeResource("TollFree"),
 		applicationsResource(),
 		callerIDsResource(),
+		conferencesResource(),
+		participantsResource(),
+		conferenceRecordingsResource(),
 	}
 }
 
