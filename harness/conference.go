@@ -337,6 +337,8 @@ func (cf *conference) admitLocked(p *participant) {
 		cf.startLocked(p)
 	case cf.status == ConferenceInit:
 		p.playLocked(musicWait, p.waitURL, p.waitMethod)
+	case p.hold: // put on hold over REST while its call rang
+		p.playLocked(musicHold, p.holdURL, p.holdMethod)
 	}
 	if cf.status == ConferenceInProgress && p.beepOnEnter {
 		cf.beepLocked()
