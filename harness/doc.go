@@ -335,6 +335,25 @@
 //     started conference who is not on hold. A conference's recording
 //     (record-from-start) runs from the start to the end and is listed
 //     with the call whose join started it, with its conference_sid.
+//   - The Conferences and Participants resources: conferences list newest
+//     first, participants in the order they joined, then those still being
+//     dialed. Ending a completed conference answers 200 and does nothing;
+//     with both Status=completed and AnnounceUrl the end wins. An
+//     announcement needs someone in the room (16001 for an empty or
+//     completed conference, or for a participant still ringing). A
+//     conference SID that is unknown or completed is 16022 (HTTP 400); a
+//     name shaped like a CF SID is read as a SID. A room holding
+//     MaxParticipants, counting the calls being dialed into it, refuses
+//     another with 16020. A former participant is 20404. participant-modify
+//     is sent once an update, and only when a value changed; a participant
+//     still ringing takes changes without events, and deleting it cancels
+//     its call (participant-leave with participant_add_failed). HoldUrl
+//     and HoldMethod apply only with Hold=true. CallSidToCoach may be a
+//     label and must name someone in the room (16028); Coaching=true
+//     without it is 20001; CallSidToCoach alone means Coaching=true. A
+//     CallerId given becomes the call's From, checked like From. Answering
+//     machine detection of a participant's call is synchronous, as for a
+//     <Dial><Number> leg: the call joins once detection has answered.
 //   - Queues ([Server.Queue]): <Enqueue> creates its queue on first use
 //     with max_size 1,000 (maxQueueSize lowers the limit for that verb);
 //     a full queue is warning 14207 and QueueResult queue-full without
