@@ -425,7 +425,7 @@ func (cf *conference) startLocked(by *participant) {
 		p.stopMusicLocked()
 		p.call.recordLocked(callEvent{kind: EventConference, action: ActionStarted, more: &eventMore{sid: cf.sid, to: cf.name}})
 	}
-	cf.eventLocked("conference-start", by, nil)
+	cf.eventLocked("conference-start", nil, nil) // a conference event: no participant's parameters
 	if cf.record == "record-from-start" || cf.record == "true" {
 		cf.startRecordingLocked(by.call)
 	}
