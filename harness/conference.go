@@ -596,11 +596,13 @@ func (p *participant) kickLocked() {
 	p.droppedLocked()
 }
 
-// beepLocked plays the beep to the room.
+// beepLocked plays the beep to the room. Every listener's event shares
+// one eventMore, which nothing changes once recorded.
 func (cf *conference) beepLocked() {
+	more := &eventMore{source: SourceBeep, sid: cf.sid, to: cf.name}
 	for _, q := range cf.parts {
 		if !q.hold {
-			q.call.recordLocked(callEvent{kind: EventConference, action: ActionHeard, more: &eventMore{source: SourceBeep, sid: cf.sid, to: cf.name}})
+			q.call.recordLocked(callEvent{kind: EventConference, action: ActionHeard, more: more})
 		}
 	}
 }
@@ -636,11 +638,11 @@ func (p *participant) speakLocked(words string, d time.Duration) {
 	p.call.recordLocked(callEvent{kind: EventInput, action: spoke, text: words, dur: d, more: &eventMore{sid: cf.sid, to: cf.name}})
 	cf.eventLocked("participant-speech-start", p, nil)
 	heard := 0
+	more := &eventMore{source: p.call.sid, sid: cf.sid, to: cf.name, name: p.label} // shared, as a beep's
 	for _, q := range cf.parts {
 		if cf.hearsLocked(q, p) {
 			heard++
-			q.call.recordLocked(callEvent{kind: EventConference, action: ActionHeard, text: words, dur: d,
-				more: &eventMore{source: p.call.sid, sid: cf.sid, to: cf.name, name: p.label}})
+			q.call.recordLocked(callEvent{kind: EventConference, action: ActionHeard, text: words, dur: d, more: more})
 		}
 	}
 	if heard == 0 {
@@ -829,7 +831,13 @@ func (p *participant) playLocked(kind musicKind, url, method string) {
 // farEndsSeeLeaveLocked runs the steps of the participants still in the
 // room that wait for someone to leave.
 func (cf *conference) farEndsSeeLeaveLocked(gone *participant) {
-	for _, q := range slices.Clone(cf.parts) {
+	var waiting []*participant // usually none: no copy of the room on every leave
+	for _, q := range cf.parts {
+		if len(q.waits) > 0 {
+			waiting = append(waiting, q)
+		}
+	}
+	for _, q := range waiting {
 		q.sawLeaveLocked(gone)
 	}
 }
