@@ -932,7 +932,7 @@ var _ = Describe("<Dial><Conference>", func() {
 			Expect(rec.Channels).To(Equal(1))
 			Expect(rec.Trim).To(Equal("trim-silence"))
 			Expect(rec.Start).To(Equal(harness.DefaultStartTime().Add(10 * time.Second)))
-			Expect(rec.Duration).To(Equal(30 * time.Second), "from the start at 10 s to the end at 40 s")
+			Expect(rec.Duration).To(Equal(30*time.Second), "from the start at 10 s to the end at 40 s")
 			Expect(rec.Status).To(Equal("completed"))
 			cbs := cfRequestsOf(r.srv, harness.KindConferenceRecordingCallback)
 			Expect(cbs).To(HaveLen(2), r.transcript)
@@ -1098,7 +1098,7 @@ var _ = Describe("<Dial><Conference>", func() {
 			r.srv.Run()
 			Expect(feSaid(alice)).To(HaveExactElements("next verb"), r.transcript)
 			Expect(feRequests(alice, harness.KindAction)).To(BeEmpty())
-			Expect(alice.Info().Duration).To(Equal(13 * time.Second), "12 s in the room, then a one-second Say")
+			Expect(alice.Info().Duration).To(Equal(13*time.Second), "12 s in the room, then a one-second Say")
 		})
 
 		It("with hangupOnStar, * leaves the room: participant-leave with ParticipantCallStatus=in-progress and participant_hung_up", func() {
