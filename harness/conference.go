@@ -81,6 +81,7 @@ type conference struct {
 	parts    []*participant // in the room now, in the order they joined
 	adding   []*participant // added with the Participants API, not answered yet
 	everyone []*participant // every participant it ever had
+	lastLeft *participant   // the participant that left last
 	labels   map[string]*participant
 	history  []confEvent
 	record   string
@@ -462,6 +463,7 @@ func (p *participant) leaveAsLocked(reason string, kicked bool, callStatus strin
 	}
 	p.timers, p.waits = nil, nil
 	cf.parts = slices.DeleteFunc(cf.parts, func(q *participant) bool { return q == p })
+	cf.lastLeft = p
 	if p.label != "" && cf.labels[p.label] == p {
 		delete(cf.labels, p.label)
 	}
@@ -701,6 +703,8 @@ func (cf *conference) ownerLocked(p *participant) *Call {
 		return p.call
 	case len(cf.parts) > 0:
 		return cf.parts[len(cf.parts)-1].call
+	case cf.lastLeft != nil:
+		return cf.lastLeft.call
 	case len(cf.everyone) > 0:
 		return cf.everyone[len(cf.everyone)-1].call
 	}
