@@ -438,6 +438,7 @@ var _ = Describe("<Dial><Conference>", func() {
 			r.expectCallback(cf.Requests()[0], "POST", "/conf", cfConfParams(cf, 1, "conference-end", 20*time.Second).
 				with("ReasonConferenceEnded", "last-participant-left", "Reason", "Participant left the conference",
 					"CallSidEndingConference", alice.SID()))
+			Expect(cf.Requests()[0].CallSID).To(Equal(alice.SID()), "made for the call that left last, not the one that joined last")
 			info := cf.Info()
 			Expect(info.Status).To(Equal(harness.ConferenceCompleted))
 			Expect(info.ReasonEnded).To(Equal(harness.EndedLastLeft))
