@@ -1199,6 +1199,176 @@ var _ = Describe("<Dial><Conference>", func() {
 		})
 	})
 
+	Describe("changed over the REST API", func() {
+		// restRoom starts a conference of Alice, Bob and Carol (who hang up
+		// at 60 s) subscribed to every event, with the Dial's action
+		// /after, and runs it for 5 s.
+		restRoom := func(extra map[string]string, opts ...harness.Option) (*confRig, *harness.Conference, []*harness.Call) {
+			docs := map[string]string{"/join": cfDial(`action="/after"`, `statusCallback="/conf" statusCallbackEvent="`+cfAllEvents+`"`), "/after": cfAfter}
+			maps.Copy(docs, extra)
+			opts = append([]harness.Option{harness.WithParty(cfAlice, hangsUpAt(60*time.Second)),
+				harness.WithParty(cfBob, hangsUpAt(60*time.Second)), harness.WithParty(cfCarol, hangsUpAt(60*time.Second))}, opts...)
+			r := newConfRig(docs, opts...)
+			calls := []*harness.Call{r.join(cfAlice, "/join"), r.join(cfBob, "/join"), r.join(cfCarol, "/join")}
+			r.srv.Advance(5 * time.Second)
+			return r, r.conf(cfRoom), calls
+		}
+		// after returns the callbacks of cf from the nth on.
+		after := func(cf *harness.Conference, n int) []harness.Request { return cf.Requests()[n:] }
+
+		It("Hold=true with HoldUrl: participant-hold, the HoldUrl requested with GET and heard by that participant alone; Hold=false: participant-unhold", func() {
+			r, cf, calls := restRoom(map[string]string{"/hold": `<Response><Say>you are on hold</Say></Response>`})
+			alice, bob := calls[0], calls[1]
+			sent := len(cf.Requests())
+			_, err := r.tw.Api.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetHold(true).SetHoldUrl(cfOrigin+"/hold"))
+			Expect(err).NotTo(HaveOccurred())
+			r.srv.Advance(5 * time.Second)
+			_, err = r.tw.Api.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetHold(false))
+			Expect(err).NotTo(HaveOccurred())
+			r.srv.Run()
+			reqs := after(cf, sent)
+			r.expectCallback(reqs[0], "POST", "/conf", cfPartParams(cf, sent+1, "participant-hold", 5*time.Second, alice).with("Hold", "true"))
+			r.expectCallback(reqs[1], "POST", "/conf", cfPartParams(cf, sent+2, "participant-unhold", 10*time.Second, alice))
+			holds := cfRequestsOf(r.srv, harness.KindConferenceHold)
+			Expect(holds).To(HaveLen(1), r.transcript)
+			Expect(holds[0].Method).To(Equal("GET"), "HoldMethod is GET by default")
+			Expect(holds[0].Form.Get("CallSid")).To(Equal(alice.SID()))
+			who := cfWho(calls...)
+			Expect(cfHeard(alice, who)).To(ContainElement("hold-music: you are on hold"))
+			Expect(cfHeard(bob, who)).NotTo(ContainElement(ContainSubstring("on hold")))
+		})
+
+		It("a participant that hangs up while on hold leaves with Hold=true, ParticipantCallStatus=completed and participant_hung_up", func() {
+			r, cf, calls := restRoom(map[string]string{"/hold": `<Response><Play>https://cdn.example.com/hold.mp3</Play><Redirect/></Response>`},
+				harness.WithParty(cfAlice, hangsUpAt(20*time.Second)))
+			alice := calls[0]
+			_, err := r.tw.Api.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetHold(true).SetHoldUrl(cfOrigin+"/hold"))
+			Expect(err).NotTo(HaveOccurred())
+			r.srv.Run()
+			var leave harness.Request
+			for _, req := range cf.Requests() {
+				if req.Form.Get("StatusCallbackEvent") == "participant-leave" && req.Form.Get("CallSid") == alice.SID() {
+					leave = req
+				}
+			}
+			Expect(cfForm(leave)).To(And(HaveKeyWithValue("Hold", "true"), HaveKeyWithValue("ParticipantCallStatus", "completed"),
+				HaveKeyWithValue("ReasonParticipantLeft", "participant_hung_up")), r.transcript)
+			Expect(cfAt(leave)).To(Equal(20 * time.Second))
+			// The 10 s tune loops from 5 s: fetched at 5 and 15 s, not after the hang-up.
+			Expect(cfAts(cfRequestsOf(r.srv, harness.KindConferenceHold))).To(HaveExactElements(5*time.Second, 15*time.Second))
+		})
+
+		It("Muted=true and false: participant-mute and participant-unmute", func() {
+			r, cf, calls := restRoom(nil)
+			alice := calls[0]
+			sent := len(cf.Requests())
+			_, err := r.tw.Api.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetMuted(true))
+			Expect(err).NotTo(HaveOccurred())
+			r.srv.Advance(time.Second)
+			_, err = r.tw.Api.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetMuted(false))
+			Expect(err).NotTo(HaveOccurred())
+			r.srv.Run()
+			reqs := after(cf, sent)
+			r.expectCallback(reqs[0], "POST", "/conf", cfPartParams(cf, sent+1, "participant-mute", 5*time.Second, alice).with("Muted", "true"))
+			r.expectCallback(reqs[1], "POST", "/conf", cfPartParams(cf, sent+2, "participant-unmute", 6*time.Second, alice))
+		})
+
+		It("an AnnounceUrl to the conference is heard by everyone, then announcement-end", func() {
+			r, cf, calls := restRoom(map[string]string{"/announce": `<Response><Say>this call is recorded</Say></Response>`})
+			sent := len(cf.Requests())
+			_, err := r.tw.Api.UpdateConference(cf.SID(), (&api.UpdateConferenceParams{}).SetAnnounceUrl(cfOrigin+"/announce"))
+			Expect(err).NotTo(HaveOccurred())
+			r.srv.Run()
+			ann := cfRequestsOf(r.srv, harness.KindConferenceAnnounce)
+			Expect(ann).To(HaveLen(1), r.transcript)
+			Expect(ann[0].Method).To(Equal("POST"), "AnnounceMethod is POST by default")
+			Expect(cfForm(ann[0])).To(And(HaveKeyWithValue("ConferenceSid", cf.SID()), HaveKeyWithValue("FriendlyName", cfRoom)))
+			for _, c := range calls {
+				Expect(cfHeard(c, nil)).To(ContainElement("announcement: this call is recorded"), c.To())
+			}
+			end := after(cf, sent)[0]
+			// "this call is recorded": four words, 1.6 s.
+			r.expectCallback(end, "POST", "/conf", cfConfParams(cf, sent+1, "announcement-end", 6600*time.Millisecond).
+				with("AnnounceUrl", cfOrigin+"/announce"))
+		})
+
+		It("deleting a participant (kick) leaves with participant_updated_via_api, and its Dial ends answered", func() {
+			r, cf, calls := restRoom(nil)
+			alice := calls[0]
+			sent := len(cf.Requests())
+			Expect(r.tw.Api.DeleteParticipant(cf.SID(), alice.SID(), nil)).To(Succeed())
+			r.srv.Run()
+			r.expectCallback(after(cf, sent)[0], "POST", "/conf", cfPartParams(cf, sent+1, "participant-leave", 5*time.Second, alice).
+				with("ParticipantCallStatus", "in-progress", "ReasonParticipantLeft", "participant_updated_via_api"))
+			actions := feRequests(alice, harness.KindAction)
+			Expect(actions).To(HaveLen(1), r.transcript)
+			Expect(cfForm(actions[0])).To(HaveKeyWithValue("DialCallStatus", "answered"))
+			Expect(feSaid(alice)).To(HaveExactElements("after the conference"))
+		})
+
+		It("kicking the last participant ends the conference last-participant-kicked", func() {
+			r, cf, calls := restRoom(nil)
+			for _, c := range calls {
+				Expect(r.tw.Api.DeleteParticipant(cf.SID(), c.SID(), nil)).To(Succeed())
+			}
+			r.srv.Run()
+			reqs := cf.Requests()
+			last := reqs[len(reqs)-1]
+			Expect(cfForm(last)).To(And(HaveKeyWithValue("StatusCallbackEvent", "conference-end"),
+				HaveKeyWithValue("ReasonConferenceEnded", "last-participant-kicked"), HaveKeyWithValue("CallSidEndingConference", calls[2].SID())), r.transcript)
+		})
+
+		It("kicking an endConferenceOnExit participant ends the conference participant-with-end-conference-on-exit-kicked", func() {
+			r := newConfRig(map[string]string{"/host": cfDial("", `endConferenceOnExit="true" statusCallback="/conf" statusCallbackEvent="end leave"`), "/join": cfDial("", "")},
+				harness.WithParty(cfAlice, scenario.Person()), harness.WithParty(cfBob, scenario.Person()))
+			alice, bob := r.join(cfAlice, "/host"), r.join(cfBob, "/join")
+			r.srv.Advance(5 * time.Second)
+			cf := r.conf(cfRoom)
+			Expect(r.tw.Api.DeleteParticipant(cf.SID(), alice.SID(), nil)).To(Succeed())
+			r.srv.Run()
+			reqs := cf.Requests()
+			Expect(cfEvents(cf)).To(HaveExactElements("participant-leave", "participant-leave", "conference-end"), r.transcript)
+			Expect(cfForm(reqs[1])).To(And(HaveKeyWithValue("CallSid", bob.SID()), HaveKeyWithValue("ReasonParticipantLeft", "moderator_ended_conference")))
+			r.expectCallback(reqs[2], "POST", "/conf", cfConfParams(cf, 3, "conference-end", 5*time.Second).
+				with("ReasonConferenceEnded", "participant-with-end-conference-on-exit-kicked",
+					"Reason", "Participant with endConferenceOnExit was kicked from the conference", "CallSidEndingConference", alice.SID()))
+		})
+
+		It("Status=completed ends it for everyone: conference_ended_via_api, then conference-end with no CallSidEndingConference", func() {
+			r, cf, calls := restRoom(nil)
+			sent := len(cf.Requests())
+			_, err := r.tw.Api.UpdateConference(cf.SID(), (&api.UpdateConferenceParams{}).SetStatus("completed"))
+			Expect(err).NotTo(HaveOccurred())
+			r.srv.Run()
+			reqs := after(cf, sent)
+			Expect(cfEvents(cf)[sent:]).To(HaveExactElements("participant-leave", "participant-leave", "participant-leave", "conference-end"), r.transcript)
+			for i, c := range calls {
+				r.expectCallback(reqs[i], "POST", "/conf", cfPartParams(cf, sent+1+i, "participant-leave", 5*time.Second, c).
+					with("ParticipantCallStatus", "in-progress", "ReasonParticipantLeft", "conference_ended_via_api"))
+				Expect(cfForm(feRequests(c, harness.KindAction)[0])).To(HaveKeyWithValue("DialCallStatus", "answered"))
+			}
+			r.expectCallback(reqs[3], "POST", "/conf", cfConfParams(cf, sent+4, "conference-end", 5*time.Second).
+				with("ReasonConferenceEnded", "conference-ended-via-api", "Reason", "Conference ended via API"))
+			Expect(cf.Info().ReasonEnded).To(Equal(harness.EndedViaAPI))
+			Expect(cf.Info().CallSIDEndingConference).To(BeEmpty())
+		})
+
+		It("Coaching=true with CallSidToCoach: participant-modify with Coaching=true, and the coach heard by the coached alone", func() {
+			r, cf, calls := restRoom(nil, harness.WithParty(cfCarol, scenario.Person().Says("ask about renewal").InConference().After(8*time.Second).
+				HangsUp().InConference().After(60*time.Second)))
+			alice, bob, carol := calls[0], calls[1], calls[2]
+			sent := len(cf.Requests())
+			_, err := r.tw.Api.UpdateParticipant(cf.SID(), carol.SID(), (&api.UpdateParticipantParams{}).SetCoaching(true).SetCallSidToCoach(alice.SID()))
+			Expect(err).NotTo(HaveOccurred())
+			r.srv.Run()
+			r.expectCallback(after(cf, sent)[0], "POST", "/conf", cfPartParams(cf, sent+1, "participant-modify", 5*time.Second, carol).
+				with("Coaching", "true", "CallSidToCoach", alice.SID()))
+			who := cfWho(calls...)
+			Expect(cfHeard(alice, who)).To(ContainElement(cfCarol+": ask about renewal"), r.transcript)
+			Expect(cfHeard(bob, who)).NotTo(ContainElement(ContainSubstring("renewal")))
+		})
+	})
+
 	Describe("who hears whom", func() {
 		It("every participant of a started conference hears every other, not itself, with the speaker's label", func() {
 			r := newConfRig(map[string]string{"/a": cfDial("", `participantLabel="alice"`), "/join": cfDial("", "")},
