@@ -41,6 +41,9 @@ type golden struct {
 	// also are further addresses the flow calls at the start, each call
 	// made as the first one is (to conferences, for instance).
 	also []string
+	// drive acts on the flow half-way (over the REST API, with Advance)
+	// before it is run to its end.
+	drive func(t *testing.T, srv *harness.Server)
 	// opts are further server options.
 	opts []harness.Option
 	// want are parameters of requests that the transcript does not show,
@@ -203,10 +206,38 @@ func conferenceApp() http.Handler {
 		}
 		writeTwiML(w, `<Response><Dial action="/conference-done"><Conference statusCallback="/conference-status" statusCallbackEvent="start end join leave mute hold speaker"%s>support-42</Conference></Dial></Response>`, attrs)
 	})
+	mux.HandleFunc("/hold", func(w http.ResponseWriter, r *http.Request) {
+		writeTwiML(w, `<Response><Say>Please hold while we look into it.</Say><Pause length="5"/><Redirect/></Response>`)
+	})
 	mux.HandleFunc("/conference-done", func(w http.ResponseWriter, r *http.Request) {
 		writeTwiML(w, `<Response><Hangup/></Response>`)
 	})
 	return mux
+}
+
+// holdCaller puts the caller (at to) of conference support-42 on hold
+// over the REST API from 10 s to 20 s, with the hold music at /hold.
+func holdCaller(t *testing.T, srv *harness.Server) {
+	t.Helper()
+	srv.Advance(10 * time.Second)
+	cf := srv.Conference("support-42")
+	if cf == nil {
+		t.Fatalf("no conference support-42 at 10 s\n%s", srv.Transcript())
+	}
+	var caller string
+	for _, c := range cf.Calls() {
+		if c.To() == to {
+			caller = c.SID()
+		}
+	}
+	tw := restClient(srv)
+	if _, err := tw.Api.UpdateParticipant(cf.SID(), caller, (&api.UpdateParticipantParams{}).SetHold(true).SetHoldUrl(origin+"/hold")); err != nil {
+		t.Fatalf("hold: %v", err)
+	}
+	srv.Advance(10 * time.Second)
+	if _, err := tw.Api.UpdateParticipant(cf.SID(), caller, (&api.UpdateParticipantParams{}).SetHold(false)); err != nil {
+		t.Fatalf("unhold: %v", err)
+	}
 }
 
 func goldenFlows() []golden {
@@ -225,7 +256,8 @@ func goldenFlows() []golden {
 				agentC: scenario.AnswersAfter(4 * time.Second).Says("offer the refund").InConference().After(4 * time.Second).
 					HangsUp().InConference().After(16 * time.Second),
 			},
-			also: []string{agentA, agentC},
+			also:  []string{agentA, agentC},
+			drive: holdCaller,
 			want: []sent{{harness.KindConferenceCallback, "/conference-status", map[string]string{
 				"StatusCallbackEvent": "participant-join", "SequenceNumber": "1", "Muted": "false", "FriendlyName": "support-42"}}},
 		},
@@ -323,6 +355,9 @@ func (g golden) transcript(t *testing.T) (string, *harness.Server) {
 			}
 			p.SetTo(addr)
 		})
+	}
+	if g.drive != nil {
+		g.drive(t, srv)
 	}
 	srv.Run()
 	var b strings.Builder
