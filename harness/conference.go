@@ -81,6 +81,7 @@ type conference struct {
 	parts    []*participant // in the room now, in the order they joined
 	adding   []*participant // added with the Participants API, not answered yet
 	everyone []*participant // every participant it ever had
+	lastLeft *participant   // the participant that left last
 	labels   map[string]*participant
 	history  []confEvent
 	record   string
@@ -427,7 +428,7 @@ func (cf *conference) startLocked(by *participant) {
 		p.stopMusicLocked()
 		p.call.recordLocked(callEvent{kind: EventConference, action: ActionStarted, more: &eventMore{sid: cf.sid, to: cf.name}})
 	}
-	cf.eventLocked("conference-start", by, nil)
+	cf.eventLocked("conference-start", nil, nil) // a conference event: no participant's parameters
 	if cf.record == "record-from-start" || cf.record == "true" {
 		cf.startRecordingLocked(by.call)
 	}
@@ -464,6 +465,7 @@ func (p *participant) leaveAsLocked(reason string, kicked bool, callStatus strin
 	}
 	p.timers, p.waits = nil, nil
 	cf.parts = slices.DeleteFunc(cf.parts, func(q *participant) bool { return q == p })
+	cf.lastLeft = p
 	if p.label != "" && cf.labels[p.label] == p {
 		delete(cf.labels, p.label)
 	}
@@ -598,11 +600,13 @@ func (p *participant) kickLocked() {
 	p.droppedLocked()
 }
 
-// beepLocked plays the beep to the room.
+// beepLocked plays the beep to the room. Every listener's event shares
+// one eventMore, which nothing changes once recorded.
 func (cf *conference) beepLocked() {
+	more := &eventMore{source: SourceBeep, sid: cf.sid, to: cf.name}
 	for _, q := range cf.parts {
 		if !q.hold {
-			q.call.recordLocked(callEvent{kind: EventConference, action: ActionHeard, more: &eventMore{source: SourceBeep, sid: cf.sid, to: cf.name}})
+			q.call.recordLocked(callEvent{kind: EventConference, action: ActionHeard, more: more})
 		}
 	}
 }
@@ -638,11 +642,11 @@ func (p *participant) speakLocked(words string, d time.Duration) {
 	p.call.recordLocked(callEvent{kind: EventInput, action: spoke, text: words, dur: d, more: &eventMore{sid: cf.sid, to: cf.name}})
 	cf.eventLocked("participant-speech-start", p, nil)
 	heard := 0
+	more := &eventMore{source: p.call.sid, sid: cf.sid, to: cf.name, name: p.label} // shared, as a beep's
 	for _, q := range cf.parts {
 		if cf.hearsLocked(q, p) {
 			heard++
-			q.call.recordLocked(callEvent{kind: EventConference, action: ActionHeard, text: words, dur: d,
-				more: &eventMore{source: p.call.sid, sid: cf.sid, to: cf.name, name: p.label}})
+			q.call.recordLocked(callEvent{kind: EventConference, action: ActionHeard, text: words, dur: d, more: more})
 		}
 	}
 	if heard == 0 {
@@ -701,6 +705,8 @@ func (cf *conference) ownerLocked(p *participant) *Call {
 		return p.call
 	case len(cf.parts) > 0:
 		return cf.parts[len(cf.parts)-1].call
+	case cf.lastLeft != nil:
+		return cf.lastLeft.call
 	case len(cf.everyone) > 0:
 		return cf.everyone[len(cf.everyone)-1].call
 	}
@@ -831,7 +837,13 @@ func (p *participant) playLocked(kind musicKind, url, method string) {
 // farEndsSeeLeaveLocked runs the steps of the participants still in the
 // room that wait for someone to leave.
 func (cf *conference) farEndsSeeLeaveLocked(gone *participant) {
-	for _, q := range slices.Clone(cf.parts) {
+	var waiting []*participant // usually none: no copy of the room on every leave
+	for _, q := range cf.parts {
+		if len(q.waits) > 0 {
+			waiting = append(waiting, q)
+		}
+	}
+	for _, q := range waiting {
 		q.sawLeaveLocked(gone)
 	}
 }

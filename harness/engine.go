@@ -411,7 +411,7 @@ func (c *Call) afterEnd() {
 	s.mu.Lock()
 	hooks := []*webhook{c.progressLocked(evCompleted)}
 	for _, r := range c.history.recordings {
-		if r.reported {
+		if r.reported || r.conference != nil { // a conference reports its own recording when it ends
 			continue
 		}
 		ev := recCompleted

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,12 @@ type golden struct {
 	// set adjusts the call's creation parameters after the defaults (Url
 	// origin/voice, StatusCallback origin/status with every event).
 	set func(*api.CreateCallParams)
+	// also are further addresses the flow calls at the start, each call
+	// made as the first one is (to conferences, for instance).
+	also []string
+	// drive acts on the flow half-way (over the REST API, with Advance)
+	// before it is run to its end.
+	drive func(t *testing.T, srv *harness.Server)
 	// opts are further server options.
 	opts []harness.Option
 	// want are parameters of requests that the transcript does not show,
@@ -88,7 +95,7 @@ func writeTwiML(w http.ResponseWriter, format string, args ...any) {
 
 // acceptCallbacks answers the status and other callbacks of a golden app.
 func acceptCallbacks(mux *http.ServeMux) {
-	for _, p := range []string{"/status", "/leg-status", "/recording-status", "/partial"} {
+	for _, p := range []string{"/status", "/leg-status", "/recording-status", "/partial", "/conference-status"} {
 		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	}
 }
@@ -186,11 +193,74 @@ func speechApp() http.Handler {
 	return mux
 }
 
+// conferenceApp puts every caller in one conference: the supervisor
+// (agentC) muted and without a beep, the others as Twilio's defaults have
+// them; every conference event goes to /conference-status.
+func conferenceApp() http.Handler {
+	mux := http.NewServeMux()
+	acceptCallbacks(mux)
+	mux.HandleFunc("/voice", func(w http.ResponseWriter, r *http.Request) {
+		attrs := ""
+		if r.FormValue("To") == agentC {
+			attrs = ` muted="true" beep="false" participantLabel="supervisor"`
+		}
+		writeTwiML(w, `<Response><Dial action="/conference-done"><Conference statusCallback="/conference-status" statusCallbackEvent="start end join leave mute hold speaker"%s>support-42</Conference></Dial></Response>`, attrs)
+	})
+	mux.HandleFunc("/hold", func(w http.ResponseWriter, r *http.Request) {
+		writeTwiML(w, `<Response><Say>Please hold while we look into it.</Say><Pause length="5"/><Redirect/></Response>`)
+	})
+	mux.HandleFunc("/conference-done", func(w http.ResponseWriter, r *http.Request) {
+		writeTwiML(w, `<Response><Hangup/></Response>`)
+	})
+	return mux
+}
+
+// holdCaller puts the caller (at to) of conference support-42 on hold
+// over the REST API from 10 s to 20 s, with the hold music at /hold.
+func holdCaller(t *testing.T, srv *harness.Server) {
+	t.Helper()
+	srv.Advance(10 * time.Second)
+	cf := srv.Conference("support-42")
+	if cf == nil {
+		t.Fatalf("no conference support-42 at 10 s\n%s", srv.Transcript())
+	}
+	var caller string
+	for _, c := range cf.Calls() {
+		if c.To() == to {
+			caller = c.SID()
+		}
+	}
+	tw := restClient(srv)
+	if _, err := tw.Api.UpdateParticipant(cf.SID(), caller, (&api.UpdateParticipantParams{}).SetHold(true).SetHoldUrl(origin+"/hold")); err != nil {
+		t.Fatalf("hold: %v", err)
+	}
+	srv.Advance(10 * time.Second)
+	if _, err := tw.Api.UpdateParticipant(cf.SID(), caller, (&api.UpdateParticipantParams{}).SetHold(false)); err != nil {
+		t.Fatalf("unhold: %v", err)
+	}
+}
+
 func goldenFlows() []golden {
 	leg := func(number string) string {
 		return `<Number statusCallback="/leg-status" statusCallbackEvent="initiated ringing answered completed">` + number + `</Number>`
 	}
 	return []golden{
+		{
+			name: "conference_muted",
+			app:  conferenceApp(),
+			parties: map[string]scenario.Party{
+				to: scenario.Person().Says("Hi, I need help with my order").InConference().After(3 * time.Second).
+					HangsUp().InConference().After(30 * time.Second),
+				agentA: scenario.AnswersAfter(2 * time.Second).Says("Sure, let me check that for you").InConference().After(4 * time.Second).
+					HangsUp().AfterLeaves(to).After(time.Second),
+				agentC: scenario.AnswersAfter(4 * time.Second).Says("offer the refund").InConference().After(4 * time.Second).
+					HangsUp().InConference().After(16 * time.Second),
+			},
+			also:  []string{agentA, agentC},
+			drive: holdCaller,
+			want: []sent{{harness.KindConferenceCallback, "/conference-status", map[string]string{
+				"StatusCallbackEvent": "participant-join", "SequenceNumber": "1", "Muted": "false", "FriendlyName": "support-42"}}},
+		},
 		{
 			name:    "menu_redirect",
 			app:     menuApp(),
@@ -277,8 +347,25 @@ func (g golden) transcript(t *testing.T) (string, *harness.Server) {
 			g.set(p)
 		}
 	})
+	for _, addr := range g.also {
+		place(t, srv, func(p *api.CreateCallParams) {
+			p.SetStatusCallback(origin + "/status").SetStatusCallbackEvent(allEvents)
+			if g.set != nil {
+				g.set(p)
+			}
+			p.SetTo(addr)
+		})
+	}
+	if g.drive != nil {
+		g.drive(t, srv)
+	}
 	srv.Run()
-	return srv.Transcript(), srv
+	var b strings.Builder
+	b.WriteString(srv.Transcript())
+	for _, cf := range srv.Conferences() {
+		b.WriteString("\n" + cf.Transcript())
+	}
+	return b.String(), srv
 }
 
 // checkOneCallbackPerRecordingStatus reports a recording whose status
