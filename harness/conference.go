@@ -84,6 +84,7 @@ type conference struct {
 	lastLeft *participant   // the participant that left last
 	labels   map[string]*participant
 	history  []confEvent
+	beeps    []mark // every beep played to the room
 	record   string
 	trim     string
 	recCB    confRecordingCallback
@@ -141,6 +142,9 @@ type participant struct {
 	music        *music        // wait or hold music playing to it
 	announcing   *music        // an announcement to it alone
 	present      bool
+	joinSeq      uint64           // the record's sequence number when it joined, when it left
+	leftSeq      uint64           //
+	holds        [][2]uint64      // when it was put on hold and taken off (0 while on hold)
 	waits        []*scenario.Step // the far end's steps that wait for someone to leave
 	timers       []*clock.Timer   // the far end's steps scheduled
 }
@@ -332,6 +336,7 @@ func (cf *conference) admitLocked(p *participant) {
 	call.conf = p
 	cf.updated = now
 	call.recordLocked(callEvent{kind: EventConference, action: ActionJoined, more: &eventMore{sid: cf.sid, to: cf.name, name: p.label}})
+	p.joinSeq = s.seq
 	cf.eventLocked("participant-join", p, nil)
 	switch {
 	case cf.status == ConferenceInit && len(cf.parts) >= 2 && slices.ContainsFunc(cf.parts, func(q *participant) bool { return q.startOnEnter }):
@@ -471,6 +476,7 @@ func (p *participant) leaveAsLocked(reason string, kicked bool, callStatus strin
 	}
 	cf.updated = now
 	p.call.recordLocked(callEvent{kind: EventConference, action: ActionLeft, text: reason, more: &eventMore{sid: cf.sid, to: cf.name}})
+	p.leftSeq = cf.srv.seq
 	cf.eventLocked("participant-leave", p, signing.Params{
 		{Name: "ParticipantCallStatus", Value: callStatus},
 		{Name: "ReasonParticipantLeft", Value: reason},
@@ -602,13 +608,36 @@ func (p *participant) kickLocked() {
 
 // beepLocked plays the beep to the room. Every listener's event shares
 // one eventMore, which nothing changes once recorded.
+//
+// A beep is kept once, in the conference, not in the history of every
+// participant's call: a join or a leave then costs the same in a room of
+// 250 as in a room of 2. What each participant heard of the beeps is
+// worked out when asked ([Call.Heard]), from when it was in the room and
+// not on hold.
 func (cf *conference) beepLocked() {
-	more := &eventMore{source: SourceBeep, sid: cf.sid, to: cf.name}
-	for _, q := range cf.parts {
-		if !q.hold {
-			q.call.recordLocked(callEvent{kind: EventConference, action: ActionHeard, more: more})
+	if len(cf.beeps) < conferenceEventsLimit {
+		cf.beeps = append(cf.beeps, mark{seq: cf.srv.nextSeqLocked(), at: cf.srv.clock.Now()})
+	}
+}
+
+// mark is a point in the record: its sequence number and virtual time.
+type mark struct {
+	seq uint64
+	at  time.Time
+}
+
+// heardBeepLocked reports whether p heard the beep b: it was in the room
+// then and not on hold.
+func (p *participant) heardBeepLocked(b mark) bool {
+	if b.seq < p.joinSeq || p.leftSeq != 0 && b.seq > p.leftSeq {
+		return false
+	}
+	for _, h := range p.holds {
+		if b.seq > h[0] && (h[1] == 0 || b.seq < h[1]) {
+			return false
 		}
 	}
+	return true
 }
 
 // hearsLocked reports whether listener hears speaker: both are in the
@@ -799,6 +828,11 @@ func (p *participant) setHoldLocked(hold bool, url, method string) {
 		action, name = ActionUnheld, "participant-unhold"
 	}
 	p.call.recordLocked(callEvent{kind: EventConference, action: action, url: p.holdURL, more: &eventMore{sid: p.conf.sid, to: p.conf.name}})
+	if seq := p.conf.srv.seq; hold {
+		p.holds = append(p.holds, [2]uint64{seq, 0})
+	} else if n := len(p.holds); n > 0 {
+		p.holds[n-1][1] = seq
+	}
 	p.conf.eventLocked(name, p, nil)
 	switch {
 	case hold && p.conf.status == ConferenceInProgress:

@@ -267,10 +267,7 @@ func cfWho(calls ...*harness.Call) map[string]string {
 // or a Source constant.
 func cfHeard(c *harness.Call, who map[string]string) []string {
 	out := []string{}
-	for _, e := range c.Events() {
-		if e.Kind != harness.EventConference || e.Action != harness.ActionHeard {
-			continue
-		}
+	for _, e := range c.Heard() {
 		src := e.Source
 		if name, ok := who[src]; ok {
 			src = name
@@ -281,7 +278,7 @@ func cfHeard(c *harness.Call, who map[string]string) []string {
 			what = e.URL
 		case what == "" && e.Source == harness.SourceBeep:
 			what = "beep"
-		case what == "" && strings.Contains(e.Text, "silence"):
+		case e.Silence:
 			what = "silence"
 		}
 		out = append(out, src+": "+what)
@@ -690,8 +687,8 @@ var _ = Describe("<Dial><Conference>", func() {
 				r.join(cfCarol, "/carol")
 				r.srv.Run()
 				var beeps []string
-				for _, e := range alice.Events() {
-					if e.Kind == harness.EventConference && e.Source == harness.SourceBeep {
+				for _, e := range alice.Heard() {
+					if e.Source == harness.SourceBeep {
 						beeps = append(beeps, e.Time.Sub(harness.DefaultStartTime()).String())
 					}
 				}

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -242,4 +243,71 @@ func (c *Call) Conference() *Conference {
 		}
 	}
 	return nil
+}
+
+// Heard is something a participant heard in a conference: another
+// participant speaking (Source is its call SID), the beep of a join or a
+// leave, its wait or hold music, an announcement (Source is one of the
+// Source constants).
+type Heard struct {
+	Seq        uint64        `json:"seq"`
+	Time       time.Time     `json:"time"` // virtual
+	Conference string        `json:"conference"`
+	Source     string        `json:"source"`
+	Label      string        `json:"label,omitempty"` // the speaker's participant label
+	Words      string        `json:"words,omitempty"` // what was said
+	URL        string        `json:"url,omitempty"`   // the audio played
+	Duration   time.Duration `json:"duration_ns,omitempty"`
+	Silence    bool          `json:"silence,omitempty"` // a waitUrl of "": nothing to hear
+}
+
+// Heard returns what the call heard in the conferences it was in, in
+// order: what its history records (the far ends it could hear, its music,
+// announcements) and the beeps of the room while it was there and not on
+// hold (kept by the conference, not in the call's history: see
+// [Call.Events]).
+func (c *Call) Heard() []Heard {
+	s := c.srv
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Heard
+	var rooms []*conference
+	for i := range c.history.events {
+		e := &c.history.events[i]
+		if e.kind != EventConference {
+			continue
+		}
+		m := e.extra()
+		switch e.action {
+		case ActionHeard:
+			out = append(out, Heard{Seq: e.seq, Time: e.at, Conference: m.to, Source: m.source, Label: m.name,
+				Words: wordsOf(e), URL: e.url, Duration: e.dur, Silence: e.text == "silence"})
+		case ActionJoined:
+			if cf := s.confs.bySID[m.sid]; cf != nil && !slices.Contains(rooms, cf) {
+				rooms = append(rooms, cf)
+			}
+		}
+	}
+	for _, cf := range rooms {
+		for _, p := range cf.everyone {
+			if p.call != c || p.joinSeq == 0 {
+				continue
+			}
+			for _, b := range cf.beeps {
+				if p.heardBeepLocked(b) {
+					out = append(out, Heard{Seq: b.seq, Time: b.at, Conference: cf.name, Source: SourceBeep})
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Heard) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out
+}
+
+// wordsOf returns the words of a heard event: none for silence.
+func wordsOf(e *callEvent) string {
+	if e.text == "silence" {
+		return ""
+	}
+	return e.text
 }

@@ -332,7 +332,10 @@
 //     up, and one that fails before it answers reports participant-leave
 //     with participant_add_failed. A conference with nobody in it or on the
 //     way ends last-participant-left. Beeps are heard by everyone in a
-//     started conference who is not on hold. A conference's recording
+//     started conference who is not on hold, the participant joining
+//     included; the conference keeps them, and [Call.Heard] lists those a
+//     call heard (its transcript does not, so that a join costs the same in
+//     a room of any size). A conference's recording
 //     (record-from-start) runs from the start to the end and is listed
 //     with the call whose join started it, with its conference_sid.
 //   - The Conferences and Participants resources: conferences list newest

@@ -37,7 +37,7 @@ const (
 // What a participant of a conference hears, besides other participants
 // (whose call SID is the Source of what they said).
 const (
-	SourceBeep         = "beep"         // the beep of a participant joining or leaving
+	SourceBeep         = "beep"         // the beep of a participant joining or leaving (in [Call.Heard] only: a call's history does not keep them)
 	SourceWaitMusic    = "wait-music"   // the waitUrl, until the conference starts
 	SourceHoldMusic    = "hold-music"   // the HoldUrl, while on hold
 	SourceAnnouncement = "announcement" // an AnnounceUrl
