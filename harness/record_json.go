@@ -166,10 +166,24 @@ func (c *Call) JSON(opts ...RecordOption) []byte {
 
 // recordJSONLocked returns the conference's record.
 func (cf *conference) recordJSONLocked(rc recordConfig) ConferenceRecordJSON {
+	out := cf.infoJSONLocked()
+	out.Events = make([]ConferenceEvent, 0, len(cf.history))
+	for i := range cf.history {
+		e := cf.history[i].exportLocked()
+		if rc.noReplyBodies && e.Request != nil {
+			e.Request.ReplyBody = ""
+		}
+		out.Events = append(out.Events, e)
+	}
+	return out
+}
+
+// infoJSONLocked returns the conference's record without its events.
+func (cf *conference) infoJSONLocked() ConferenceRecordJSON {
 	out := ConferenceRecordJSON{SID: cf.sid, AccountSID: cf.account, Name: cf.name, Status: cf.status,
 		Region: cf.region, Created: cf.created, Updated: cf.updated, Started: optTime(cf.started),
 		ReasonEnded: cf.ending.reason, CallSIDEndingConference: cf.ending.callSID,
-		Participants: make([]ParticipantRecordJSON, 0, len(cf.everyone)), Events: make([]ConferenceEvent, 0, len(cf.history))}
+		Participants: make([]ParticipantRecordJSON, 0, len(cf.everyone))}
 	for _, p := range cf.everyone {
 		i := p.infoLocked()
 		out.Participants = append(out.Participants, ParticipantRecordJSON{CallSID: i.CallSID, Label: i.Label,
@@ -177,15 +191,11 @@ func (cf *conference) recordJSONLocked(rc recordConfig) ConferenceRecordJSON {
 			StartConferenceOnEnter: i.StartConferenceOnEnter, EndConferenceOnExit: i.EndConferenceOnExit,
 			Joined: i.Joined, Left: optTime(i.Left)})
 	}
-	for i := range cf.history {
-		e := cf.history[i].exportLocked()
-		if e.Name == "conference-end" {
-			out.Ended = optTime(e.Time)
+	for i := len(cf.history) - 1; i >= 0 && cf.status == ConferenceCompleted; i-- {
+		if e := &cf.history[i]; e.name == "conference-end" {
+			out.Ended = optTime(e.at)
+			break
 		}
-		if rc.noReplyBodies && e.Request != nil {
-			e.Request.ReplyBody = ""
-		}
-		out.Events = append(out.Events, e)
 	}
 	return out
 }
