@@ -14,20 +14,16 @@ import (
 // HaveHeard succeeds when what the call heard in conferences holds
 // expected, in this order (with anything else between): what other
 // participants said, the wait and hold music, announcements, beeps. Each
-// element is
+// element is a string, found in the words heard or the URL of the audio
+// played, or equal to the source (harness.SourceBeep,
+// harness.SourceWaitMusic, harness.SourceHoldMusic,
+// harness.SourceAnnouncement, or a speaker's call SID); a
+// *regexp.Regexp, matching the words or the URL; or a Gomega matcher,
+// given the whole harness.Event (an EventConference with ActionHeard):
+// match its fields with HaveField.
 //
-//   - a string, found in the words heard or the URL of the audio played,
-//     or equal to the source: harness.SourceBeep, harness.SourceWaitMusic,
-//     harness.SourceHoldMusic, harness.SourceAnnouncement, or a speaker's
-//     call SID;
-//
-//   - a *regexp.Regexp, matching the words or the URL;
-//
-//   - a Gomega matcher, given the whole harness.Event (an EventConference
-//     with ActionHeard): match its fields with HaveField.
-//
-//     Expect(agent).To(HaveHeard("hello", "thank you"))
-//     Expect(customer).To(HaveHeard(harness.SourceBeep, HaveField("Label", "agent")))
+//	Expect(agent).To(HaveHeard("hello", "thank you"))
+//	Expect(customer).To(HaveHeard(harness.SourceBeep, HaveField("Label", "agent")))
 func HaveHeard(expected ...any) types.GomegaMatcher {
 	return &heardMatcher{expected: expected}
 }
