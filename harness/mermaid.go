@@ -179,7 +179,7 @@ func (s *Server) firstUses(calls []*Call, last uint64) ([]firstUse, []*conferenc
 				host, _ := appHostPath(e.hook.target)
 				use("A", "A"+host, host, e.seq)
 			}
-			if cf := s.conferenceOfLocked(e); cf != nil {
+			if cf := s.roomOfEventLocked(e); cf != nil {
 				if _, seen := first[roomKey(cf)]; !seen {
 					confs = append(confs, cf)
 				}
@@ -193,9 +193,9 @@ func (s *Server) firstUses(calls []*Call, last uint64) ([]firstUse, []*conferenc
 	return out, confs
 }
 
-// conferenceOfLocked returns the conference a call's event took place in
+// roomOfEventLocked returns the conference a call's event took place in
 // (joined, left, heard, said…), or nil.
-func (s *Server) conferenceOfLocked(e *callEvent) *conference {
+func (s *Server) roomOfEventLocked(e *callEvent) *conference {
 	if e.more == nil || e.more.sid == "" || e.kind != EventConference && e.kind != EventInput {
 		return nil
 	}
@@ -361,13 +361,13 @@ func (d *diagrammer) party(c *Call) string {
 // what the calls said to it: the rest is in the conference's history.
 func (d *diagrammer) event(c *Call, e *callEvent) {
 	if d.conf != nil {
-		if e.kind == EventInput && d.srv.conferenceOfLocked(e) == d.conf {
+		if e.kind == EventInput && d.srv.roomOfEventLocked(e) == d.conf {
 			d.speech(d.party(c), d.conf, e)
 		}
 		return
 	}
 	p := d.party(c)
-	if cf := d.srv.conferenceOfLocked(e); cf != nil {
+	if cf := d.srv.roomOfEventLocked(e); cf != nil {
 		d.inConference(p, cf, e)
 		return
 	}
