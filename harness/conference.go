@@ -864,7 +864,11 @@ func (p *participant) stopMusicLocked() {
 // playLocked plays the document at url to p alone (wait or hold music).
 func (p *participant) playLocked(kind musicKind, url, method string) {
 	p.stopMusicLocked()
-	p.music = newMusic(p.call, kind, url, method, func(ev callEvent) { p.call.recordLocked(ev) }, nil)
+	hear := func(ev callEvent) {
+		ev.more.sid, ev.more.to = p.conf.sid, p.conf.name // as announcements do: the record names the room
+		p.call.recordLocked(ev)
+	}
+	p.music = newMusic(p.call, kind, url, method, hear, nil)
 	p.music.startLocked()
 }
 

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -141,12 +142,12 @@ func (c *Conference) Calls() []*Call {
 func (c *Conference) Transcript() string {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
-	var b strings.Builder
+	var b bytes.Buffer
 	c.cf.writeTranscriptLocked(&b)
 	return b.String()
 }
 
-func (cf *conference) writeTranscriptLocked(b *strings.Builder) {
+func (cf *conference) writeTranscriptLocked(b *bytes.Buffer) {
 	fmt.Fprintf(b, "conference %s %q (%s, %s)\n", cf.sid, cf.name, cf.account, cf.status)
 	for i := range cf.history {
 		e := &cf.history[i]

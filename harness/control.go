@@ -49,6 +49,9 @@ const ControlPrefix = "/_harness/"
 //	DELETE public_urls                                    remove every mapping
 //	GET    transcript | record | diagram                  every call, as text, JSON or Mermaid
 //	GET    calls/{sid}/transcript | record | diagram      one call
+//	GET    conferences                                    {"conferences": [conference, …]}: each without its events
+//	GET    conferences/{sid}                              a conference's record (as conferences/{sid}/record)
+//	GET    conferences/{sid}/transcript | record | diagram  one conference; {sid} may be its name (the latest of that name)
 //
 // The views of every call are written to the response as they are
 // produced, flushed as they go, by [Server.WriteTranscript],
@@ -64,7 +67,10 @@ const ControlPrefix = "/_harness/"
 //	reply_bodies=false           leave the applications' reply bodies out of the record ([WithoutReplyBodies])
 //
 // Times are RFC 3339, fractions of a second allowed; a + in an offset is
-// sent as %2B. The views of one call take only reply_bodies.
+// sent as %2B. The views of one call take only reply_bodies, and so do
+// those of one conference; the list of conferences takes no parameter.
+// The views of the whole server show, after the calls, the conferences
+// they were in ([Server.WriteTranscript]).
 // A record that selects fewer than every call lists only the REST requests
 // and messages of the calls it shows. An unknown parameter, a value that
 // does not parse, a since not before until, or a call the server does not
@@ -364,6 +370,14 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 			return nil, err
 		}
 		return callView(parts[2], c, opts), nil
+	case method == http.MethodGet && path == "conferences":
+		return s.controlConferences(r.URL.Query())
+	case method == http.MethodGet && parts[0] == "conferences" && (len(parts) == 2 || len(parts) == 3 && isView(parts[2])):
+		what := "record"
+		if len(parts) == 3 {
+			what = parts[2]
+		}
+		return s.controlConference(parts[1], what, r.URL.Query())
 	}
 	return nil, &controlError{http.StatusNotFound, fmt.Sprintf("no control endpoint %s %s%s", method, ControlPrefix, path)}
 }
@@ -401,6 +415,52 @@ func callView(what string, c *Call, opts []RecordOption) any {
 		return c.Mermaid()
 	}
 	return c.JSON(opts...)
+}
+
+// conferenceListItem is a conference in the control API's list: its
+// record without its events.
+type conferenceListItem struct {
+	ConferenceRecordJSON
+	Events []ConferenceEvent `json:"events,omitempty"` // never set: hides the record's
+}
+
+// controlConferences lists every conference the server keeps, in the
+// order they were created.
+func (s *Server) controlConferences(q url.Values) (any, error) {
+	if err := onlyParams(q, "the list of conferences takes none (GET "+ControlPrefix+"conferences/CF…/record for one)"); err != nil {
+		return nil, err
+	}
+	list := []conferenceListItem{}
+	for _, c := range s.Conferences() {
+		s.mu.Lock()
+		list = append(list, conferenceListItem{ConferenceRecordJSON: c.cf.infoJSONLocked()})
+		s.unlockAndYield()
+	}
+	return map[string][]conferenceListItem{"conferences": list}, nil
+}
+
+// controlConference renders the view what of the conference id (its SID
+// or name).
+func (s *Server) controlConference(id, what string, q url.Values) (any, error) {
+	cf := s.Conference(id)
+	if cf == nil {
+		return nil, &controlError{http.StatusNotFound, fmt.Sprintf("no conference %s: give a conference's SID (CF…) "+
+			"or its name, as GET %sconferences lists them", id, ControlPrefix)}
+	}
+	if err := onlyParams(q, "the views of one conference take only reply_bodies", paramReplyBodies); err != nil {
+		return nil, err
+	}
+	opts, err := recordQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	switch what {
+	case "transcript":
+		return cf.Transcript(), nil
+	case "diagram":
+		return cf.Mermaid(), nil
+	}
+	return cf.JSON(opts...), nil
 }
 
 // The query parameters of the views.

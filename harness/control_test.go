@@ -444,3 +444,99 @@ func TestControlViewsStream(t *testing.T) {
 		})
 	}
 }
+
+// TestControlConferences: the control API lists the conferences and
+// shows one as a record, a transcript or a diagram, by its SID or name,
+// behind the same checks as every endpoint.
+func TestControlConferences(t *testing.T) {
+	f := newConferenceFixture(t)
+	sid := f.conf.SID()
+	code, body := control(t, f.srv, "GET", "conferences", "")
+	var list struct {
+		Conferences []map[string]json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(body), &list); code != 200 || err != nil || len(list.Conferences) != 1 {
+		t.Fatalf("GET conferences: %d %s (%v), want 200 with one conference", code, body, err)
+	}
+	got := list.Conferences[0]
+	var participants []harness.ParticipantRecordJSON
+	json.Unmarshal(got["participants"], &participants)
+	if string(got["sid"]) != `"`+sid+`"` || string(got["name"]) != `"room"` || string(got["status"]) != `"completed"` ||
+		len(participants) != 2 || participants[1].Label != "agent" {
+		t.Errorf("GET conferences: %s", body)
+	}
+	if _, ok := got["events"]; ok {
+		t.Errorf("GET conferences lists the events too: %s", body)
+	}
+
+	tests := []struct {
+		name, path  string
+		wantStatus  int
+		contentType string
+		wantBody    string // the whole body, for a view
+		wantErr     string // in the error's message
+	}{
+		{name: "a record", path: "conferences/" + sid, wantStatus: 200, contentType: "application/json", wantBody: string(f.conf.JSON())},
+		{name: "a record by name", path: "conferences/room/record", wantStatus: 200, contentType: "application/json", wantBody: string(f.conf.JSON())},
+		{name: "without reply bodies", path: "conferences/" + sid + "/record?reply_bodies=false", wantStatus: 200,
+			contentType: "application/json", wantBody: string(f.conf.JSON(harness.WithoutReplyBodies()))},
+		{name: "a transcript", path: "conferences/" + sid + "/transcript", wantStatus: 200, contentType: "text/plain; charset=utf-8",
+			wantBody: f.conf.Transcript()},
+		{name: "a diagram", path: "conferences/room/diagram", wantStatus: 200, contentType: "text/plain; charset=utf-8",
+			wantBody: f.conf.Mermaid()},
+		{name: "no such conference", path: "conferences/CF00000000000000000000000000000000/transcript", wantStatus: 404,
+			wantErr: "no conference CF00000000000000000000000000000000: give a conference's SID (CF…) or its name, as GET /_harness/conferences lists them"},
+		{name: "no such view", path: "conferences/" + sid + "/audio", wantStatus: 404, wantErr: "no control endpoint GET /_harness/conferences/" + sid + "/audio"},
+		{name: "a filter on a conference's view", path: "conferences/" + sid + "/transcript?limit=1", wantStatus: 400,
+			wantErr: `unknown query parameter "limit": the views of one conference take only reply_bodies`},
+		{name: "reply_bodies not a boolean", path: "conferences/" + sid + "?reply_bodies=no", wantStatus: 400, wantErr: `reply_bodies "no": want true or false`},
+		{name: "a parameter to the list", path: "conferences?status=completed", wantStatus: 400,
+			wantErr: `unknown query parameter "status": the list of conferences takes none`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			f.srv.ControlHandler().ServeHTTP(rec, controlRequest(f.srv, "GET", tt.path, ""))
+			resp := rec.Result()
+			if tt.wantStatus != 200 {
+				if got := controlReplyOf(t, resp); got.status != tt.wantStatus || !strings.Contains(got.err, tt.wantErr) {
+					t.Errorf("%d %q, want %d with %q", got.status, got.err, tt.wantStatus, tt.wantErr)
+				}
+				return
+			}
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != tt.contentType {
+				t.Fatalf("%d %s %s, want 200 %s", resp.StatusCode, resp.Header.Get("Content-Type"), body, tt.contentType)
+			}
+			if diff := cmp.Diff(tt.wantBody, string(body)); diff != "" {
+				t.Errorf("body mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	for _, tt := range []struct {
+		name       string
+		set        func(*http.Request)
+		wantStatus int
+	}{
+		{"no credentials", func(r *http.Request) { r.Header.Del("Authorization") }, 401},
+		{"a web page", func(r *http.Request) { r.Header.Set("Origin", "http://evil.example") }, 403},
+		{"a browser", func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "cross-site") }, 403},
+	} {
+		for _, path := range []string{"conferences", "conferences/" + sid + "/transcript"} {
+			r := controlRequest(f.srv, "GET", path, "")
+			tt.set(r)
+			rec := httptest.NewRecorder()
+			f.srv.ControlHandler().ServeHTTP(rec, r)
+			if got := controlReplyOf(t, rec.Result()); got.status != tt.wantStatus {
+				t.Errorf("%s: GET %s: %d %q, want %d", tt.name, path, got.status, got.err, tt.wantStatus)
+			}
+		}
+	}
+	if code, body := control(t, f.srv, "POST", "conferences", `{}`); code != 404 || !strings.Contains(body, "no control endpoint POST") {
+		t.Errorf("POST conferences: %d %s, want 404", code, body)
+	}
+	if code, body := control(t, f.srv, "GET", "transcript", ""); code != 200 || !strings.Contains(body, "conference "+sid) {
+		t.Errorf("GET transcript: %d, without the conference's transcript:\n%s", code, body)
+	}
+}

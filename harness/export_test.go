@@ -7,3 +7,17 @@ func VerificationsOf(s *Server) int {
 	defer s.mu.Unlock()
 	return len(s.dir.verifications)
 }
+
+// SetConferenceFlags puts the call on hold (hearing Twilio's hold music)
+// or takes it off, and mutes or unmutes it, in the conference it is in, as
+// the Participants API does: the tests of the views make the events it
+// records without that API.
+func SetConferenceFlags(c *Call, hold, muted bool) {
+	s := c.srv
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := c.conf; p != nil {
+		p.setHoldLocked(hold, "", "")
+		p.setMutedLocked(muted)
+	}
+}

@@ -9,12 +9,16 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
 // Mermaid returns a Mermaid sequence diagram of the call and the legs it
 // dialed: the far end, Twilio, the application and each leg, with what
-// passed between them.
+// passed between them. A conference the call was in is a participant
+// of the diagram too: the call joins and leaves it, is held and muted
+// there, speaks to it and hears from it; the room starts and ends, and
+// its status callbacks are requests like the others.
 func (c *Call) Mermaid() string {
 	s := c.srv
 	s.mu.Lock()
@@ -64,23 +68,72 @@ func (c *Call) treeLocked() []*Call {
 }
 
 // writeDiagram writes calls as one sequence diagram of their events
-// numbered up to last: the participants, then every event in the order
-// of its number. It takes the server's lock for one call at a time.
+// numbered up to last, and of the conferences they were in: the
+// participants, then every event in the order of its number. It takes the
+// server's lock for one call at a time.
 func (s *Server) writeDiagram(w io.Writer, calls []*Call, last uint64) error {
 	out := &chunkWriter{w: w}
-	d := &diagrammer{ids: map[string]string{}, out: &out.buf}
+	d := newDiagrammer(s, &out.buf, nil)
 	out.buf.WriteString("sequenceDiagram\n")
 	d.add("participant T as Twilio")
 	for _, c := range calls {
 		d.party(c)
 	}
-	for _, p := range s.firstUses(calls, last) {
-		d.participant(p.prefix, p.label)
+	uses, confs := s.firstUses(calls, last)
+	for _, p := range uses {
+		d.lane(p.prefix, p.key, p.label)
 	}
 	if err := out.flushFull(); err != nil {
 		return err
 	}
-	m := s.newEventMerge(calls, last)
+	return s.renderMerge(out, d, s.newEventMerge(calls, confs, last))
+}
+
+// Mermaid returns a Mermaid sequence diagram of the conference: each
+// participant's far end and the room, with who joined and left, when it
+// started and ended, holds and mutes, what each participant said to the
+// room, and the status callbacks the room sent to the application, with
+// their replies.
+func (c *Conference) Mermaid() string {
+	s := c.srv
+	s.mu.Lock()
+	calls, last := c.cf.callsLocked(), s.seq
+	s.mu.Unlock()
+	var b strings.Builder
+	out := &chunkWriter{w: &b}
+	d := newDiagrammer(s, &out.buf, c.cf)
+	out.buf.WriteString("sequenceDiagram\n")
+	for _, call := range calls {
+		d.party(call)
+	}
+	d.room(c.cf)
+	s.mu.Lock()
+	for i := range c.cf.history {
+		if e := &c.cf.history[i]; e.hook != nil && e.seq <= last {
+			host, _ := appHostPath(e.hook.target)
+			d.participant("A", host)
+		}
+	}
+	s.mu.Unlock()
+	s.renderMerge(out, d, s.newEventMerge(calls, []*conference{c.cf}, last)) // a strings.Builder does not fail
+	return b.String()
+}
+
+// callsLocked returns the calls that were ever in the conference, in the
+// order they first joined.
+func (cf *conference) callsLocked() []*Call {
+	var out []*Call
+	for _, p := range cf.everyone {
+		if !slices.Contains(out, p.call) {
+			out = append(out, p.call)
+		}
+	}
+	return out
+}
+
+// renderMerge renders the events of m, taking the server's lock for a few
+// events of one call or conference at a time, and hands them to out.
+func (s *Server) renderMerge(out *chunkWriter, d *diagrammer, m *eventMerge) error {
 	for m.Len() > 0 {
 		s.mu.Lock()
 		m.renderLocked(d)
@@ -93,22 +146,25 @@ func (s *Server) writeDiagram(w io.Writer, calls []*Call, last uint64) error {
 }
 
 // firstUse is a participant that events introduce (the REST client, an
-// application), and the number of the first event that does.
+// application, a conference), and the number of the first event that
+// does.
 type firstUse struct {
-	prefix, label string
-	seq           uint64
+	prefix, key, label string
+	seq                uint64
 }
 
 // firstUses returns the participants the events of calls numbered up to
 // last introduce, in the order of their first use, as a diagram declares
-// them. It takes the server's lock for one call at a time.
-func (s *Server) firstUses(calls []*Call, last uint64) []firstUse {
+// them, and the conferences the calls were in. It takes the server's lock
+// for one call at a time.
+func (s *Server) firstUses(calls []*Call, last uint64) ([]firstUse, []*conference) {
 	first := map[string]firstUse{}
-	use := func(prefix, label string, seq uint64) {
-		if f, ok := first[prefix+label]; !ok || seq < f.seq {
-			first[prefix+label] = firstUse{prefix, label, seq}
+	use := func(prefix, key, label string, seq uint64) {
+		if f, ok := first[key]; !ok || seq < f.seq {
+			first[key] = firstUse{prefix, key, label, seq}
 		}
 	}
+	var confs []*conference
 	for _, c := range calls {
 		s.mu.Lock()
 		for i := range c.history.events {
@@ -118,45 +174,73 @@ func (s *Server) firstUses(calls []*Call, last uint64) []firstUse {
 			}
 			switch e.kind {
 			case EventAPI:
-				use("R", restClient, e.seq)
+				use("R", "R"+restClient, restClient, e.seq)
 			case EventRequest:
 				host, _ := appHostPath(e.hook.target)
-				use("A", host, e.seq)
+				use("A", "A"+host, host, e.seq)
+			}
+			if cf := s.roomOfEventLocked(e); cf != nil {
+				if _, seen := first[roomKey(cf)]; !seen {
+					confs = append(confs, cf)
+				}
+				use("CF", roomKey(cf), roomLabel(cf), e.seq)
 			}
 		}
 		s.unlockAndYield()
 	}
 	out := slices.Collect(maps.Values(first))
 	slices.SortFunc(out, func(a, b firstUse) int { return cmp.Compare(a.seq, b.seq) })
-	return out
+	return out, confs
 }
 
-// eventMerge merges the histories of calls into one list in the order of
-// the events' numbers, up to last: a heap of cursors, one a call, ordered
-// by the number of the cursor's next event. A call's history is in the
-// order of its numbers, and only grows.
+// roomOfEventLocked returns the conference a call's event took place in
+// (joined, left, heard, said…), or nil.
+func (s *Server) roomOfEventLocked(e *callEvent) *conference {
+	if e.more == nil || e.more.sid == "" || e.kind != EventConference && e.kind != EventInput {
+		return nil
+	}
+	return s.confs.bySID[e.more.sid]
+}
+
+// roomKey and roomLabel are a conference's participant in a diagram.
+func roomKey(cf *conference) string   { return "CF" + cf.sid }
+func roomLabel(cf *conference) string { return "Conference " + strconv.Quote(cf.name) }
+
+// eventMerge merges the histories of calls and conferences into one list
+// in the order of the events' numbers, up to last: a heap of cursors, one
+// a call or conference, ordered by the number of the cursor's next event.
+// A history is in the order of its numbers, and only grows.
 type eventMerge struct {
 	cursors []eventCursor
 	last    uint64
 }
 
-// eventCursor is the next event of a call's history to render.
+// eventCursor is the next event of a call's or a conference's history to
+// render.
 type eventCursor struct {
-	c   *Call
-	i   int    // index in c.history.events
-	seq uint64 // its number
+	c   *Call       // a call's history, or
+	cf  *conference // a conference's
+	i   int         // index in the history
+	seq uint64      // its number
 }
 
-// newEventMerge returns the merge of the events of calls numbered up to
-// last. It takes the server's lock for one call at a time.
-func (s *Server) newEventMerge(calls []*Call, last uint64) *eventMerge {
-	m := &eventMerge{cursors: make([]eventCursor, 0, len(calls)), last: last}
-	for _, c := range calls {
+// newEventMerge returns the merge of the events of calls and confs
+// numbered up to last. It takes the server's lock for one history at a
+// time.
+func (s *Server) newEventMerge(calls []*Call, confs []*conference, last uint64) *eventMerge {
+	m := &eventMerge{cursors: make([]eventCursor, 0, len(calls)+len(confs)), last: last}
+	add := func(cur eventCursor) {
 		s.mu.Lock()
-		if cur := (eventCursor{c: c}); cur.nextLocked(last) {
+		if cur.nextLocked(last) {
 			m.cursors = append(m.cursors, cur)
 		}
 		s.unlockAndYield()
+	}
+	for _, c := range calls {
+		add(eventCursor{c: c})
+	}
+	for _, cf := range confs {
+		add(eventCursor{cf: cf})
 	}
 	heap.Init(m)
 	return m
@@ -165,11 +249,19 @@ func (s *Server) newEventMerge(calls []*Call, last uint64) *eventMerge {
 // nextLocked reads the number of the cursor's event and reports whether
 // it is one to render.
 func (cur *eventCursor) nextLocked(last uint64) bool {
-	events := cur.c.history.events
-	if cur.i >= len(events) || events[cur.i].seq > last {
+	var seq uint64
+	switch {
+	case cur.cf != nil && cur.i < len(cur.cf.history):
+		seq = cur.cf.history[cur.i].seq
+	case cur.cf == nil && cur.i < len(cur.c.history.events):
+		seq = cur.c.history.events[cur.i].seq
+	default:
 		return false
 	}
-	cur.seq = events[cur.i].seq
+	if seq > last {
+		return false
+	}
+	cur.seq = seq
 	return true
 }
 
@@ -178,7 +270,11 @@ func (cur *eventCursor) nextLocked(last uint64) bool {
 func (m *eventMerge) renderLocked(d *diagrammer) {
 	cur := heap.Pop(m).(eventCursor)
 	for {
-		d.event(cur.c, &cur.c.history.events[cur.i])
+		if cur.cf != nil {
+			d.confEvent(cur.cf, &cur.cf.history[cur.i])
+		} else {
+			d.event(cur.c, &cur.c.history.events[cur.i])
+		}
 		cur.i++
 		if !cur.nextLocked(m.last) {
 			return
@@ -206,10 +302,17 @@ func (m *eventMerge) Pop() any {
 const restClient = "REST client"
 
 // diagrammer renders a diagram's lines into out: its participants, each
-// declared on first use, and what passed between them.
+// declared on first use, and what passed between them. Its methods that
+// render events run with the server's lock held.
 type diagrammer struct {
-	ids map[string]string // participant prefix and label → id
-	out *bytes.Buffer
+	srv  *Server
+	ids  map[string]string // participant key → id
+	out  *bytes.Buffer
+	conf *conference // the conference diagrammed; nil for a diagram of calls
+}
+
+func newDiagrammer(s *Server, out *bytes.Buffer, conf *conference) *diagrammer {
+	return &diagrammer{srv: s, ids: map[string]string{}, out: out, conf: conf}
 }
 
 // add writes one line.
@@ -222,7 +325,12 @@ func (d *diagrammer) add(format string, args ...any) {
 // participant returns the id of the participant labelled label, declaring
 // it on first use.
 func (d *diagrammer) participant(prefix, label string) string {
-	key := prefix + label
+	return d.lane(prefix, prefix+label, label)
+}
+
+// lane returns the id of the participant known by key, declaring it on
+// first use with an id that starts with prefix, labelled label.
+func (d *diagrammer) lane(prefix, key, label string) string {
 	if id, ok := d.ids[key]; ok {
 		return id
 	}
@@ -230,6 +338,11 @@ func (d *diagrammer) participant(prefix, label string) string {
 	d.ids[key] = id
 	d.add("participant %s as %s", id, escape(label))
 	return id
+}
+
+// room returns the id of a conference.
+func (d *diagrammer) room(cf *conference) string {
+	return d.lane("CF", roomKey(cf), roomLabel(cf))
 }
 
 // party returns the id of the far end of c: the callee of an outbound
@@ -244,9 +357,20 @@ func (d *diagrammer) party(c *Call) string {
 	return d.participant("P", c.to)
 }
 
-// event renders one event of c.
+// event renders one event of c. A diagram of a conference shows only
+// what the calls said to it: the rest is in the conference's history.
 func (d *diagrammer) event(c *Call, e *callEvent) {
+	if d.conf != nil {
+		if e.kind == EventInput && d.srv.roomOfEventLocked(e) == d.conf {
+			d.speech(d.party(c), d.conf, e)
+		}
+		return
+	}
 	p := d.party(c)
+	if cf := d.srv.roomOfEventLocked(e); cf != nil {
+		d.inConference(p, cf, e)
+		return
+	}
 	switch e.kind {
 	case EventStatus:
 		d.status(c, p, e.status)
@@ -255,7 +379,7 @@ func (d *diagrammer) event(c *Call, e *callEvent) {
 		d.add("%s->>T: %s %s", r, e.api.method, escape(shortPath(e.api.path)))
 		d.add("T-->>%s: %d", r, e.api.status)
 	case EventRequest:
-		d.requestLocked(e.hook)
+		d.requestLocked("T", e.hook)
 	case EventSay:
 		d.add("T->>%s: says %s", p, escape(fmt.Sprintf("%q", e.text)))
 	case EventPlay:
@@ -298,17 +422,23 @@ func (d *diagrammer) status(c *Call, p string, st Status) {
 	}
 }
 
-// requestLocked renders a request to the application and its reply.
-func (d *diagrammer) requestLocked(w *webhook) {
+// requestLocked renders a request to the application, sent by from, and
+// its reply. A conference's status callback names its event.
+func (d *diagrammer) requestLocked(from string, w *webhook) {
 	host, path := appHostPath(w.target)
 	a := d.participant("A", host)
-	d.add("T->>%s: %s %s %s", a, w.kind, w.method, escape(path))
+	kind := string(w.kind)
+	if w.kind == KindConferenceCallback {
+		form, _ := url.ParseQuery(w.body)
+		kind += " " + form.Get("StatusCallbackEvent")
+	}
+	d.add("%s->>%s: %s %s %s", from, a, escape(kind), w.method, escape(path))
 	switch {
 	case !w.done:
 	case w.err != nil:
-		d.add("%s--xT: %s", a, escape(w.err.Error()))
+		d.add("%s--x%s: %s", a, from, escape(w.err.Error()))
 	default:
-		d.add("%s-->>T: %d", a, w.status)
+		d.add("%s-->>%s: %d", a, from, w.status)
 	}
 }
 
@@ -334,4 +464,149 @@ func shortPath(p string) string {
 // escape makes text safe in a Mermaid message.
 func escape(s string) string {
 	return strings.NewReplacer("#", "#35;", ";", "#59;", "\n", " ", "\r", " ").Replace(s)
+}
+
+// heardExcerpt is how much of what was said a diagram shows.
+const heardExcerpt = 40
+
+// inConference renders an event of a call that took place in a
+// conference (p is the call's far end): joins, leaves, flags, speech and
+// what it heard. The conference's start and end come from its own
+// history (confEvent).
+func (d *diagrammer) inConference(p string, cf *conference, e *callEvent) {
+	r := d.room(cf)
+	m := e.extra()
+	switch e.action {
+	case ActionJoined:
+		d.add("%s->>%s: joins%s", p, r, asLabel(m.name))
+	case ActionLeft:
+		d.add("%s-x%s: leaves: %s", p, r, escape(e.text))
+	case ActionStarted: // the conference's conference-start says it once
+	case ActionHeld, ActionUnheld, ActionMuted, ActionUnmuted, ActionModified:
+		d.add("Note over %s,%s: %s", p, r, flagWords(string(e.action)))
+	case ActionHeard:
+		d.add("%s->>%s: %s", r, p, escape(d.heardLocked(e, m)))
+	case ActionSpoke, ActionTalked:
+		d.speech(p, cf, e)
+	}
+}
+
+// speech renders what a call said (or how long it talked) to the room.
+func (d *diagrammer) speech(p string, cf *conference, e *callEvent) {
+	r := d.room(cf)
+	if e.action == ActionTalked {
+		d.add("%s->>%s: talks for %v", p, r, e.dur)
+		return
+	}
+	if e.action == ActionSpoke {
+		d.add("%s->>%s: says %s", p, r, escape(strconv.Quote(excerpt(e.text, heardExcerpt))))
+	}
+}
+
+// heardLocked says briefly what a participant heard, and from whom.
+func (d *diagrammer) heardLocked(e *callEvent, m eventMore) string {
+	var what string
+	switch {
+	case m.source == SourceBeep:
+		return "beep"
+	case e.text == "silence":
+		return "silence (" + m.source + ")"
+	case e.url != "":
+		what = e.url
+	case e.text != "":
+		what = strconv.Quote(excerpt(e.text, heardExcerpt))
+	default:
+		what = "talking for " + e.dur.String()
+	}
+	switch m.source {
+	case SourceWaitMusic, SourceHoldMusic, SourceAnnouncement:
+		return m.source + ": " + what
+	}
+	return what + " from " + d.speakerLocked(m.source, m.name)
+}
+
+// speakerLocked names the participant whose call SID is sid: its label,
+// or the address of its far end.
+func (d *diagrammer) speakerLocked(sid, label string) string {
+	if label != "" {
+		return strconv.Quote(label)
+	}
+	c := d.srv.calls[sid]
+	switch {
+	case c == nil:
+		return sid
+	case c.direction == DirectionInbound:
+		return c.from
+	}
+	return c.to
+}
+
+// asLabel is " as \"label\"", or "" for no label.
+func asLabel(label string) string {
+	if label == "" {
+		return ""
+	}
+	return " as " + escape(strconv.Quote(label))
+}
+
+// confEvent renders an event of a conference's history. In a diagram of
+// calls it shows only the room's start and end (the calls' own events
+// show the rest, and the status callbacks are their requests); in a
+// diagram of the conference it shows every event and its callback.
+func (d *diagrammer) confEvent(cf *conference, e *confEvent) {
+	r := d.room(cf)
+	reason := func(name string) string {
+		for _, kv := range e.extra {
+			if kv.Name == name {
+				return ": " + escape(kv.Value)
+			}
+		}
+		return ""
+	}
+	switch e.name {
+	case "conference-start":
+		d.add("Note over %s: conference starts", r)
+	case "conference-end":
+		d.add("Note over %s: conference ends%s", r, reason("ReasonConferenceEnded"))
+	}
+	if d.conf == nil {
+		return
+	}
+	var p string
+	if c := d.srv.calls[e.callSID]; c != nil {
+		p = d.party(c)
+	}
+	switch {
+	case e.name == "conference-start" || e.name == "conference-end":
+	case e.name == "participant-speech-start" || e.name == "participant-speech-stop": // the call's speech says it
+	case p == "":
+		d.add("Note over %s: %s", r, escape(e.name))
+	case e.name == "participant-join":
+		d.add("%s->>%s: joins%s", p, r, asLabel(e.label))
+	case e.name == "participant-leave":
+		d.add("%s-x%s: leaves%s", p, r, reason("ReasonParticipantLeft"))
+	default:
+		d.add("Note over %s,%s: %s", p, r, escape(flagWords(e.name)))
+	}
+	if e.hook != nil {
+		d.requestLocked(r, e.hook)
+	}
+}
+
+// flagWords says how a participant's flags changed, for a conference's
+// event (participant-hold) or a call's (held).
+func flagWords(name string) string {
+	switch strings.TrimPrefix(name, "participant-") {
+	case "hold", string(ActionHeld):
+		return "on hold"
+	case "unhold", string(ActionUnheld):
+		return "off hold"
+	case "mute", string(ActionMuted):
+		return "muted"
+	case "unmute", string(ActionUnmuted):
+		return "unmuted"
+	case "modify", string(ActionModified):
+		return "modified"
+	}
+	return name
 }

@@ -110,3 +110,130 @@ func TestWriteMermaid(t *testing.T) {
 		t.Errorf("the diagram of a call and its leg differs from the call's (-call +view):\n%s", diff)
 	}
 }
+
+// TestMermaidOfCallsInAConference: a call's diagram shows the room as a
+// participant: joins and leaves, the start and end, holds and mutes, what
+// was said and heard, and the room's status callbacks as requests.
+func TestMermaidOfCallsInAConference(t *testing.T) {
+	f := newConferenceFixture(t)
+	tests := []struct {
+		name string
+		call *harness.Call
+		want []string
+	}{
+		{"customer", f.customer, []string{ // P1 is the call's far end
+			"participant P1 as +14155550100",
+			"participant A3 as app.example.com",
+			`participant CF4 as Conference "room"`,
+			`P1->>CF4: joins as "customer"`,
+			"T->>A3: conference-status-callback participant-join POST /conf",
+			"A3-->>T: 204",
+			`CF4->>P1: wait-music: "Please wait"`,
+			"Note over CF4: conference starts",
+			`CF4->>P1: "how can I help" from "agent"`,
+			`P1->>CF4: says "hello there"`,
+			"P1-xCF4: leaves: participant_hung_up",
+			"Note over CF4: conference ends: participant-with-end-conference-on-exit-left",
+		}},
+		{"agent", f.agent, []string{
+			"participant P1 as +14155550201",
+			`P1->>CF4: joins as "agent"`,
+			"T->>A3: conference-status-callback conference-start POST /conf",
+			`P1->>CF4: says "how can I help"`,
+			`CF4->>P1: "hello there" from "customer"`,
+			"Note over P1,CF4: on hold",
+			"CF4->>P1: hold-music: http://twimlets.com/holdmusic?Bucket=com.twilio.music.classical",
+			"Note over P1,CF4: off hold",
+			"Note over P1,CF4: muted",
+			"P1-xCF4: leaves: moderator_ended_conference",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.call.Mermaid()
+			for _, want := range tt.want {
+				if !strings.Contains(d, want) {
+					t.Errorf("the diagram lacks %q:\n%s", want, d)
+				}
+			}
+			if n := strings.Count(d, "conference starts"); n != 1 {
+				t.Errorf("the diagram says %d times that the conference starts, want once:\n%s", n, d)
+			}
+			var b bytes.Buffer
+			if err := f.srv.WriteMermaid(&b, harness.OnlyCalls(tt.call.SID())); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.call.Mermaid(), b.String()); diff != "" {
+				t.Errorf("the streamed diagram of the call differs from its own (-call +view):\n%s", diff)
+			}
+		})
+	}
+	all := f.srv.Mermaid()
+	for want, n := range map[string]int{`as Conference "room"`: 1, "conference starts": 1, "conference ends": 1, "joins as": 2, "leaves:": 2} {
+		if got := strings.Count(all, want); got != n {
+			t.Errorf("the server's diagram has %q %d times, want %d:\n%s", want, got, n, all)
+		}
+	}
+}
+
+// TestConferenceMermaid: a conference's diagram has a lane for each
+// participant's far end and one for the room, and shows its history with
+// each status callback and its reply.
+func TestConferenceMermaid(t *testing.T) {
+	f := newConferenceFixture(t)
+	want := `sequenceDiagram
+    participant P1 as +14155550100
+    participant P2 as +14155550201
+    participant CF3 as Conference "room"
+    participant A4 as app.example.com
+    P1->>CF3: joins as "customer"
+    CF3->>A4: conference-status-callback participant-join POST /conf
+    A4-->>CF3: 204
+    P2->>CF3: joins as "agent"
+    CF3->>A4: conference-status-callback participant-join POST /conf
+    A4-->>CF3: 204
+    Note over CF3: conference starts
+    CF3->>A4: conference-status-callback conference-start POST /conf
+    A4-->>CF3: 204
+    P2->>CF3: says "how can I help"
+    P1->>CF3: says "hello there"
+    Note over P2,CF3: on hold
+    CF3->>A4: conference-status-callback participant-hold POST /conf
+    A4-->>CF3: 204
+    Note over P2,CF3: off hold
+    CF3->>A4: conference-status-callback participant-unhold POST /conf
+    A4-->>CF3: 204
+    Note over P2,CF3: muted
+    CF3->>A4: conference-status-callback participant-mute POST /conf
+    A4-->>CF3: 204
+    P1-xCF3: leaves: participant_hung_up
+    CF3->>A4: conference-status-callback participant-leave POST /conf
+    A4-->>CF3: 204
+    P2-xCF3: leaves: moderator_ended_conference
+    CF3->>A4: conference-status-callback participant-leave POST /conf
+    A4-->>CF3: 204
+    Note over CF3: conference ends: participant-with-end-conference-on-exit-left
+    CF3->>A4: conference-status-callback conference-end POST /conf
+    A4-->>CF3: 204
+`
+	if diff := cmp.Diff(want, f.conf.Mermaid()); diff != "" {
+		t.Errorf("the conference's diagram (-want +got):\n%s", diff)
+	}
+}
+
+// TestMermaidEscapesConferences: a room's name and what is said there are
+// escaped as any text of a diagram.
+func TestMermaidEscapesConferences(t *testing.T) {
+	_, c := run(t, map[string]string{
+		"/voice": `<Response><Dial><Conference waitUrl="">sales #1; east</Conference></Dial></Response>`,
+	}, scenario.Person().Says("a#b; c").InConference().After(time.Second).HangsUp().InConference().After(5*time.Second))
+	d := c.Mermaid()
+	for _, want := range []string{`as Conference "sales #35;1#59; east"`, `: says "a#35;b#59; c"`, ": silence (wait-music)"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("the diagram lacks %q:\n%s", want, d)
+		}
+	}
+	if cd := c.Conference().Mermaid(); !strings.Contains(cd, `as Conference "sales #35;1#59; east"`) {
+		t.Errorf("the conference's diagram does not escape its name:\n%s", cd)
+	}
+}

@@ -33,10 +33,58 @@ type CallRecordJSON struct {
 // ServerRecordJSON is the JSON form of a server's record, as
 // [Server.RecordJSON] and [Server.WriteRecordJSON] write it.
 type ServerRecordJSON struct {
-	Now         time.Time        `json:"now"`
-	Calls       []CallRecordJSON `json:"calls"`
-	APIRequests []APIRequest     `json:"api_requests"`
-	Messages    []Message        `json:"messages"`
+	Now   time.Time        `json:"now"`
+	Calls []CallRecordJSON `json:"calls"`
+	// Conferences are the conferences the calls were in, in the order
+	// they were created: every conference the server keeps, for a record
+	// of every call.
+	Conferences []ConferenceRecordJSON `json:"conferences"`
+	APIRequests []APIRequest           `json:"api_requests"`
+	Messages    []Message              `json:"messages"`
+}
+
+// ConferenceRecordJSON is the JSON form of one conference's record, as
+// [Conference.JSON] and [Server.RecordJSON] write it.
+type ConferenceRecordJSON struct {
+	SID        string `json:"sid"`
+	AccountSID string `json:"account_sid"`
+	// Name is the room's name (friendly_name).
+	Name    string    `json:"name"`
+	Status  string    `json:"status"`
+	Region  string    `json:"region"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+	// Started is when it started, Ended when it ended (its conference-end
+	// event); absent when it has not.
+	Started *time.Time `json:"started,omitempty"`
+	Ended   *time.Time `json:"ended,omitempty"`
+	// ReasonEnded and CallSIDEndingConference say how it ended.
+	ReasonEnded             string `json:"reason_conference_ended,omitempty"`
+	CallSIDEndingConference string `json:"call_sid_ending_conference,omitempty"`
+	// Participants are every participant it ever had, in the order they
+	// joined, those who left included.
+	Participants []ParticipantRecordJSON `json:"participants"`
+	// Events are its history, each with the status callback that
+	// reported it, if subscribed.
+	Events []ConferenceEvent `json:"events"`
+}
+
+// ParticipantRecordJSON is the JSON form of a conference's participant,
+// a [ParticipantInfo].
+type ParticipantRecordJSON struct {
+	CallSID string `json:"call_sid"`
+	Label   string `json:"label,omitempty"`
+	// Status is connected while in the room, then complete (failed for a
+	// call of the Participants API that never joined).
+	Status                 string     `json:"status"`
+	Muted                  bool       `json:"muted"`
+	Hold                   bool       `json:"hold"`
+	Coaching               bool       `json:"coaching"`
+	CallSIDToCoach         string     `json:"call_sid_to_coach,omitempty"`
+	StartConferenceOnEnter bool       `json:"start_conference_on_enter"`
+	EndConferenceOnExit    bool       `json:"end_conference_on_exit"`
+	Joined                 time.Time  `json:"joined"`
+	Left                   *time.Time `json:"left,omitempty"`
 }
 
 // RecordOption changes what [Call.JSON], [Server.RecordJSON] and
@@ -72,14 +120,17 @@ func recordConfigOf(opts []RecordOption) recordConfig {
 	return rc
 }
 
+// optTime is t, or nil for the zero time.
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
 // recordJSONLocked returns the call's record.
 func (c *Call) recordJSONLocked(rc recordConfig) CallRecordJSON {
-	opt := func(t time.Time) *time.Time {
-		if t.IsZero() {
-			return nil
-		}
-		return &t
-	}
+	opt := optTime
 	ln := &c.line
 	out := CallRecordJSON{SID: c.sid, AccountSID: c.account, ParentSID: c.parent, Direction: c.direction,
 		From: c.from, To: c.to, Status: ln.status, AnsweredBy: c.amd.answeredBy, Created: c.created,
@@ -113,8 +164,55 @@ func (c *Call) JSON(opts ...RecordOption) []byte {
 	return mustIndent(rec, "")
 }
 
-// RecordJSON returns the record of every call, every REST request and every
-// message as indented JSON, a [ServerRecordJSON]. It holds the whole
+// recordJSONLocked returns the conference's record.
+func (cf *conference) recordJSONLocked(rc recordConfig) ConferenceRecordJSON {
+	out := cf.infoJSONLocked()
+	out.Events = make([]ConferenceEvent, 0, len(cf.history))
+	for i := range cf.history {
+		e := cf.history[i].exportLocked()
+		if rc.noReplyBodies && e.Request != nil {
+			e.Request.ReplyBody = ""
+		}
+		out.Events = append(out.Events, e)
+	}
+	return out
+}
+
+// infoJSONLocked returns the conference's record without its events.
+func (cf *conference) infoJSONLocked() ConferenceRecordJSON {
+	out := ConferenceRecordJSON{SID: cf.sid, AccountSID: cf.account, Name: cf.name, Status: cf.status,
+		Region: cf.region, Created: cf.created, Updated: cf.updated, Started: optTime(cf.started),
+		ReasonEnded: cf.ending.reason, CallSIDEndingConference: cf.ending.callSID,
+		Participants: make([]ParticipantRecordJSON, 0, len(cf.everyone))}
+	for _, p := range cf.everyone {
+		i := p.infoLocked()
+		out.Participants = append(out.Participants, ParticipantRecordJSON{CallSID: i.CallSID, Label: i.Label,
+			Status: i.Status, Muted: i.Muted, Hold: i.Hold, Coaching: i.Coaching, CallSIDToCoach: i.CallSIDToCoach,
+			StartConferenceOnEnter: i.StartConferenceOnEnter, EndConferenceOnExit: i.EndConferenceOnExit,
+			Joined: i.Joined, Left: optTime(i.Left)})
+	}
+	for i := len(cf.history) - 1; i >= 0 && cf.status == ConferenceCompleted; i-- {
+		if e := &cf.history[i]; e.name == "conference-end" {
+			out.Ended = optTime(e.at)
+			break
+		}
+	}
+	return out
+}
+
+// JSON returns the conference's record as indented JSON, a
+// [ConferenceRecordJSON]: its state, every participant it had, and every
+// event with the status callback that reported it.
+func (c *Conference) JSON(opts ...RecordOption) []byte {
+	rc := recordConfigOf(opts)
+	c.srv.mu.Lock()
+	rec := c.cf.recordJSONLocked(rc)
+	c.srv.mu.Unlock()
+	return mustIndent(rec, "")
+}
+
+// RecordJSON returns the record of every call, every conference, every
+// REST request and every message as indented JSON, a [ServerRecordJSON]. It holds the whole
 // record in memory: [Server.WriteRecordJSON] writes the same as it goes.
 func (s *Server) RecordJSON(opts ...RecordOption) []byte {
 	var b bytes.Buffer
@@ -135,9 +233,9 @@ func (s *Server) RecordJSON(opts ...RecordOption) []byte {
 // whole when its turn comes, under the server's lock for that call alone,
 // so a call still running may show events later than "now"; the REST API
 // and the engine wait at most for one call's record, never for w. With
-// options that select fewer than every call, "api_requests" and
-// "messages" hold only those of the calls shown (none of the REST
-// requests that concern no call).
+// options that select fewer than every call, "conferences" holds only
+// those a call shown was in, and "api_requests" and "messages" only those
+// of the calls shown (none of the REST requests that concern no call).
 func (s *Server) WriteRecordJSON(w io.Writer, opts ...ViewOption) error {
 	vc := viewConfigOf(opts)
 	v := s.viewOf(&vc, true)
@@ -150,6 +248,7 @@ func (s *Server) WriteRecordJSON(w io.Writer, opts ...ViewOption) error {
 		write func(*jsonList) error
 	}{
 		{"calls", func(l *jsonList) error { return s.writeCallRecords(l, v.calls, vc.record) }},
+		{"conferences", func(l *jsonList) error { return s.writeConferenceRecords(l, v.confs, sids, vc.record) }},
 		{"api_requests", func(l *jsonList) error { return s.writeAPIRecords(l, v.apiLog, sids) }},
 		{"messages", func(l *jsonList) error { return s.writeMessages(l, v.messages, sids) }},
 	}
@@ -173,6 +272,28 @@ func (s *Server) WriteRecordJSON(w io.Writer, opts ...ViewOption) error {
 func (s *Server) writeCallRecords(l *jsonList, calls []*Call, rc recordConfig) error {
 	return writeEach(s, l, calls, func(*Call) bool { return true },
 		func(c *Call) any { return c.recordJSONLocked(rc) })
+}
+
+// writeConferenceRecords writes the record of each conference that a call
+// of sids was in (every conference if sids is nil), each taken under the
+// lock for it alone.
+func (s *Server) writeConferenceRecords(l *jsonList, confs []*conference, sids map[string]bool, rc recordConfig) error {
+	for _, cf := range confs {
+		s.mu.Lock()
+		var rec *ConferenceRecordJSON
+		if cf.hadAnyLocked(sids) {
+			r := cf.recordJSONLocked(rc)
+			rec = &r
+		}
+		s.unlockAndYield()
+		if rec == nil {
+			continue
+		}
+		if err := l.add(rec); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeAPIRecords writes the REST requests of log that concern a call of

@@ -155,17 +155,21 @@ func (f *viewFixture) names(sids []string) []string {
 
 // formerRecordJSON returns the record of srv as Server.RecordJSON wrote it
 // before it streamed, json.MarshalIndent of the whole record, built from
-// each call's JSON and the server's lists.
+// each call's and each conference's JSON and the server's lists.
 func formerRecordJSON(t *testing.T, srv *harness.Server, opts ...harness.RecordOption) []byte {
 	t.Helper()
 	rec := struct {
 		Now         time.Time            `json:"now"`
 		Calls       []json.RawMessage    `json:"calls"`
+		Conferences []json.RawMessage    `json:"conferences"`
 		APIRequests []harness.APIRequest `json:"api_requests"`
 		Messages    []harness.Message    `json:"messages"`
-	}{Now: srv.Now(), Calls: []json.RawMessage{}, APIRequests: srv.APIRequests(), Messages: srv.Messages()}
+	}{Now: srv.Now(), Calls: []json.RawMessage{}, Conferences: []json.RawMessage{}, APIRequests: srv.APIRequests(), Messages: srv.Messages()}
 	for _, c := range srv.Calls() {
 		rec.Calls = append(rec.Calls, c.JSON(opts...))
+	}
+	for _, cf := range srv.Conferences() {
+		rec.Conferences = append(rec.Conferences, cf.JSON(opts...))
 	}
 	data, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
@@ -259,4 +263,148 @@ func (f *viewFixture) summarize(t *testing.T, data []byte) recordSummary {
 	}
 	s.Calls, s.APICalls, s.MessageCalls = f.names(s.Calls), f.names(s.APICalls), f.names(s.MessageCalls)
 	return s
+}
+
+// conferenceFixture is a server with one conference, "room": the customer
+// (to) waits for the agent (alice), who answers 20 seconds later; the
+// customer says "hello there" 30 seconds in, the agent "how can I help"
+// 5 seconds after joining; at 40 seconds the agent is put on hold, at 50
+// taken off and muted; at 60 seconds the customer hangs up, which ends the
+// conference (endConferenceOnExit).
+type conferenceFixture struct {
+	srv             *harness.Server
+	customer, agent *harness.Call
+	conf            *harness.Conference
+}
+
+// conferenceDocs are the documents of the conference fixture's app.
+var conferenceDocs = map[string]string{
+	"/voice": `<Response><Dial action="/after"><Conference participantLabel="customer" endConferenceOnExit="true" ` +
+		`statusCallback="/conf" statusCallbackEvent="start end join leave mute hold" waitUrl="/wait">room</Conference></Dial></Response>`,
+	"/agent": `<Response><Dial><Conference participantLabel="agent" beep="false">room</Conference></Dial></Response>`,
+	"/wait":  `<Response><Say>Please wait</Say></Response>`,
+	"/after": `<Response><Say>Bye</Say></Response>`,
+}
+
+func newConferenceFixture(t *testing.T) *conferenceFixture {
+	t.Helper()
+	srv := newServer(t, harness.WithApp(origin, &docs{paths: conferenceDocs}),
+		harness.WithParty(to, scenario.Person().Says("hello there").InConference().After(30*time.Second).
+			HangsUp().InConference().After(60*time.Second)),
+		harness.WithParty(alice, scenario.Person().AnswersAfter(20*time.Second).Says("how can I help").InConference().After(5*time.Second)))
+	f := &conferenceFixture{srv: srv}
+	f.customer = place(t, srv, nil)
+	f.agent = place(t, srv, func(p *api.CreateCallParams) { p.SetTo(alice).SetUrl(origin + "/agent") })
+	srv.Advance(40 * time.Second)
+	harness.SetConferenceFlags(f.agent, true, false)
+	srv.Advance(10 * time.Second)
+	harness.SetConferenceFlags(f.agent, false, true)
+	srv.Run()
+	if f.conf = srv.Conference("room"); f.conf == nil {
+		t.Fatalf("no conference \"room\":\n%s", srv.Transcript())
+	}
+	return f
+}
+
+// TestConferenceJSON: a conference's record has its participants and its
+// events with their callbacks; a call's record has its conference events
+// with the room, the label and what was heard from whom.
+func TestConferenceJSON(t *testing.T) {
+	f := newConferenceFixture(t)
+	var rec harness.ConferenceRecordJSON
+	if err := json.Unmarshal(f.conf.JSON(), &rec); err != nil {
+		t.Fatal(err)
+	}
+	var events []string
+	for _, e := range rec.Events {
+		events = append(events, e.Name)
+	}
+	var wire struct { // a request's JSON is not a harness.Request's fields
+		Events []struct {
+			Name    string
+			Request *struct {
+				Kind   harness.RequestKind
+				Params map[string][]string
+				Status int `json:"reply_status"`
+			}
+		}
+	}
+	if err := json.Unmarshal(f.conf.JSON(), &wire); err != nil {
+		t.Fatal(err)
+	}
+	callbacks := 0
+	for _, e := range wire.Events {
+		if r := e.Request; r != nil && r.Kind == harness.KindConferenceCallback && r.Status == 204 &&
+			cmp.Equal(r.Params["StatusCallbackEvent"], []string{e.Name}) {
+			callbacks++
+		}
+	}
+	wantEvents := []string{"participant-join", "participant-join", "conference-start", "participant-speech-start", "participant-speech-stop",
+		"participant-speech-start", "participant-speech-stop", "participant-hold", "participant-unhold", "participant-mute",
+		"participant-leave", "participant-leave", "conference-end"}
+	if diff := cmp.Diff(wantEvents, events); diff != "" {
+		t.Errorf("events mismatch (-want +got):\n%s", diff)
+	}
+	if callbacks != 9 { // every event but speech
+		t.Errorf("%d events carry their status callback, want 9:\n%s", callbacks, f.conf.JSON())
+	}
+	type part struct{ CallSID, Label, Status string }
+	var parts []part
+	for _, p := range rec.Participants {
+		parts = append(parts, part{p.CallSID, p.Label, p.Status})
+		if p.Left == nil {
+			t.Errorf("participant %s has no time it left", p.CallSID)
+		}
+	}
+	wantParts := []part{{f.customer.SID(), "customer", "complete"}, {f.agent.SID(), "agent", "complete"}}
+	if diff := cmp.Diff(wantParts, parts); diff != "" {
+		t.Errorf("participants mismatch (-want +got):\n%s", diff)
+	}
+	if rec.SID != f.conf.SID() || rec.Name != "room" || rec.Status != harness.ConferenceCompleted || rec.Started == nil ||
+		rec.Ended == nil || rec.ReasonEnded != harness.EndedModeratorLeft || rec.CallSIDEndingConference != f.customer.SID() {
+		t.Errorf("conference record: %+v", rec)
+	}
+	if bytes.Contains(f.conf.JSON(harness.WithoutReplyBodies()), []byte(`"reply_body"`)) {
+		t.Errorf("WithoutReplyBodies leaves the callbacks' reply bodies in:\n%s", f.conf.JSON(harness.WithoutReplyBodies()))
+	}
+	for _, tt := range []struct {
+		name string
+		opts []harness.ViewOption
+		want int
+	}{
+		{"every call", nil, 1},
+		{"a participant", []harness.ViewOption{harness.OnlyCalls(f.agent.SID())}, 1},
+		{"no participant", []harness.ViewOption{harness.OnlyCalls("CA00000000000000000000000000000000")}, 0},
+	} {
+		var b bytes.Buffer
+		if err := f.srv.WriteRecordJSON(&b, tt.opts...); err != nil {
+			t.Fatal(err)
+		}
+		var all harness.ServerRecordJSON
+		if err := json.Unmarshal(b.Bytes(), &all); err != nil {
+			t.Fatal(err)
+		}
+		if len(all.Conferences) != tt.want || tt.want == 1 && all.Conferences[0].SID != f.conf.SID() {
+			t.Errorf("%s: the server's record has %d conferences, want %d", tt.name, len(all.Conferences), tt.want)
+		}
+	}
+
+	var call harness.CallRecordJSON
+	if err := json.Unmarshal(f.agent.JSON(), &call); err != nil {
+		t.Fatal(err)
+	}
+	var heard []string
+	for _, e := range call.Events {
+		if e.Kind == harness.EventConference && e.Action == harness.ActionHeard {
+			heard = append(heard, e.Conference+"|"+e.Words+"|"+e.URL+"|"+e.Source+"|"+e.Label)
+		}
+		if e.Kind == harness.EventConference && e.Action == harness.ActionJoined && (e.Conference != "room" || e.Label != "agent" || e.SID != f.conf.SID()) {
+			t.Errorf("the join: conference %q label %q sid %q, want room, agent, %s", e.Conference, e.Label, e.SID, f.conf.SID())
+		}
+	}
+	wantHeard := []string{"room|hello there||" + f.customer.SID() + "|customer",
+		"room||http://twimlets.com/holdmusic?Bucket=com.twilio.music.classical|hold-music|"}
+	if diff := cmp.Diff(wantHeard, heard); diff != "" {
+		t.Errorf("what the agent heard, in its JSON (-want +got):\n%s", diff)
+	}
 }

@@ -24,7 +24,8 @@ func (c *Call) Transcript() string {
 }
 
 // Transcript returns the transcripts of every call, in the order the calls
-// were created, separated by blank lines. It holds them all in memory:
+// were created, then those of every conference ([Conference.Transcript]),
+// separated by blank lines. It holds them all in memory:
 // [Server.WriteTranscript] writes the same as it goes.
 func (s *Server) Transcript() string {
 	var b strings.Builder
@@ -33,24 +34,49 @@ func (s *Server) Transcript() string {
 }
 
 // WriteTranscript writes the transcripts of the calls opts select (every
-// call by default), as [Server.Transcript] returns them, to w as it goes,
-// and returns the first error w returned. The calls are those the server
-// had when it began; each call's transcript is rendered whole when its
-// turn comes, under the server's lock for that call alone, so a call still
+// call by default), then those of the conferences they were in, as
+// [Server.Transcript] returns them, to w as it goes, and returns the first
+// error w returned. The calls and conferences are those the server had
+// when it began; each transcript is rendered whole when its turn comes,
+// under the server's lock for that call or conference alone, so one still
 // running may show events that happened since. The REST API and the
-// engine wait at most for one call's transcript, never for w.
+// engine wait at most for one transcript, never for w.
 func (s *Server) WriteTranscript(w io.Writer, opts ...ViewOption) error {
 	vc := viewConfigOf(opts)
 	v := s.viewOf(&vc, false)
 	out := &chunkWriter{w: w}
-	for i, c := range v.calls {
-		if i > 0 {
+	n := 0
+	// each writes one transcript, after a blank line unless it is the
+	// first, and reports whether there was one to write.
+	each := func(writeLocked func() bool) error {
+		s.mu.Lock()
+		at := out.buf.Len()
+		if n > 0 {
 			out.buf.WriteByte('\n')
 		}
-		s.mu.Lock()
-		c.writeTranscriptLocked(&out.buf)
+		if writeLocked() {
+			n++
+		} else {
+			out.buf.Truncate(at)
+		}
 		s.unlockAndYield()
-		if err := out.flushFull(); err != nil {
+		return out.flushFull()
+	}
+	for _, c := range v.calls {
+		if err := each(func() bool { c.writeTranscriptLocked(&out.buf); return true }); err != nil {
+			return fmt.Errorf("harness: writing the transcript: %w", err)
+		}
+	}
+	sids := v.shownSIDs(&vc)
+	for _, cf := range v.confs {
+		err := each(func() bool {
+			if !cf.hadAnyLocked(sids) {
+				return false
+			}
+			cf.writeTranscriptLocked(&out.buf)
+			return true
+		})
+		if err != nil {
 			return fmt.Errorf("harness: writing the transcript: %w", err)
 		}
 	}

@@ -338,3 +338,33 @@ func transcriptWhileCreating(t *testing.T, srv *harness.Server) (took latencies,
 	}
 	return took, written, w.writes, wrote
 }
+
+// TestWriteTranscriptWithConferences: after the calls a view shows come
+// the transcripts of the conferences they were in.
+func TestWriteTranscriptWithConferences(t *testing.T) {
+	f := newConferenceFixture(t)
+	tests := []struct {
+		name string
+		opts []harness.ViewOption
+		want string
+	}{
+		{"every call", nil, f.customer.Transcript() + "\n" + f.agent.Transcript() + "\n" + f.conf.Transcript()},
+		{"one participant", []harness.ViewOption{harness.OnlyCalls(f.agent.SID())}, f.agent.Transcript() + "\n" + f.conf.Transcript()},
+		{"no participant", []harness.ViewOption{harness.OnlyCalls("CA00000000000000000000000000000000")}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := f.srv.WriteTranscript(&b, tt.opts...); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, b.String()); diff != "" {
+				t.Errorf("WriteTranscript mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if got := f.srv.Transcript(); !strings.Contains(got, `conference `+f.conf.SID()+` "room"`) ||
+		!strings.Contains(got, "participant-hold") {
+		t.Errorf("the server's transcript lacks the conference's:\n%s", got)
+	}
+}

@@ -122,7 +122,7 @@ func (vc *viewConfig) pick(all []*Call) []*Call {
 }
 
 // view is a view of the whole server as it began: which calls it shows,
-// and the server's logs. It is taken at once under the lock, by copying
+// the conferences, and the server's logs. It is taken at once under the lock, by copying
 // lists of pointers, and read afterwards with the lock taken for one call
 // at a time: calls only ever add to their history, so a view never misses
 // what a call had when the view began.
@@ -130,15 +130,16 @@ type view struct {
 	now      time.Time
 	lastSeq  uint64 // the number of the last thing recorded when the view began
 	calls    []*Call
-	apiLog   []*apiRecord // with logs only
-	messages []*Message   // with logs only
+	confs    []*conference // every conference; a view shows those a call it shows was in
+	apiLog   []*apiRecord  // with logs only
+	messages []*Message    // with logs only
 }
 
 // viewOf takes a view of the calls vc selects; with logs, of the REST
 // requests and messages too.
 func (s *Server) viewOf(vc *viewConfig, logs bool) view {
 	s.mu.Lock()
-	v := view{now: s.clock.Now(), lastSeq: s.seq, calls: slices.Clone(s.order)}
+	v := view{now: s.clock.Now(), lastSeq: s.seq, calls: slices.Clone(s.order), confs: slices.Clone(s.confs.order)}
 	if logs {
 		v.apiLog, v.messages = slices.Clone(s.apiLog), slices.Clone(s.messages)
 	}
@@ -159,6 +160,21 @@ func (v *view) shownSIDs(vc *viewConfig) map[string]bool {
 		sids[c.sid] = true
 	}
 	return sids
+}
+
+// hadAnyLocked reports whether a call of sids was ever a participant of
+// the conference; every conference has, for nil sids (a view of every
+// call).
+func (cf *conference) hadAnyLocked(sids map[string]bool) bool {
+	if sids == nil {
+		return true
+	}
+	for _, p := range cf.everyone {
+		if sids[p.call.sid] {
+			return true
+		}
+	}
+	return false
 }
 
 // unlockAndYield releases the lock a view took for one call (or one

@@ -1,6 +1,9 @@
 // Package matchers holds Gomega matchers over what the harness recorded: a
 // call's status, what it said and played, what was gathered, dialed and
-// recorded, the requests it made, its status callbacks and notifications.
+// recorded, the requests it made, its status callbacks and notifications,
+// and the conferences it was in (HaveJoinedConference, HaveHeard,
+// HaveBeenOnHold, and HaveConferenceEvents, which also takes a
+// [*harness.Conference]).
 //
 //	Expect(call).To(matchers.HaveStatus(harness.StatusCompleted))
 //	Expect(call).To(matchers.HaveSaid("press 1"))
@@ -12,8 +15,9 @@
 // small interfaces ([Record], [CallRecord]), so a test may hand them
 // anything that has the methods.
 //
-// A failure message shows what differed and the transcript of the call, so
-// that a failing spec says what the call did. With Eventually, a matcher
+// A failure message shows what differed and the transcript of the call
+// (and of its conference, for the conference matchers), so that a
+// failing spec says what the call did. With Eventually, a matcher
 // stops waiting once the call has ended: a finished call never changes.
 //
 // [ReportTranscripts] attaches the transcripts of every call to a failed

@@ -155,3 +155,24 @@ func ExampleHaveNoUnexpectedNotifications() {
 	fmt.Println("the app's TwiML is clean")
 	// Output: the app's TwiML is clean
 }
+
+func ExampleHaveConferenceEvents() {
+	srv := harness.NewServer(nil, harness.WithApp(origin, app{
+		"/voice": `<Response><Dial><Conference participantLabel="customer" endConferenceOnExit="true">room</Conference></Dial></Response>`,
+		"/agent": `<Response><Dial><Conference participantLabel="agent" beep="false">room</Conference></Dial></Response>`,
+	}), harness.WithParty(to, scenario.Person().HangsUp().InConference().After(time.Minute)),
+		harness.WithParty("+14155550201", scenario.Person().AnswersAfter(10*time.Second).Says("how can I help").InConference().After(time.Second)))
+	defer srv.Close()
+	customer, _ := srv.CreateCall(url.Values{"To": {to}, "From": {from}, "Url": {origin + "/voice"}})
+	agent, _ := srv.CreateCall(url.Values{"To": {"+14155550201"}, "From": {from}, "Url": {origin + "/agent"}})
+	srv.Run()
+	g := gomega.NewGomega(func(message string, _ ...int) { fmt.Println("FAILED:", message) })
+	g.Expect(agent).To(matchers.HaveJoinedConference("room").As("agent"))
+	g.Expect(customer).To(matchers.HaveHeard("how can I help"))
+	g.Expect(customer).NotTo(matchers.HaveBeenOnHold())
+	g.Expect(srv.Conference("room")).To(matchers.HaveConferenceEvents("participant-join", "participant-join",
+		"conference-start", "participant-leave", "participant-leave", "conference-end").
+		Ignoring("participant-speech-start", "participant-speech-stop"))
+	fmt.Println("the agent answered the customer")
+	// Output: the agent answered the customer
+}

@@ -88,3 +88,42 @@ func testFailureMessages(t *testing.T, tests []failureTest) {
 		})
 	}
 }
+
+// agentNumber is the agent's number in conferenceCalls.
+const agentNumber = "+14155550201"
+
+// conferenceCalls runs two calls in conference "room": the customer (to)
+// joins as "customer", waits (hearing "Please wait"), hears the agent's
+// beep when the agent joins 20 seconds later as "agent", says "hello
+// there" at 30 seconds and hangs up at 60, which ends the conference; the
+// agent says "how can I help" 5 seconds after joining.
+func conferenceCalls(t testing.TB) (srv *harness.Server, customer, agent *harness.Call) {
+	t.Helper()
+	srv = harness.NewServer(t, harness.WithApp(origin, app{
+		"/voice": `<Response><Dial><Conference participantLabel="customer" endConferenceOnExit="true" ` +
+			`statusCallback="/conf" statusCallbackEvent="start end join leave" waitUrl="/wait">room</Conference></Dial></Response>`,
+		"/agent": `<Response><Dial><Conference participantLabel="agent">room</Conference></Dial></Response>`,
+		"/wait":  `<Response><Say>Please wait</Say></Response>`,
+	}), harness.WithParty(to, scenario.Person().Says("hello there").InConference().After(30*time.Second).
+		HangsUp().InConference().After(60*time.Second)),
+		harness.WithParty(agentNumber, scenario.Person().AnswersAfter(20*time.Second).Says("how can I help").InConference().After(5*time.Second)))
+	var err error
+	if customer, err = srv.CreateCall(url.Values{"To": {to}, "From": {from}, "Url": {origin + "/voice"}}); err != nil {
+		t.Fatal(err)
+	}
+	if agent, err = srv.CreateCall(url.Values{"To": {agentNumber}, "From": {from}, "Url": {origin + "/agent"}}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Run()
+	return srv, customer, agent
+}
+
+// heldCall is a call that was put on hold in its conference: the
+// Participants API's Hold, which these tests do without, as the event it
+// records.
+type heldCall struct{ *harness.Call }
+
+func (h heldCall) Events() []harness.Event {
+	return append(h.Call.Events(), harness.Event{CallSID: h.SID(), Kind: harness.EventConference, Action: harness.ActionHeld,
+		Conference: "room", URL: "https://cdn.example.com/hold.mp3"})
+}

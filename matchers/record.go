@@ -149,3 +149,56 @@ func list(values []string) string {
 
 // consistOf is Gomega's ConsistOf, for the legs of a call.
 func consistOf(elements ...any) types.GomegaMatcher { return gomega.ConsistOf(elements...) }
+
+// ConferenceRecord is a record of one conference: *harness.Conference
+// satisfies it.
+type ConferenceRecord interface {
+	SID() string
+	Name() string
+	Info() harness.ConferenceInfo
+	Events() []harness.ConferenceEvent
+	Transcript() string
+}
+
+// conferenceOf is a call that may have been in a conference:
+// *harness.Call satisfies it.
+type conferenceOf interface {
+	Conference() *harness.Conference
+}
+
+// lastConference returns the last conference the call actual joined, or
+// nil.
+func lastConference(actual any) ConferenceRecord {
+	if co, ok := actual.(conferenceOf); ok {
+		if cf := co.Conference(); cf != nil {
+			return cf
+		}
+	}
+	return nil
+}
+
+// conferenceTranscript returns the transcript of cf for a failure
+// message, indented; "" for none.
+func conferenceTranscript(cf ConferenceRecord) string {
+	if cf == nil {
+		return ""
+	}
+	return "\n\nConference transcript:\n" + format.IndentString(strings.TrimRight(cf.Transcript(), "\n"), 1)
+}
+
+// callAndConference returns the transcripts of the call actual and of the
+// last conference it joined, for a failure message.
+func callAndConference(actual any) string {
+	return transcript(actual) + conferenceTranscript(lastConference(actual))
+}
+
+// conferenceEvents returns the call's events in conferences of action.
+func conferenceEvents(c CallRecord, action harness.EventAction) []harness.Event {
+	var out []harness.Event
+	for _, e := range c.Events() {
+		if e.Kind == harness.EventConference && e.Action == action {
+			out = append(out, e)
+		}
+	}
+	return out
+}
