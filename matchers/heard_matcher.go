@@ -19,8 +19,9 @@ import (
 // harness.SourceWaitMusic, harness.SourceHoldMusic,
 // harness.SourceAnnouncement, or a speaker's call SID); a
 // *regexp.Regexp, matching the words or the URL; or a Gomega matcher,
-// given the whole harness.Event (an EventConference with ActionHeard):
-// match its fields with HaveField.
+// given the whole harness.Heard: match its fields with HaveField. It reads
+// the call's Heard, which holds the beeps of the rooms it was in besides
+// its history.
 //
 //	Expect(agent).To(HaveHeard("hello", "thank you"))
 //	Expect(customer).To(HaveHeard(harness.SourceBeep, HaveField("Label", "agent")))
@@ -30,7 +31,7 @@ func HaveHeard(expected ...any) types.GomegaMatcher {
 
 type heardMatcher struct {
 	expected []any
-	got      []harness.Event
+	got      []harness.Heard
 	missing  int // the index of the first element not heard in order
 }
 
@@ -39,7 +40,11 @@ func (m *heardMatcher) Match(actual any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	m.got = conferenceEvents(c, harness.ActionHeard)
+	h, ok := c.(interface{ Heard() []harness.Heard })
+	if !ok {
+		return false, fmt.Errorf("HaveHeard expects a *harness.Call, got %T", actual)
+	}
+	m.got = h.Heard()
 	m.missing = 0
 	for _, e := range m.got {
 		if m.missing == len(m.expected) {
@@ -57,7 +62,7 @@ func (m *heardMatcher) Match(actual any) (bool, error) {
 }
 
 // heardMatches reports whether what e heard is expected.
-func heardMatches(expected any, e harness.Event) (bool, error) {
+func heardMatches(expected any, e harness.Heard) (bool, error) {
 	switch x := expected.(type) {
 	case string:
 		return e.Source == x || x != "" && (strings.Contains(e.Words, x) || strings.Contains(e.URL, x)), nil
@@ -70,7 +75,7 @@ func heardMatches(expected any, e harness.Event) (bool, error) {
 }
 
 // heardText renders what a participant heard, for a failure message.
-func heardText(e harness.Event) string {
+func heardText(e harness.Heard) string {
 	var what string
 	switch {
 	case e.Source == harness.SourceBeep:
@@ -79,10 +84,10 @@ func heardText(e harness.Event) string {
 		what = strconv.Quote(e.Words)
 	case e.URL != "":
 		what = e.URL
-	case e.Duration > 0:
-		what = "talking for " + e.Duration.String()
-	default:
+	case e.Silence:
 		what = "silence"
+	default:
+		what = "talking for " + e.Duration.String()
 	}
 	switch e.Source {
 	case harness.SourceWaitMusic, harness.SourceHoldMusic, harness.SourceAnnouncement:
