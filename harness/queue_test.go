@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -430,7 +429,7 @@ var _ = Describe("Queues", func() {
 			rig := newQueueRig(qDocs("/after", `<Response><Say>Ignored</Say></Response>`, "/moved", `<Response><Say>Moved</Say></Response>`))
 			c := rig.call(qCaller1, "/enqueue", scenario.Person())
 			rig.until(15 * time.Second)
-			_, err := rig.tw.Api.UpdateCall(c.SID(), (&api.UpdateCallParams{}).SetUrl(qOrigin + "/moved"))
+			_, err := rig.tw.Api.UpdateCall(c.SID(), (&api.UpdateCallParams{}).SetUrl(qOrigin+"/moved"))
 			Expect(err).NotTo(HaveOccurred())
 			rig.wait(c)
 			qs := rig.queueSID("support")
@@ -748,4 +747,3 @@ func eventOf(c *harness.Call, kind harness.EventKind, action harness.EventAction
 	return harness.Event{}
 }
 
-var _ = strconv.Itoa
