@@ -746,4 +746,3 @@ func eventOf(c *harness.Call, kind harness.EventKind, action harness.EventAction
 	Fail("call " + c.SID() + " has no " + string(kind) + " " + string(action) + " event\n" + c.Transcript())
 	return harness.Event{}
 }
-
