@@ -442,6 +442,26 @@ var _ = Describe("Queues", func() {
 			Expect(queueEvents(c)).To(Equal([]string{"enqueued", "left redirected"}))
 		})
 
+		It("redirected-from-bridged: a Calls API update of a caller talking to an agent ends the bridge; the agent goes on", func() {
+			rig := newQueueRig(qDocs("/after", `<Response><Say>Ignored</Say></Response>`, "/moved", `<Response><Say>Moved</Say></Response>`))
+			c := rig.call(qCaller1, "/silent", scenario.Person())
+			rig.until(10 * time.Second)
+			agent := rig.call(qAgent1, "/agent", scenario.Person())
+			rig.until(25 * time.Second)
+			_, err := rig.tw.Api.UpdateCall(c.SID(), (&api.UpdateCallParams{}).SetUrl(qOrigin+"/moved"))
+			Expect(err).NotTo(HaveOccurred())
+			rig.wait(c, agent)
+			qs := rig.queueSID("support")
+			Expect(requests(c, qActionParams...)[1:]).To(Equal([]req{
+				{harness.KindAction, "POST", "/after", values("QueueResult", "redirected-from-bridged", "QueueSid", qs, "QueueTime", "10", "CallStatus", "in-progress")},
+				{harness.KindVoice, "POST", "/moved", values("CallStatus", "in-progress")},
+			}), rig.srv.Transcript)
+			Expect(feSaid(c)).To(Equal([]string{"Moved"}))
+			Expect(requests(agent, "DialCallStatus", "DialCallDuration", "DequeueResult")[1]).To(Equal(req{harness.KindAction, "POST", "/dialed",
+				values("DialCallStatus", "completed", "DialCallDuration", "15", "DequeueResult", "bridged")}))
+			Expect(times(reqsOf(agent, harness.KindAction))).To(Equal([]time.Duration{25 * time.Second}))
+		})
+
 		It("error: a verb the wait document may not use ends the wait (14208) and the action gets QueueResult=error", func() {
 			rig := newQueueRig(qDocs("/wait", `<Response><Say>Please hold</Say><Dial>+14155550999</Dial></Response>`))
 			rig.expect(14208)
