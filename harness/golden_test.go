@@ -214,6 +214,39 @@ func conferenceApp() http.Handler {
 	return mux
 }
 
+// Numbers of the queue flow's other callers.
+const (
+	queueCaller2 = "+14155550111"
+	queueCaller3 = "+14155550112"
+)
+
+// queueApp puts callers in the queue "support", telling them their place
+// every 15 seconds, and has agents take them from it.
+func queueApp() http.Handler {
+	mux := http.NewServeMux()
+	acceptCallbacks(mux)
+	mux.HandleFunc("/voice", func(w http.ResponseWriter, r *http.Request) {
+		writeTwiML(w, `<Response><Say>Thanks for calling Acme support.</Say><Enqueue action="/queue-result" waitUrl="/queue-wait">support</Enqueue></Response>`)
+	})
+	mux.HandleFunc("/queue-wait", func(w http.ResponseWriter, r *http.Request) {
+		writeTwiML(w, `<Response><Say>You are caller %s of %s. Please hold.</Say><Pause length="15"/></Response>`,
+			r.FormValue("QueuePosition"), r.FormValue("CurrentQueueSize"))
+	})
+	mux.HandleFunc("/queue-result", func(w http.ResponseWriter, r *http.Request) {
+		writeTwiML(w, `<Response><Say>Your call ended with %s after %s seconds. Goodbye.</Say></Response>`, r.FormValue("QueueResult"), r.FormValue("QueueTime"))
+	})
+	mux.HandleFunc("/agent", func(w http.ResponseWriter, r *http.Request) {
+		writeTwiML(w, `<Response><Dial action="/agent-done" timeout="60"><Queue url="/connect">support</Queue></Dial></Response>`)
+	})
+	mux.HandleFunc("/connect", func(w http.ResponseWriter, r *http.Request) {
+		writeTwiML(w, `<Response><Say>Connecting you to an agent.</Say></Response>`)
+	})
+	mux.HandleFunc("/agent-done", func(w http.ResponseWriter, r *http.Request) {
+		writeTwiML(w, `<Response><Say>That caller waited %s seconds.</Say><Hangup/></Response>`, r.FormValue("DequeuedCallQueueTime"))
+	})
+	return mux
+}
+
 // holdCaller puts the caller (at to) of conference support-42 on hold
 // over the REST API from 10 s to 20 s, with the hold music at /hold.
 func holdCaller(t *testing.T, srv *harness.Server) {
@@ -239,11 +272,49 @@ func holdCaller(t *testing.T, srv *harness.Server) {
 	}
 }
 
+// driveQueue places the queue flow's other callers (3 and 6 seconds after
+// the first) and its two agents (at 20 and 35 seconds).
+func driveQueue(t *testing.T, srv *harness.Server) {
+	t.Helper()
+	call := func(at time.Duration, number, path string) {
+		t.Helper()
+		srv.Advance(at - srv.Now().Sub(harness.DefaultStartTime()))
+		if _, err := srv.CreateCall(url.Values{"To": {number}, "From": {from}, "Url": {origin + path},
+			"StatusCallback": {origin + "/status"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	call(3*time.Second, queueCaller2, "/voice")
+	call(6*time.Second, queueCaller3, "/voice")
+	call(20*time.Second, agentA, "/agent")
+	call(35*time.Second, agentB, "/agent")
+}
+
 func goldenFlows() []golden {
 	leg := func(number string) string {
 		return `<Number statusCallback="/leg-status" statusCallbackEvent="initiated ringing answered completed">` + number + `</Number>`
 	}
 	return []golden{
+		{
+			// Three callers a few seconds apart wait in "support", told
+			// their place; agent A takes the first at 20 s, agent B the
+			// second at 35 s, and the third gives up at 46 s.
+			name: "queue_three_callers_two_agents",
+			app:  queueApp(),
+			parties: map[string]scenario.Party{
+				to:           scenario.Person(),
+				queueCaller2: scenario.Person(),
+				queueCaller3: scenario.Person().HangsUp().InQueue().After(40 * time.Second),
+				agentA:       scenario.Person().HangsUpAfter(30 * time.Second),
+				agentB:       scenario.Person().HangsUpAfter(25 * time.Second),
+			},
+			drive: driveQueue,
+			want: []sent{
+				{harness.KindEnqueueWait, "/queue-wait", map[string]string{"QueuePosition": "1", "CurrentQueueSize": "1", "QueueTime": "0", "MaxQueueSize": "1000"}},
+				{harness.KindDequeue, "/connect", map[string]string{"QueueTime": "18", "DequeingCallSid": "CA019946618a923424801a9558dbd3b7b7"}},
+				{harness.KindAction, "/agent-done", map[string]string{"DialCallStatus": "completed", "DequeueResult": "bridged", "DequeuedCallQueueTime": "18"}},
+			},
+		},
 		{
 			name: "conference_muted",
 			app:  conferenceApp(),

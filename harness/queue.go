@@ -22,8 +22,11 @@ const (
 	QueueHangup     = "hangup"
 	QueueLeave      = "leave"
 	QueueRedirected = "redirected"
-	QueueFull       = "queue-full"
-	QueueSystemErr  = "system-error"
+	// QueueRedirectedFromBridged: the call was redirected with the REST
+	// API while bridged to the agent who took it.
+	QueueRedirectedFromBridged = "redirected-from-bridged"
+	QueueFull                  = "queue-full"
+	QueueSystemErr             = "system-error"
 )
 
 // queue is a call queue: the calls waiting in it, front first, and the

@@ -36,6 +36,7 @@ type queueDialing struct {
 	caller  *enqueueing
 	state   queueDialState
 	timers  []*clock.Timer
+	timeout *clock.Timer // the Dial's timeout while the queue is empty
 	url     *music
 	bridged time.Time
 	took    int // the caller's QueueTime when taken
@@ -67,6 +68,7 @@ func (c *Call) dialQueueLocked(v *twiml.Dial, n *twiml.Queue) bool {
 		q.dropDialerLocked(d)
 		d.endLocked(StatusNoAnswer)
 	})
+	d.timeout = d.timers[len(d.timers)-1]
 	return true
 }
 
@@ -113,6 +115,8 @@ func (d *queueDialing) takeLocked(m *member) {
 	e, caller, s := m.verb, m.call, d.c.srv
 	d.q.removeLocked(m)
 	d.q.dropDialerLocked(d)
+	s.clock.Cancel(d.timeout) // the timeout bounds the wait for a caller, not the bridge
+	d.timeout = nil
 	d.caller, d.took = e, m.waitedLocked()
 	e.state, e.agent = memberDequeued, d
 	d.state = queueDialConnecting

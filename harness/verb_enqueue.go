@@ -248,13 +248,15 @@ func (e *enqueueing) resultLocked(result string, enqueued bool) bool {
 
 // redirectedLocked takes the call out of its queue because it was
 // redirected with the REST API (a Calls update, or a Members update): the
-// action is requested at once with QueueResult=redirected, and its reply
+// action is requested at once with QueueResult=redirected
+// (redirected-from-bridged if it was talking to an agent), and its reply
 // is ignored: the call runs its new TwiML.
 func (e *enqueueing) redirectedLocked() {
 	c := e.c
 	c.queue = nil
 	st := e.state
 	e.state = memberDone
+	result := QueueRedirected
 	switch st {
 	case memberWaiting:
 		e.m.q.removeLocked(e.m)
@@ -262,13 +264,14 @@ func (e *enqueueing) redirectedLocked() {
 		e.agent.callerGoneLocked()
 	case memberBridged:
 		e.agent.bridgeEndedLocked()
+		result = QueueRedirectedFromBridged
 	}
-	e.recordLeftLocked(QueueRedirected)
+	e.recordLeftLocked(result)
 	if e.action == "" {
 		return
 	}
 	p := c.standardParamsLocked(c.line.status)
-	for _, kv := range e.paramsLocked(QueueRedirected, true) {
+	for _, kv := range e.paramsLocked(result, true) {
 		p.Add(kv.Name, kv.Value)
 	}
 	c.srv.out.postLocked(c.srv.out.buildLocked(KindAction, c, e.v.Method, e.action, p))

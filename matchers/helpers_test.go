@@ -127,3 +127,39 @@ func (h heldCall) Events() []harness.Event {
 	return append(h.Call.Events(), harness.Event{CallSID: h.SID(), Kind: harness.EventConference, Action: harness.ActionHeld,
 		Conference: "room", URL: "https://cdn.example.com/hold.mp3"})
 }
+
+// Numbers of the queue calls.
+const (
+	queueCaller1 = "+14155550401"
+	queueCaller2 = "+14155550402"
+	queueAgent   = "+14155550501"
+)
+
+// queueCalls runs two callers through the queue "support": the first is
+// taken after 20 s by the agent, who talks to it for 30 s; the second gives
+// up after 45 s. It returns the server, the callers and the agent.
+func queueCalls(t testing.TB) (srv *harness.Server, taken, gaveUp, agent *harness.Call) {
+	t.Helper()
+	srv = harness.NewServer(t, harness.WithApp(origin, app{
+		"/enqueue": `<Response><Enqueue action="/after" waitUrl="">support</Enqueue></Response>`,
+		"/agent":   `<Response><Dial><Queue>support</Queue></Dial></Response>`,
+	}), harness.WithParty(queueCaller1, scenario.Person()),
+		harness.WithParty(queueCaller2, scenario.Person().HangsUp().InQueue().After(45*time.Second)),
+		harness.WithParty(queueAgent, scenario.Person().HangsUpAfter(30*time.Second)))
+	call := func(to, path string) *harness.Call {
+		c, err := srv.CreateCall(url.Values{"To": {to}, "From": {from}, "Url": {origin + path}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	taken = call(queueCaller1, "/enqueue")
+	srv.Advance(5 * time.Second)
+	gaveUp = call(queueCaller2, "/enqueue")
+	srv.Advance(15 * time.Second)
+	agent = call(queueAgent, "/agent")
+	taken.Wait()
+	gaveUp.Wait()
+	agent.Wait()
+	return srv, taken, gaveUp, agent
+}
