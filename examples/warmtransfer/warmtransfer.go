@@ -24,8 +24,9 @@
 //     the customer is taken off hold, back with the first agent;
 //   - the colleague hangs up during the briefing, or the agent cancels the
 //     transfer from the desk: the same;
-//   - the customer hangs up while on hold: the conference ends, and the app
-//     cancels the colleague's call if it is still ringing;
+//   - the customer hangs up while on hold: the conference ends, and with it
+//     the colleague's call if it still rings (the app cancels it, unless
+//     Twilio has already);
 //   - no agent answers the customer's call: the customer hears an apology
 //     and the call ends;
 //   - the agent with the customer hangs up with no transfer under way: the
@@ -481,11 +482,27 @@ func (s *session) ended(a *App, why string) {
 	}
 	for i := range s.Agents {
 		if ag := &s.Agents[i]; !ag.Joined && !ag.Left {
-			if _, err := a.tw.Api.UpdateCall(ag.CallSID, new(api.UpdateCallParams).SetStatus("canceled")); err != nil {
+			if err := a.cancel(ag.CallSID); err != nil {
 				s.fail("cancel the call to "+ag.Label, err)
 			}
 		}
 	}
+}
+
+// codeCallNotInProgress is Twilio's error 21220: the call is not in a
+// state to be changed (it has ended).
+const codeCallNotInProgress = 21220
+
+// cancel cancels a call that may still ring. A call that has ended
+// already (Twilio may end the calls of a conference that ended itself)
+// is not an error.
+func (a *App) cancel(callSID string) error {
+	_, err := a.tw.Api.UpdateCall(callSID, new(api.UpdateCallParams).SetStatus("canceled"))
+	var te *client.TwilioRestError
+	if errors.As(err, &te) && te.Code == codeCallNotInProgress {
+		return nil
+	}
+	return err
 }
 
 // addAgent calls number into the conference as label.
@@ -660,7 +677,7 @@ func (a *App) deskCancel(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch t.State {
 	case Ringing:
-		_, err = a.tw.Api.UpdateCall(t.CallSID, new(api.UpdateCallParams).SetStatus("canceled"))
+		err = a.cancel(t.CallSID)
 	case Consulting:
 		err = a.tw.Api.DeleteParticipant(s.ConferenceSID, t.To, nil)
 	}

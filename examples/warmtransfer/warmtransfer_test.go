@@ -337,7 +337,7 @@ var _ = Describe("The support line's warm transfer", func() {
 	})
 
 	Context("when the customer hangs up while on hold", func() {
-		It("ends the conference and cancels Bea's call while it still rings", func() {
+		It("ends the conference, and Bea's call, which still rang", func() {
 			srv.SetParty(alex, alexTakesTheCall)
 			srv.SetParty(bea, scenario.Person().AnswersAfterRings(3))
 			c, room := call(scenario.Person().HangsUp().InConference().After(transferAt + 5*time.Second))
