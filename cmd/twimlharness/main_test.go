@@ -38,11 +38,11 @@ func TestDemo(t *testing.T) {
 		"request      action POST https://reminders.example.com/confirm",
 		"5. a customer calls support; Alex transfers the call to Bea in billing (a warm transfer): completed, transfer completed",
 		`heard "Please hold while we bring in a colleague who can help." from hold-music`,
-		`heard "Can you refund one of the charges?" from CA`,
-		`participant-join           CA`,
-		`"agent-b"`,
+		`heard "Hello, this is Bea from billing. How can I help?" from "agent-b"`,
+		`heard "Can you refund one of the charges?" from "customer"`,
+		`"agent-a" ParticipantCallStatus=completed ReasonParticipantLeft=participant_hung_up`,
 		"participant-unhold",
-		"conference-end",
+		"conference-end             ReasonConferenceEnded=participant-with-end-conference-on-exit-left",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
