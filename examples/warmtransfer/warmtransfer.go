@@ -518,7 +518,7 @@ func (s *session) addAgent(a *App, label, number string) (*Agent, error) {
 		return nil, s.fail("add "+label, err)
 	}
 	if p.CallSid == nil {
-		return nil, s.fail("add "+label, errors.New("Twilio returned no call SID"))
+		return nil, s.fail("add "+label, errors.New("no call SID in the response"))
 	}
 	s.Agents = append(s.Agents, Agent{Label: label, Number: number, CallSID: *p.CallSid})
 	return &s.Agents[len(s.Agents)-1], nil

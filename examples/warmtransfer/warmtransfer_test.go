@@ -282,6 +282,24 @@ var _ = Describe("The support line's warm transfer", func() {
 		})
 	})
 
+	Context("when Alex hangs up while Bea's phone still rings", func() {
+		It("completes the transfer as soon as Bea joins (unattended)", func() {
+			srv.SetParty(alex, alexTakesTheCall.HangsUp().InConference().After(transferAt))
+			srv.SetParty(bea, scenario.Person().AnswersAfterRings(2).Says(beaToCustomer).InConference().After(time.Second))
+			c, room := call(scenario.Person().HangsUp().AfterLeaves("").After(time.Minute))
+			transferToBea(room)
+			c.Wait()
+			srv.Run()
+
+			got, _ := app.Call(room)
+			Expect(got.Transfers).To(HaveExactElements(And(
+				HaveField("State", warmtransfer.Completed), HaveField("Unattended", true))))
+			Expect(happenings(srv.Conference(room))).To(ContainElements(
+				"participant-leave agent-a participant_hung_up", "participant-join agent-b", "participant-unhold customer"))
+			Expect(heardFrom(c, got.Transfers[0].CallSID)).To(ContainElement(beaToCustomer), c.Transcript)
+		})
+	})
+
 	Context("when Bea does not take the call", func() {
 		DescribeTable("the customer is taken off hold, back with Alex",
 			func(bearer scenario.Party, status string) {
