@@ -36,6 +36,13 @@ func TestDemo(t *testing.T) {
 		"answering machine detection: machine_end_beep after 7s",
 		"4. the clinic calls a patient with a reminder; the patient confirms: completed",
 		"request      action POST https://reminders.example.com/confirm",
+		"5. a customer calls support; Alex transfers the call to Bea in billing (a warm transfer): completed, transfer completed",
+		`heard "Please hold while we bring in a colleague who can help." from hold-music`,
+		`heard "Hello, this is Bea from billing. How can I help?" from "agent-b"`,
+		`heard "Can you refund one of the charges?" from "customer"`,
+		`"agent-a" ParticipantCallStatus=completed ReasonParticipantLeft=participant_hung_up`,
+		"participant-unhold",
+		"conference-end             ReasonConferenceEnded=participant-with-end-conference-on-exit-left",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
