@@ -47,7 +47,7 @@ func (c *Call) redirectLocked(u *callUpdate) {
 		src.method = u.method
 	}
 	if c.joins != nil { // added with the Participants API: it runs the new TwiML instead of joining
-		c.addFailedAsLocked(leftUpdatedViaAPI)
+		c.addFailedAsLocked(leftUpdatedViaAPI, string(c.line.status))
 	}
 	if c.line.status != StatusInProgress {
 		return

@@ -383,12 +383,12 @@ func (c *Call) joinAnsweredLocked() {
 // before it was answered: participant-leave with participant_add_failed,
 // and the conference ends if nobody else is in it or on the way.
 func (c *Call) addFailedLocked() {
-	c.addFailedAsLocked(leftAddFailed)
+	c.addFailedAsLocked(leftAddFailed, string(c.line.status))
 }
 
 // addFailedAsLocked takes a call of the Participants API off its way to
-// the conference, for reason.
-func (c *Call) addFailedAsLocked(reason string) {
+// the conference, for reason, reporting its call's status as callStatus.
+func (c *Call) addFailedAsLocked(reason, callStatus string) {
 	p := c.joins
 	c.joins = nil
 	cf := p.conf
@@ -401,12 +401,17 @@ func (c *Call) addFailedAsLocked(reason string) {
 		return
 	}
 	cf.eventLocked("participant-leave", p, signing.Params{
-		{Name: "ParticipantCallStatus", Value: string(c.line.status)},
+		{Name: "ParticipantCallStatus", Value: callStatus},
 		{Name: "ReasonParticipantLeft", Value: reason},
 	})
+	if cf.ending.inFlight {
+		return
+	}
 	if len(cf.parts) == 0 && len(cf.adding) == 0 {
 		cf.endLocked(EndedLastLeft, nil, "")
+		return
 	}
+	cf.farEndsSeeLeaveLocked(p) // the far ends waiting for it to leave see it go
 }
 
 // statusLocked is the participant's status as the Participants resource
@@ -541,7 +546,7 @@ func (cf *conference) endLocked(reason string, by *participant, othersReason str
 	}
 	for len(cf.adding) > 0 { // calls of the Participants API still ringing
 		c := cf.adding[0].call
-		c.addFailedAsLocked(othersReason)
+		c.addFailedAsLocked(othersReason, string(StatusCanceled))
 		c.recordLocked(callEvent{kind: EventHangup, text: "the conference it was added to has ended"})
 		c.finishLocked(StatusCanceled, sipRequestTerm, "the conference ended")
 	}
