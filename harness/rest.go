@@ -33,6 +33,7 @@ func restResources() []resource {
 		numberTypeResource("Local"), numberTypeResource("Mobile"), numberTypeResource("TollFree"),
 		applicationsResource(),
 		callerIDsResource(),
+		queuesResource(),
 	}
 }
 

@@ -79,6 +79,10 @@ func (c *Call) enqueueLocked(v *twiml.Enqueue) bool {
 	}
 	q := s.queueNamedLocked(c.account, v.Name)
 	if q == nil {
+		if msg := s.queueLimitLocked(c.account); msg != "" {
+			c.notifyLocked(CodeLimitReached, LevelError, fmt.Sprintf("<Enqueue>: queue %q cannot be created: %s; the call is not enqueued", v.Name, msg), c.program.docURL, "")
+			return e.resultLocked(QueueSystemErr, false)
+		}
 		q = s.newQueueLocked(c.account, v.Name, v.MaxQueueSize)
 	}
 	limit := q.max
