@@ -34,6 +34,7 @@ func restResources() []resource {
 		applicationsResource(),
 		callerIDsResource(),
 		queuesResource(),
+		membersResource(),
 	}
 }
 

@@ -278,6 +278,20 @@ func (e *enqueueing) redirectedLocked() {
 	c.srv.out.postLocked(c.srv.out.buildLocked(KindAction, c, e.v.Method, e.action, p))
 }
 
+// dequeuedToLocked takes the waiting call out of its queue because of a
+// Members update: as for a Calls update, the action is requested with
+// QueueResult=redirected and its reply ignored, and the call runs the
+// TwiML at target, which becomes its Url.
+func (e *enqueueing) dequeuedToLocked(method, target string) {
+	c := e.c
+	e.redirectedLocked()
+	src := &c.program.src
+	src.url, src.method, src.twiml = target, method, ""
+	c.program.abandonLocked(c.srv)
+	c.noteLocked("dequeued with the Members API")
+	c.runSourceLocked()
+}
+
 // waitDocumentDoneLocked is called when a wait document runs out of
 // verbs: the waitUrl is requested again.
 func (e *enqueueing) waitDocumentDoneLocked() {
