@@ -3,6 +3,7 @@ package harness_test
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -171,6 +172,9 @@ func TestQueuesThroughTwilioGo(t *testing.T) {
 	if got := viewQueue(updated); got != (queueView{Name: "help", Max: harness.MaxQueueSize}) ||
 		*updated.DateCreated != start || *updated.DateUpdated != cliDate(cliAt(time.Minute)) {
 		t.Errorf("updated %+v, dates %s %s", got, *updated.DateCreated, *updated.DateUpdated)
+	}
+	if name := srv.Queue(sid).Name(); name != "help" {
+		t.Errorf("Queue.Name() = %q after the rename, want help", name)
 	}
 	// <Enqueue> finds the queue by its new name; the old one makes a new queue.
 	c := enqueue(t, srv, "/voice")
@@ -441,5 +445,32 @@ func TestQueuesPerAccountLimit(t *testing.T) {
 	}
 	if _, err := rest.Api.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("more")); err != nil {
 		t.Errorf("after a delete there is room again: %v", err)
+	}
+}
+
+// TestQueueRenameWhileViewed: a queue renamed over REST while a test reads
+// its Name from another goroutine (run with -race).
+func TestQueueRenameWhileViewed(t *testing.T) {
+	srv := queueServer(t)
+	q, err := restClient(srv).Api.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("q0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := srv.Queue(*q.Sid)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 100 {
+			_ = view.Name()
+		}
+	}()
+	for i := range 20 {
+		if _, err := restClient(srv).Api.UpdateQueue(*q.Sid, (&api.UpdateQueueParams{}).SetFriendlyName(fmt.Sprintf("q%d", i+1))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-done
+	if name := view.Name(); name != "q20" {
+		t.Errorf("Name() = %q, want q20", name)
 	}
 }
