@@ -8,7 +8,8 @@ import (
 // Limits bound what one call can cost, so that no call, and no document an
 // application returns, can exhaust a server that runs for hours. A call
 // that reaches one ends with notification [CodeLimitReached], which names
-// the limit and the option to raise it. A zero field means its default;
+// the limit and the option to raise it (QueuesPerAccount, a bound of the
+// account rather than of a call, says what happens instead). A zero field means its default;
 // set [WithLimits] to change them. (One <Dial> rings at most 10 parties,
 // as on Twilio: the twiml parser drops the others with a warning.)
 type Limits struct {
@@ -24,21 +25,32 @@ type Limits struct {
 	// NotificationsPerCall is how many notifications one call may log.
 	// Default 1,000.
 	NotificationsPerCall int
+	// QueuesPerAccount is how many call queues one account may have: queues
+	// persist until deleted (on Twilio as here), so a server that runs for
+	// hours while an application enqueues calls in queues of new names would
+	// otherwise keep them all. Past it, the Queues API's create answers 400
+	// (20001) and an <Enqueue> naming a new queue does not enqueue the call:
+	// it logs [CodeLimitReached] and ends with QueueResult=system-error (the
+	// call goes on, with the Enqueue's action or its next verb). Twilio
+	// documents no such limit. Default 10,000.
+	QueuesPerAccount int
 }
 
 // DefaultLimits returns the default [Limits].
 func DefaultLimits() Limits {
-	return Limits{DocumentsPerCall: 1000, LegsPerCall: 100, NotificationsPerDocument: 100, NotificationsPerCall: 1000}
+	return Limits{DocumentsPerCall: 1000, LegsPerCall: 100, NotificationsPerDocument: 100, NotificationsPerCall: 1000,
+		QueuesPerAccount: 10000}
 }
 
-// WithLimits sets the limits of what one call may cost (default
-// [DefaultLimits]; a zero field keeps its default).
+// WithLimits sets the limits of what one call may cost, and of how many
+// queues one account may keep (default [DefaultLimits]; a zero field keeps
+// its default).
 func WithLimits(l Limits) Option {
 	return option(func(c *config) {
 		d := DefaultLimits()
 		for _, f := range []struct{ dst, src *int }{
 			{&d.DocumentsPerCall, &l.DocumentsPerCall}, {&d.LegsPerCall, &l.LegsPerCall}, {&d.NotificationsPerDocument, &l.NotificationsPerDocument},
-			{&d.NotificationsPerCall, &l.NotificationsPerCall},
+			{&d.NotificationsPerCall, &l.NotificationsPerCall}, {&d.QueuesPerAccount, &l.QueuesPerAccount},
 		} {
 			if *f.src > 0 {
 				*f.dst = *f.src

@@ -56,13 +56,14 @@ type member struct {
 
 // queues is the server's part that keeps queues.
 type queues struct {
-	byName map[confKey]*queue
-	bySID  map[string]*queue
-	order  []*queue
+	byName    map[confKey]*queue
+	bySID     map[string]*queue
+	order     []*queue
+	ofAccount map[string]int // how many queues each account has, for Limits.QueuesPerAccount
 }
 
 func newQueues() queues {
-	return queues{byName: map[confKey]*queue{}, bySID: map[string]*queue{}}
+	return queues{byName: map[confKey]*queue{}, bySID: map[string]*queue{}, ofAccount: map[string]int{}}
 }
 
 // queueNamedLocked returns the account's queue named name, nil if none.
@@ -82,6 +83,7 @@ func (s *Server) newQueueLocked(account, name string, max int) *queue {
 	s.queues.byName[confKey{account, name}] = q
 	s.queues.bySID[q.sid] = q
 	s.queues.order = append(s.queues.order, q)
+	s.queues.ofAccount[account]++
 	return q
 }
 
@@ -91,6 +93,9 @@ func (q *queue) deleteLocked() {
 	delete(s.queues.byName, confKey{q.account, q.name})
 	delete(s.queues.bySID, q.sid)
 	s.queues.order = slices.DeleteFunc(s.queues.order, func(o *queue) bool { return o == q })
+	if s.queues.ofAccount[q.account]--; s.queues.ofAccount[q.account] <= 0 {
+		delete(s.queues.ofAccount, q.account)
+	}
 }
 
 // positionLocked is m's position, 1 at the front; 0 once it left.

@@ -38,8 +38,12 @@ type MemberInfo struct {
 // SID returns the queue's SID ("QU" and 32 hex digits).
 func (q *Queue) SID() string { return q.q.sid }
 
-// Name returns the queue's name.
-func (q *Queue) Name() string { return q.q.name }
+// Name returns the queue's name (the Queues API may rename it).
+func (q *Queue) Name() string {
+	q.srv.mu.Lock()
+	defer q.srv.mu.Unlock()
+	return q.q.name
+}
 
 // Info returns a snapshot of the queue.
 func (q *Queue) Info() QueueInfo {

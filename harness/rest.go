@@ -36,6 +36,8 @@ func restResources() []resource {
 		conferencesResource(),
 		participantsResource(),
 		conferenceRecordingsResource(),
+		queuesResource(),
+		membersResource(),
 	}
 }
 

@@ -335,7 +335,7 @@ func TestInvalidRequests(t *testing.T) {
 			wantStatus: 405, wantCode: 20004},
 		{name: "route/PUT on a call", method: put, path: livePath, form: url.Values{"Url": {validURL}},
 			wantStatus: 405, wantCode: 20004},
-		{name: "route/unknown resource", method: get, path: apiRoot + "{acct}/Queues.json",
+		{name: "route/unknown resource", method: get, path: apiRoot + "{acct}/Addresses.json",
 			wantStatus: 404, wantCode: 20404},
 		{name: "route/unknown subresource", method: get, path: apiRoot + "{acct}/Calls/{live}/Streams.json",
 			wantStatus: 404, wantCode: 20404},

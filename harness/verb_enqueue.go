@@ -79,6 +79,10 @@ func (c *Call) enqueueLocked(v *twiml.Enqueue) bool {
 	}
 	q := s.queueNamedLocked(c.account, v.Name)
 	if q == nil {
+		if msg := s.queueLimitLocked(c.account); msg != "" {
+			c.notifyLocked(CodeLimitReached, LevelError, fmt.Sprintf("<Enqueue>: queue %q cannot be created: %s; the call is not enqueued", v.Name, msg), c.program.docURL, "")
+			return e.resultLocked(QueueSystemErr, false)
+		}
 		q = s.newQueueLocked(c.account, v.Name, v.MaxQueueSize)
 	}
 	limit := q.max
@@ -275,6 +279,20 @@ func (e *enqueueing) redirectedLocked() {
 		p.Add(kv.Name, kv.Value)
 	}
 	c.srv.out.postLocked(c.srv.out.buildLocked(KindAction, c, e.v.Method, e.action, p))
+}
+
+// dequeuedToLocked takes the waiting call out of its queue because of a
+// Members update: as for a Calls update, the action is requested with
+// QueueResult=redirected and its reply ignored, and the call runs the
+// TwiML at target, which becomes its Url.
+func (e *enqueueing) dequeuedToLocked(method, target string) {
+	c := e.c
+	e.redirectedLocked()
+	src := &c.program.src
+	src.url, src.method, src.twiml = target, method, ""
+	c.program.abandonLocked(c.srv)
+	c.noteLocked("dequeued with the Members API")
+	c.runSourceLocked()
 }
 
 // waitDocumentDoneLocked is called when a wait document runs out of
