@@ -30,8 +30,8 @@ type demoCall struct {
 }
 
 // demo runs the bundled example apps through a few scripted calls (a menu
-// choice, a busy forward ending in voicemail, an answering machine) and
-// prints each call's transcript.
+// choice, a busy forward ending in voicemail, an answering machine, callers
+// in a call centre's queue) and prints each call's transcript.
 func demo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -47,10 +47,12 @@ func demo(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	centre := newCallCentre()
 	reminders := reminder.New(reminder.Config{AuthToken: harness.DefaultAuthToken, BaseURL: remindersOrigin, From: clinicNumber})
 	srv := harness.NewServer(nil,
 		harness.WithApp(clinicOrigin, ivr.New(ivr.Config{AuthToken: harness.DefaultAuthToken, Billing: billingNumber, Operator: operatorNumber})),
 		harness.WithApp(remindersOrigin, reminders),
+		harness.WithApp(centreOrigin, centre),
 		harness.WithParty(billingNumber, scenario.Busy().RingsFor(4*time.Second)))
 	defer srv.Close()
 	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: clinicNumber, VoiceSettings: harness.VoiceSettings{VoiceURL: clinicOrigin + "/voice", StatusCallback: clinicOrigin + "/status"}}); err != nil {
@@ -100,7 +102,12 @@ func demo(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout, leg.Transcript())
 		}
 	}
-	fmt.Fprintf(stdout, "%d calls, %v of virtual time, in %v of real time.\n", len(calls),
+	n := len(calls) + 1
+	if err := demoCallCentre(srv, centre, n, stdout); err != nil {
+		fmt.Fprintf(stderr, "twimlharness demo: call %d: %v\n", n, err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%d calls, %v of virtual time, in %v of real time.\n", n,
 		srv.Now().Sub(harness.DefaultStartTime()), time.Since(start).Round(time.Microsecond))
 	for _, n := range srv.Notifications() {
 		fmt.Fprintf(stderr, "twimlharness demo: unexpected notification %d: %s\n", n.Code, n.Message)
