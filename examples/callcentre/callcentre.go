@@ -16,11 +16,14 @@
 // An agent is connected with [App.ConnectAgent], which rings the agent's
 // phone through the REST API; when the agent answers, /agent dials the
 // queue (<Dial><Queue>), which takes the caller at the front, who first
-// hears "Connecting you to an agent" (the Queue's url). When the two hang
-// up, the caller's Enqueue action sees QueueResult=bridged; a caller who
-// hangs up while waiting is QueueResult=hangup. An agent who dials an empty
-// queue waits for the next caller for up to 20 seconds, then hears that
-// nobody is waiting.
+// hears "Connecting you to an agent" (the Queue's url). When the
+// conversation ends, the caller's Enqueue action sees QueueResult=bridged
+// and a caller still on the line hears goodbye; a caller who hangs up while
+// waiting is QueueResult=hangup, which the app logs. An agent who dials an
+// empty queue waits for the next caller for up to 20 seconds, then hears
+// that nobody is waiting; so does one who dials a queue nobody has joined
+// yet (Twilio creates a queue on its first <Enqueue>, and fails a Dial to a
+// queue that does not exist).
 //
 // The app keeps what a test (or a supervisor's dashboard) wants to see:
 // how each caller's time in the queue ended ([App.Outcome]), what each
