@@ -311,7 +311,7 @@ func (e *callEvent) exportLocked(callSID string) Event {
 	switch e.kind {
 	case EventSay, EventSms, EventInput, EventGather:
 		out.Words = e.text
-	case EventConference:
+	case EventConference, EventQueue:
 		if e.action == ActionHeard && e.text != "silence" {
 			out.Words = e.text
 		}

@@ -769,6 +769,25 @@ func TestMisusedScriptFailsTheTest(t *testing.T) {
 	}
 }
 
+// TestStepAtTheNthEnqueue checks that a step aimed at the first <Enqueue>
+// applies there: an <Enqueue> counts once, like any verb.
+func TestStepAtTheNthEnqueue(t *testing.T) {
+	_, c := run(t, map[string]string{"/voice": `<Response><Enqueue waitUrl="">help</Enqueue></Response>`},
+		scenario.Person().HangsUp().At("Enqueue", 1).After(30*time.Second))
+	var left *harness.Event
+	for _, e := range c.Events() {
+		if e.Kind == harness.EventQueue && e.Action == harness.ActionLeft {
+			left = &e
+		}
+	}
+	if left == nil || left.Status != harness.QueueHangup || left.Duration != 30*time.Second {
+		t.Errorf("left the queue: %+v, want QueueResult hangup after 30s\n%s", left, c.Transcript())
+	}
+	if n := c.Notifications(); len(n) != 0 {
+		t.Errorf("notifications = %+v, want none", n)
+	}
+}
+
 func TestFarEndSteps(t *testing.T) {
 	hangUpAt := func(verb string, d time.Duration) scenario.Step {
 		return scenario.Step{When: scenario.Trigger{Verb: verb}, Do: scenario.Action{Kind: scenario.HangUp, Delay: d}}

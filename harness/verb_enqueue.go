@@ -111,10 +111,9 @@ func (c *Call) enqueueLocked(v *twiml.Enqueue) bool {
 
 // planLocked schedules the far end's hang-up while it waits in the queue
 // (a HangUp step at "Enqueue", its delay counted from the enqueue): a
-// caller who gives up.
+// caller who gives up. The interpreter has counted the Enqueue already.
 func (e *enqueueing) planLocked() {
 	c := e.c
-	c.countVerbLocked("Enqueue")
 	step := c.stepForLocked("Enqueue", c.program.lastPrompt)
 	if step == nil || step.Do.Kind != scenario.HangUp {
 		return

@@ -40,8 +40,8 @@ type demoCall struct {
 
 // demo runs the bundled example apps through a few scripted calls (a menu
 // choice, a busy forward ending in voicemail, an answering machine, a warm
-// transfer in a conference) and prints each call's transcript, and the
-// conference's.
+// transfer in a conference, callers in a call centre's queue) and prints
+// each call's transcript, and the conference's.
 func demo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -57,12 +57,14 @@ func demo(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	centre := newCallCentre()
 	reminders := reminder.New(reminder.Config{AuthToken: harness.DefaultAuthToken, BaseURL: remindersOrigin, From: clinicNumber})
 	support := &lateApp{} // the warm transfer app needs the server's REST client
 	srv := harness.NewServer(nil,
 		harness.WithApp(clinicOrigin, ivr.New(ivr.Config{AuthToken: harness.DefaultAuthToken, Billing: billingNumber, Operator: operatorNumber})),
 		harness.WithApp(remindersOrigin, reminders),
 		harness.WithApp(supportOrigin, support),
+		harness.WithApp(centreOrigin, centre),
 		harness.WithParty(billingNumber, scenario.Busy().RingsFor(4*time.Second)))
 	defer srv.Close()
 	for _, n := range []harness.IncomingNumber{
@@ -121,6 +123,11 @@ func demo(args []string, stdout, stderr io.Writer) int {
 	}
 	n := len(calls) + 1
 	if err := demoWarmTransfer(srv, support.App, n, stdout); err != nil {
+		fmt.Fprintf(stderr, "twimlharness demo: call %d: %v\n", n, err)
+		return 1
+	}
+	n++
+	if err := demoCallCentre(srv, centre, n, stdout); err != nil {
 		fmt.Fprintf(stderr, "twimlharness demo: call %d: %v\n", n, err)
 		return 1
 	}

@@ -43,6 +43,15 @@ func TestDemo(t *testing.T) {
 		`"agent-a" ParticipantCallStatus=completed ReasonParticipantLeft=participant_hung_up`,
 		"participant-unhold",
 		"conference-end             ReasonConferenceEnded=participant-with-end-conference-on-exit-left",
+		"6. two customers call the bike shop's support queue; an agent takes the first, the second gives up: completed",
+		`queue        enqueued in "support" at position 2`,
+		`say          "You are caller number 2. Please hold."`,
+		`dial         dialing queue "support", for 20s`,
+		`queue        heard "Connecting you to an agent." (dequeue-url)`,
+		`queue        left "support": QueueResult=bridged after 30.4s`,
+		`say          "Thank you for calling Northwind Bikes. Goodbye."`,
+		`queue        left "support": QueueResult=hangup after 1m30s`,
+		"6 calls,",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
