@@ -307,9 +307,13 @@
 //     joined first; the one left in a started conference hears silence. A
 //     join that starts it reports participant-join, then conference-start;
 //     an end reports each participant-leave, then conference-end.
-//     SequenceNumber counts from 1 ([Fidelity.ConferenceSequenceFromZero]);
-//     the callbacks carry the conference's parameters only (no From, To or
-//     CallStatus); Timestamp's day has no leading zero, as in Twilio's
+//     SequenceNumber counts from 1 ([Fidelity.ConferenceSequenceFromZero])
+//     and numbers the callbacks sent, as call progress callbacks do (an
+//     event nobody subscribed to takes no number); the callbacks carry the
+//     conference's parameters only (no From, To or CallStatus), and
+//     conference-start and conference-end none of a participant's; a
+//     muted participant's speech still sends participant-speech-start and
+//     -stop, though nobody hears it; Timestamp's day has no leading zero, as in Twilio's
 //     example. A statusCallback without statusCallbackEvent gets start and
 //     end, the Participants API's default
 //     ([Fidelity.NoDefaultConferenceEvents]). Wait, hold and announcement
@@ -336,8 +340,11 @@
 //     included; the conference keeps them, and [Call.Heard] lists those a
 //     call heard (its transcript does not, so that a join costs the same in
 //     a room of any size). A conference's recording
-//     (record-from-start) runs from the start to the end and is listed
-//     with the call whose join started it, with its conference_sid.
+//     (record-from-start) runs from the start to the end, is reported
+//     completed when the conference ends, and is listed with the call whose
+//     join started it, with its conference_sid. An empty <Redirect/> in a
+//     wait or hold document requests it again with <Redirect>'s own
+//     default method, POST.
 //   - The Conferences and Participants resources: conferences list newest
 //     first, participants in the order they joined, then those still being
 //     dialed. Ending a completed conference answers 200 and does nothing;
@@ -373,15 +380,33 @@
 //     the call runs its new TwiML. <Leave> outside a wait document is a
 //     warning and does nothing. workflowSid is logged as not simulated
 //     (99001, a warning) and the queue named by the text is used.
-//     <Dial><Queue> to an empty queue waits for the next caller up to its
-//     timeout (DialCallStatus no-answer); to a queue the account does not
-//     have it fails (DialCallStatus failed). After a bridge its action gets
+//     A bridged caller redirected with the REST API leaves with
+//     redirected-from-bridged. <Dial><Queue> to an empty queue waits for
+//     the next caller up to its timeout (DialCallStatus no-answer), which
+//     bounds only that wait, not the bridge; to a queue the account does
+//     not have it fails (DialCallStatus failed). An agent who hangs up
+//     while the Queue's url still plays to the caller ends the caller's
+//     wait as bridged. After a bridge its action gets
 //     DialCallStatus completed, QueueSid, DialCallSid and
 //     DialCallDuration, and the older DequeuedCallSid,
 //     DequeuedCallQueueTime, DequeuedCallDuration and DequeueResult; the
 //     caller's Enqueue action comes when the bridge ends, with
 //     QueueResult bridged, and its TwiML goes on if the caller is still
 //     there.
+//   - The Queues and Members resources: a duplicate FriendlyName (on
+//     create, or renaming to another queue's name) is 20001, as Twilio
+//     answers for a duplicate TaskRouter queue; deleting a queue with
+//     callers waiting, or an agent's <Dial><Queue> waiting on it, is 20009;
+//     a MaxSize below the current size is accepted (those waiting stay, and
+//     <Enqueue> finds the queue full until it is below); a call not in the
+//     queue, a second update of the same member, Front of an empty queue
+//     and an unknown queue are 20404; Front answers with the real call SID.
+//     A Members update posts the Enqueue action with QueueResult
+//     redirected (its reply ignored) and the new Url drives the call. An
+//     account has at most [Limits] QueuesPerAccount queues (10,000; Twilio
+//     documents none): past it the API answers 20001 and an <Enqueue> that
+//     would create one logs [CodeLimitReached] and leaves with QueueResult
+//     system-error.
 //   - A failed request for the call's TwiML (its Url, an action, a
 //     <Redirect>) goes to the call's FallbackUrl with ErrorCode and ErrorUrl,
 //     as Twilio's "Availability and Reliability" page says of "a fatal error
