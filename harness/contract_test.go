@@ -719,3 +719,110 @@ func TestContractCoversEveryOperation(t *testing.T) {
 		t.Errorf("not exercised: %v", want)
 	}
 }
+
+// TestContractCoversConferencesAndQueues exercises, with the official
+// client, every operation Twilio documents on the paths of conferences,
+// participants, their recordings, queues and members, and checks that
+// each success status was seen by the contract check. Updating and
+// deleting a conference's recording are not served (see the README).
+func TestContractCoversConferencesAndQueues(t *testing.T) {
+	spec := requireContract(t)
+	const app = "https://app.example.com"
+	srv := newServer(t, harness.WithApp(app, &docs{paths: map[string]string{
+		"/room":  `<Response><Dial><Conference record="record-from-start">room</Conference></Dial></Response>`,
+		"/queue": `<Response><Enqueue>support</Enqueue></Response>`,
+		"/out":   `<Response><Say>Out of the queue</Say></Response>`,
+	}}))
+	tw := restClient(srv)
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	call := func(to, path string) string {
+		c, err := tw.Api.CreateCall(new(api.CreateCallParams).SetTo(to).SetFrom(from).SetUrl(app + path))
+		must("create call", err)
+		return *c.Sid
+	}
+	call("+15551230001", "/room")
+	call("+15551230002", "/room")
+	waiting := call("+15551230003", "/queue")
+	srv.Advance(time.Second)
+
+	confs, err := tw.Api.ListConference(new(api.ListConferenceParams).SetFriendlyName("room"))
+	must("list conferences", err)
+	if len(confs) != 1 {
+		t.Fatalf("%d conferences named room, want 1", len(confs))
+	}
+	cf := *confs[0].Sid
+	_, err = tw.Api.FetchConference(cf, nil)
+	must("fetch conference", err)
+	agent, err := tw.Api.CreateParticipant(cf, new(api.CreateParticipantParams).SetFrom(from).SetTo("+15551230004").SetLabel("agent"))
+	must("create participant", err)
+	srv.Advance(time.Second)
+	_, err = tw.Api.ListParticipant(cf, nil)
+	must("list participants", err)
+	_, err = tw.Api.FetchParticipant(cf, "agent", nil)
+	must("fetch participant by label", err)
+	_, err = tw.Api.UpdateParticipant(cf, *agent.CallSid, new(api.UpdateParticipantParams).SetMuted(true))
+	must("update participant", err)
+	must("delete participant", tw.Api.DeleteParticipant(cf, *agent.CallSid, nil))
+	recs, err := tw.Api.ListConferenceRecording(cf, nil)
+	must("list conference recordings", err)
+	if len(recs) != 1 {
+		t.Fatalf("%d recordings of the conference, want 1", len(recs))
+	}
+	_, err = tw.Api.FetchConferenceRecording(cf, *recs[0].Sid, nil)
+	must("fetch conference recording", err)
+	_, err = tw.Api.UpdateConference(cf, new(api.UpdateConferenceParams).SetStatus("completed"))
+	must("end conference", err)
+
+	q, err := tw.Api.CreateQueue(new(api.CreateQueueParams).SetFriendlyName("spare").SetMaxSize(10))
+	must("create queue", err)
+	_, err = tw.Api.ListQueue(nil)
+	must("list queues", err)
+	_, err = tw.Api.FetchQueue(*q.Sid, nil)
+	must("fetch queue", err)
+	_, err = tw.Api.UpdateQueue(*q.Sid, new(api.UpdateQueueParams).SetMaxSize(20))
+	must("update queue", err)
+	support := srv.Queue("support")
+	if support == nil {
+		t.Fatal("no queue support")
+	}
+	_, err = tw.Api.ListMember(support.SID(), nil)
+	must("list members", err)
+	_, err = tw.Api.FetchMember(support.SID(), "Front", nil)
+	must("fetch the front member", err)
+	_, err = tw.Api.UpdateMember(support.SID(), waiting, new(api.UpdateMemberParams).SetUrl(app+"/out"))
+	must("dequeue a member", err)
+	must("delete queue", tw.Api.DeleteQueue(*q.Sid, nil))
+	srv.Run()
+
+	want := map[string]bool{}
+	for _, p := range []string{"Conferences.json", "Conferences/{Sid}.json", "Conferences/{ConferenceSid}/Participants.json",
+		"Conferences/{ConferenceSid}/Participants/{CallSid}.json", "Conferences/{ConferenceSid}/Recordings.json",
+		"Conferences/{ConferenceSid}/Recordings/{Sid}.json", "Queues.json", "Queues/{Sid}.json",
+		"Queues/{QueueSid}/Members.json", "Queues/{QueueSid}/Members/{CallSid}.json"} {
+		item := spec.doc.Paths.Value("/2010-04-01/Accounts/{AccountSid}/" + p)
+		if item == nil {
+			t.Fatalf("the description has no path %s", p)
+		}
+		for _, op := range item.Operations() {
+			for code := range op.Responses.Map() {
+				want[op.OperationID+" "+code] = true
+			}
+		}
+	}
+	delete(want, "UpdateConferenceRecording 200") // not served: pausing or stopping a conference's recording
+	delete(want, "DeleteConferenceRecording 204")
+	for _, r := range srv.APIRequests() {
+		req, _ := http.NewRequest(r.Method, contractHost+r.Path, nil)
+		if route, _, err := spec.router.FindRoute(req); err == nil {
+			delete(want, route.Operation.OperationID+" "+strconv.Itoa(r.Status))
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("not exercised: %v", want)
+	}
+}
