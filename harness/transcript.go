@@ -192,13 +192,14 @@ type FailureReporter interface {
 	Logf(format string, args ...any)
 }
 
-// LogTranscriptOnFailure logs the transcript of every call of srv at the
-// end of the test, if the test failed: the plain go test counterpart of the
-// matchers package's ReportTranscripts.
+// LogTranscriptOnFailure logs the transcript of every call of srv, then of
+// every conference ([Server.Transcript]), at the end of the test, if the
+// test failed: the plain go test counterpart of the matchers package's
+// ReportTranscripts.
 func LogTranscriptOnFailure(t FailureReporter, srv *Server) {
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("harness: transcript of every call:\n%s", srv.Transcript())
+			t.Logf("harness: transcript of every call and conference:\n%s", srv.Transcript())
 		}
 	})
 }

@@ -368,3 +368,46 @@ func TestWriteTranscriptWithConferences(t *testing.T) {
 		t.Errorf("the server's transcript lacks the conference's:\n%s", got)
 	}
 }
+
+// failingTest is a FailureReporter whose test failed or not: it keeps its
+// cleanups to run them when told, and what it logged.
+type failingTest struct {
+	failed   bool
+	cleanups []func()
+	logged   []string
+}
+
+func (f *failingTest) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
+func (f *failingTest) Failed() bool      { return f.failed }
+func (f *failingTest) Logf(format string, args ...any) {
+	f.logged = append(f.logged, fmt.Sprintf(format, args...))
+}
+
+// end runs the cleanups, last first, as the testing package does.
+func (f *failingTest) end() {
+	for i := len(f.cleanups) - 1; i >= 0; i-- {
+		f.cleanups[i]()
+	}
+}
+
+// TestLogTranscriptOnFailure: a failed test logs the server's transcript,
+// the conferences' after the calls'; a test that passed logs nothing.
+func TestLogTranscriptOnFailure(t *testing.T) {
+	f := newConferenceFixture(t)
+	for _, failed := range []bool{true, false} {
+		ft := &failingTest{failed: failed}
+		harness.LogTranscriptOnFailure(ft, f.srv)
+		ft.end()
+		if !failed {
+			if len(ft.logged) != 0 {
+				t.Errorf("a test that passed logged:\n%s", strings.Join(ft.logged, "\n"))
+			}
+			continue
+		}
+		want := "harness: transcript of every call and conference:\n" +
+			f.customer.Transcript() + "\n" + f.agent.Transcript() + "\n" + f.conf.Transcript()
+		if diff := cmp.Diff([]string{want}, ft.logged); diff != "" {
+			t.Errorf("logged mismatch (-want +got):\n%s", diff)
+		}
+	}
+}

@@ -20,7 +20,7 @@
 // failing spec says what the call did. With Eventually, a matcher
 // stops waiting once the call has ended: a finished call never changes.
 //
-// [ReportTranscripts] attaches the transcripts of every call to a failed
-// Ginkgo spec; the harness's LogTranscriptOnFailure does the same for plain
-// go test.
+// [ReportTranscripts] attaches the transcripts of every call and
+// conference to a failed Ginkgo spec; the harness's LogTranscriptOnFailure
+// does the same for plain go test.
 package matchers

@@ -5,20 +5,34 @@ import (
 	"github.com/onsi/gomega"
 )
 
-// ReportTranscripts makes a Ginkgo spec that fails carry the transcript of
-// every call of srv as a report entry, shown with the failure. Call it in a
-// BeforeEach, or in the spec, once the server exists.
+// ReportTranscripts makes a Ginkgo spec that fails carry a transcript of r
+// as a report entry, shown with the failure: given a *harness.Server, the
+// transcript of every call, then of every conference they were in; given a
+// *harness.Call, the call's, then that of the last conference it joined.
+// Call it in a BeforeEach, or in the spec, once the server exists.
 //
 //	BeforeEach(func() {
 //		srv = harness.NewServer(GinkgoT(), harness.WithApp(origin, app))
 //		matchers.ReportTranscripts(srv)
 //	})
-func ReportTranscripts(srv Record) {
+func ReportTranscripts(r Record) {
 	ginkgo.DeferCleanup(func() {
 		if ginkgo.CurrentSpecReport().Failed() {
-			ginkgo.AddReportEntry("transcript", srv.Transcript(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
+			ginkgo.AddReportEntry("transcript", reportedTranscript(r), ginkgo.ReportEntryVisibilityFailureOrVerbose)
 		}
 	})
+}
+
+// reportedTranscript is the transcript ReportTranscripts reports: r's, and
+// for a call, that of the last conference it joined after a blank line, as
+// a server's transcript shows a conference after its calls. (A server's
+// transcript has its conferences already.)
+func reportedTranscript(r Record) string {
+	t := r.Transcript()
+	if cf := lastConference(r); cf != nil {
+		t += "\n" + cf.Transcript()
+	}
+	return t
 }
 
 // Strict makes the spec fail at its end if srv logged an error or warning

@@ -161,8 +161,8 @@ var _ = Describe("The call centre", func() {
 			srv.Advance(30 * time.Second)
 
 			By("taking the caller at the front for each agent")
-			Expect(dequeued(first)).To(HaveField("Source", anna.SID()), first.Transcript)
-			Expect(dequeued(second)).To(HaveField("Source", ben.SID()), second.Transcript)
+			Expect(first).To(matchers.HaveBeenDequeuedBy(anna))
+			Expect(second).To(matchers.HaveBeenDequeuedBy(ben))
 			Expect(third).NotTo(matchers.HaveRequested(harness.KindDequeue))
 			Expect(srv.Queue(callcentre.Support).Info().Members).To(HaveExactElements(
 				And(HaveField("CallSID", third.SID()), HaveField("Position", 1))))
@@ -179,7 +179,7 @@ var _ = Describe("The call centre", func() {
 			By("saying goodbye once the agent hangs up")
 			first.Wait()
 			second.Wait()
-			Expect(left(first)).To(HaveField("Status", harness.Status("bridged")))
+			Expect(first).To(matchers.HaveQueueResult(harness.QueueBridged))
 			Expect(first).To(matchers.HaveRequested(harness.KindAction).To("/queue-result?queue=support").
 				WithParam("QueueResult", "bridged"))
 			Expect(first).To(matchers.HaveSaid(goodbyeText))
@@ -231,7 +231,7 @@ var _ = Describe("The call centre", func() {
 			caller.Wait()
 
 			Expect(enqueued(caller)).To(HaveField("Position", 1))
-			Expect(dequeued(caller)).To(HaveField("Source", anna.SID()))
+			Expect(caller).To(matchers.HaveBeenDequeuedBy(anna))
 			Expect(caller).NotTo(matchers.HaveRequested(harness.KindEnqueueWait), "taken as it joined, it never waited")
 			Expect(caller).To(matchers.HaveSaid(goodbyeText))
 			Expect(outcome(app, caller)).To(And(HaveField("Result", "bridged"), HaveField("Waited", BeZero())))
@@ -260,8 +260,8 @@ var _ = Describe("The call centre", func() {
 			}
 			Expect(strconv.Atoi(waits[len(waits)-1].Form.Get("QueueTime"))).To(BeNumerically(">=", 300))
 
-			Expect(left(caller)).To(And(HaveField("Status", harness.Status("leave")),
-				HaveField("Duration", BeNumerically(">=", callcentre.MaxWait))))
+			Expect(caller).To(matchers.HaveWaitedInQueue(callcentre.Sales).For(BeNumerically(">=", callcentre.MaxWait)))
+			Expect(caller).To(matchers.HaveQueueResult(harness.QueueLeave))
 			Expect(caller).To(matchers.HaveRequested(harness.KindAction).To("/queue-result?queue=sales").
 				WithParam("QueueResult", "leave").
 				WithParam("QueueTime", WithTransform(atoi, BeNumerically(">=", 300))))
@@ -285,8 +285,8 @@ var _ = Describe("The call centre", func() {
 
 			Expect(caller).To(matchers.HaveRequested(harness.KindAction).To("/hold-key?queue=support").WithParam("Digits", "0"))
 			Expect(holdRequests(caller)).To(HaveLen(1), "the key was pressed in the first turn of the hold loop")
-			Expect(left(caller)).To(And(HaveField("Status", harness.Status("leave")),
-				HaveField("Duration", BeNumerically("<", 15*time.Second))))
+			Expect(caller).To(matchers.HaveWaitedInQueue(callcentre.Support).For(BeNumerically("<", 15*time.Second)))
+			Expect(caller).To(matchers.HaveQueueResult(harness.QueueLeave))
 			Expect(outcome(app, caller)).To(And(HaveField("Result", "leave"), HaveField("Reason", callcentre.ReasonPressedKey)))
 			Expect(app.Messages()).To(HaveExactElements(And(
 				HaveField("CallSID", caller.SID()), HaveField("Reason", callcentre.ReasonPressedKey), HaveField("Queue", callcentre.Support))))
@@ -303,7 +303,8 @@ var _ = Describe("The call centre", func() {
 			srv.Advance(time.Minute)
 
 			Expect(first).To(matchers.HaveStatus(harness.StatusCompleted))
-			Expect(left(first)).To(And(HaveField("Status", harness.Status("hangup")), HaveField("Duration", 2*time.Minute)))
+			Expect(first).To(matchers.HaveWaitedInQueue(callcentre.Support).For(2 * time.Minute))
+			Expect(first).To(matchers.HaveQueueResult(harness.QueueHangup))
 			Expect(first).To(matchers.HaveRequested(harness.KindAction).To("/queue-result?queue=support").
 				WithParam("QueueResult", "hangup").
 				WithParam("QueueTime", "120").
@@ -358,13 +359,6 @@ func enqueued(c *harness.Call) harness.Event {
 func dequeued(c *harness.Call) harness.Event {
 	GinkgoHelper()
 	return queueEvent(c, harness.ActionDequeued)
-}
-
-// left is the call leaving its queue (Status: the QueueResult; Duration:
-// the time it waited).
-func left(c *harness.Call) harness.Event {
-	GinkgoHelper()
-	return queueEvent(c, harness.ActionLeft)
 }
 
 // holdRequests returns the requests for c's wait document, in order.

@@ -1,0 +1,4 @@
+package matchers
+
+// ReportedTranscript exposes reportedTranscript to the tests.
+var ReportedTranscript = reportedTranscript
