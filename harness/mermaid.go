@@ -396,6 +396,8 @@ func (d *diagrammer) event(c *Call, e *callEvent) {
 		d.add("Note over T,%s: hang-up: %s", p, escape(e.text))
 	case EventNotification:
 		d.add("Note over T: %d %s", e.code, escape(e.text))
+	case EventQueue:
+		d.add("Note over T,%s: %s", p, escape(e.detail()))
 	default:
 		d.add("Note over T: %s", escape(e.detail()))
 	}

@@ -237,3 +237,21 @@ func TestMermaidEscapesConferences(t *testing.T) {
 		t.Errorf("the conference's diagram does not escape its name:\n%s", cd)
 	}
 }
+
+// TestMermaidOfAQueue: a queue's events are notes over the caller's lane
+// and Twilio's: enqueued at a position, what it hears, left with its
+// QueueResult.
+func TestMermaidOfAQueue(t *testing.T) {
+	_, c := run(t, map[string]string{"/voice": `<Response><Enqueue waitUrl="">support</Enqueue></Response>`},
+		scenario.Party{HangUpAfter: time.Minute})
+	d := c.Mermaid()
+	for _, want := range []string{
+		`Note over T,P1: enqueued in "support" at position 1`,
+		`Note over T,P1: waits in silence`,
+		`Note over T,P1: left "support": QueueResult=hangup after 1m0s`,
+	} {
+		if !strings.Contains(d, want) {
+			t.Errorf("the diagram lacks %q:\n%s", want, d)
+		}
+	}
+}
