@@ -151,6 +151,7 @@ func (cf *conference) writeTranscriptLocked(b *bytes.Buffer) {
 	fmt.Fprintf(b, "conference %s %q (%s, %s)\n", cf.sid, cf.name, cf.account, cf.status)
 	for i := range cf.history {
 		e := &cf.history[i]
+		start := b.Len()
 		fmt.Fprintf(b, "  %s  %-26s", clockText(e.at.Sub(cf.srv.cfg.start)), e.name)
 		if e.callSID != "" {
 			b.WriteString(" " + e.callSID)
@@ -173,6 +174,7 @@ func (cf *conference) writeTranscriptLocked(b *bytes.Buffer) {
 				fmt.Fprintf(b, " (%d)", e.hook.status)
 			}
 		}
+		b.Truncate(start + len(bytes.TrimRight(b.Bytes()[start:], " "))) // no padding at the end of a line
 		b.WriteByte('\n')
 	}
 }
