@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/twimlharness/twimlharness/harness/internal/clock"
@@ -257,33 +258,12 @@ func labelProblem(label string) string {
 	switch {
 	case len(label) > maxParticipantLabel:
 		return fmt.Sprintf("participant label has %d characters; Twilio takes at most %d", len(label), maxParticipantLabel)
-	case isCallSID(label):
+	case callSIDPattern.MatchString(label):
 		return fmt.Sprintf("participant label %q looks like a Call SID", label)
-	case containsByte(label, '/'):
+	case strings.Contains(label, "/"):
 		return fmt.Sprintf("participant label %q contains '/'", label)
 	}
 	return ""
-}
-
-func isCallSID(s string) bool {
-	if len(s) != 34 || s[:2] != "CA" {
-		return false
-	}
-	for _, r := range s[2:] {
-		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
-			return false
-		}
-	}
-	return true
-}
-
-func containsByte(s string, b byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == b {
-			return true
-		}
-	}
-	return false
 }
 
 // newParticipantLocked returns call as a participant of the conference

@@ -2,7 +2,6 @@ package harness
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
@@ -194,20 +193,6 @@ func (s *Server) updateConference(req *apiRequest) apiReply {
 		cf.announceLocked(announce, method)
 	}
 	return instance(http.StatusOK, conferenceSchema, cf.resourceLocked(), "")
-}
-
-// confSIDLike reports whether id has the shape of a conference SID: CF and
-// 32 hexadecimal digits.
-func confSIDLike(id string) bool {
-	if len(id) != 34 || !strings.HasPrefix(id, "CF") {
-		return false
-	}
-	for _, r := range id[2:] {
-		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
-			return false
-		}
-	}
-	return true
 }
 
 // conferenceRecordingsResource is …/Conferences/{ConferenceSid}/Recordings.json

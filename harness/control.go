@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -510,8 +509,6 @@ func (s *Server) callsQuery(q url.Values) ([]ViewOption, error) {
 	}
 	return []ViewOption{OnlyCalls(sids...)}, nil
 }
-
-var callSIDPattern = regexp.MustCompile(`^CA[0-9a-fA-F]{32}$`)
 
 // windowQuery reads since and until: the calls created at or after since
 // and before until.

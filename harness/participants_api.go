@@ -191,7 +191,7 @@ func (s *Server) createParticipant(req *apiRequest) apiReply {
 	}
 	id := req.param("ConferenceSid")
 	var cf *conference
-	if confSIDLike(id) {
+	if conferenceSIDPattern.MatchString(id) {
 		// Fidelity: a conference SID that is unknown or names a completed
 		// conference is refused with 16022 and HTTP 400 (Twilio documents
 		// the code, not the status); a name shaped like a conference SID

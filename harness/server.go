@@ -265,9 +265,11 @@ func (s *Server) AccountSID() string { return s.cfg.accountSID }
 func (s *Server) AuthToken() string { return s.cfg.authToken }
 
 var (
-	accountSIDPattern = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
-	alphanumeric      = regexp.MustCompile(`^[a-zA-Z0-9]+$`)
-	errBadOrigin      = errors.New("harness: not an origin")
+	accountSIDPattern    = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+	callSIDPattern       = regexp.MustCompile(`^CA[0-9a-fA-F]{32}$`)
+	conferenceSIDPattern = regexp.MustCompile(`^CF[0-9a-fA-F]{32}$`)
+	alphanumeric         = regexp.MustCompile(`^[a-zA-Z0-9]+$`)
+	errBadOrigin         = errors.New("harness: not an origin")
 )
 
 // CheckAccount returns an error unless sid is "AC" followed by 32 hex

@@ -3,8 +3,6 @@ package harness
 import (
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/twimlharness/twimlharness/harness/internal/clock"
@@ -188,12 +186,7 @@ const dialAnswered Status = "answered"
 // recording.
 func (cv *conferencing) result() signing.Params {
 	p := signing.Params{{Name: "DialCallStatus", Value: string(dialAnswered)}}
-	if r := cv.rec; r != nil {
-		r.stopLocked(cv.c.srv.clock.Now(), -1)
-		p = append(p, signing.Param{Name: "RecordingDuration", Value: strconv.Itoa(int(r.Duration / time.Second))},
-			signing.Param{Name: "RecordingSid", Value: r.SID}, signing.Param{Name: "RecordingUrl", Value: r.URL})
-	}
-	return p
+	return append(p, cv.c.dialRecordingParamsLocked(cv.rec)...)
 }
 
 // stopTimers marks the Dial done and cancels what it scheduled.
@@ -235,18 +228,4 @@ func (cv *conferencing) hungUpLocked() *webhook {
 		return nil
 	}
 	return cv.c.finalActionLocked(cv.v.Action, cv.v.Method, p)
-}
-
-// dialRecordingLocked starts the recording of a <Dial record="…">.
-func dialRecordingLocked(c *Call, v *twiml.Dial) (*Recording, *webhook) {
-	channels := 1
-	if strings.HasSuffix(v.Record, "-dual") {
-		channels = 2
-	}
-	cbURL := ""
-	if v.RecordingStatusCallback != "" {
-		cbURL, _ = c.resolveLocked(v.RecordingStatusCallback)
-	}
-	return c.newRecordingLocked(sourceDial, channels, v.RecordingTrack, v.Trim, cbURL,
-		v.RecordingStatusCallbackMethod, recEvents(v.RecordingStatusCallbackEvent))
 }

@@ -300,19 +300,9 @@ func (d *dialing) bridge() {
 
 // startRecording records the Dial (record="record-from-…").
 func (d *dialing) startRecording() {
-	c, v := d.c, d.v
-	channels := 1
-	if strings.HasSuffix(v.Record, "-dual") {
-		channels = 2
-	}
-	cbURL := ""
-	if v.RecordingStatusCallback != "" {
-		cbURL, _ = c.resolveLocked(v.RecordingStatusCallback)
-	}
-	rec, w := c.newRecordingLocked(sourceDial, channels, v.RecordingTrack, v.Trim, cbURL,
-		v.RecordingStatusCallbackMethod, recEvents(v.RecordingStatusCallbackEvent))
+	rec, w := dialRecordingLocked(d.c, d.v)
 	d.rec = rec
-	c.srv.out.postLocked(w)
+	d.c.srv.out.postLocked(w)
 }
 
 // endedLocked is called when a leg ends: a leg that did not answer may end
@@ -383,12 +373,18 @@ func (d *dialing) result(st Status, withDuration bool) signing.Params {
 		p = append(p, signing.Param{Name: "DialCallDuration", Value: strconv.Itoa(d.winner.secondsLocked())})
 	}
 	p = append(p, signing.Param{Name: "DialBridged", Value: strconv.FormatBool(bridged)})
-	if d.rec != nil {
-		d.rec.stopLocked(d.c.srv.clock.Now(), -1)
-		p = append(p, signing.Param{Name: "RecordingDuration", Value: strconv.Itoa(int(d.rec.Duration / time.Second))},
-			signing.Param{Name: "RecordingSid", Value: d.rec.SID}, signing.Param{Name: "RecordingUrl", Value: d.rec.URL})
+	return append(p, d.c.dialRecordingParamsLocked(d.rec)...)
+}
+
+// dialRecordingParamsLocked stops a <Dial record="…">'s recording (nil for
+// none) and returns the action's parameters about it.
+func (c *Call) dialRecordingParamsLocked(r *Recording) signing.Params {
+	if r == nil {
+		return nil
 	}
-	return p
+	r.stopLocked(c.srv.clock.Now(), -1)
+	return signing.Params{{Name: "RecordingDuration", Value: strconv.Itoa(int(r.Duration / time.Second))},
+		{Name: "RecordingSid", Value: r.SID}, {Name: "RecordingUrl", Value: r.URL}}
 }
 
 // stopLocked ends the Dial without a result: legs still ringing are
@@ -453,4 +449,18 @@ func (l *leg) detachLocked() {
 		}
 	}
 	d.end(StatusCompleted, false)
+}
+
+// dialRecordingLocked starts the recording of a <Dial record="…">.
+func dialRecordingLocked(c *Call, v *twiml.Dial) (*Recording, *webhook) {
+	channels := 1
+	if strings.HasSuffix(v.Record, "-dual") {
+		channels = 2
+	}
+	cbURL := ""
+	if v.RecordingStatusCallback != "" {
+		cbURL, _ = c.resolveLocked(v.RecordingStatusCallback)
+	}
+	return c.newRecordingLocked(sourceDial, channels, v.RecordingTrack, v.Trim, cbURL,
+		v.RecordingStatusCallbackMethod, recEvents(v.RecordingStatusCallbackEvent))
 }
