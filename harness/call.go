@@ -48,6 +48,8 @@ type Call struct {
 	conf      *participant // the conference it is in, if any
 	joins     *participant // a call of the Participants API: who it becomes in its conference once answered
 	queue     *enqueueing  // the queue it waits in, if any
+	streams   []*stream    // its media streams, in the order they started
+	voice     *callVoice   // what is heard on it, for its streams; nil until one starts
 	pending   pending      // its requests on their way, and the events that wait for them
 	deleted   bool         // deleted with the REST API: the API no longer shows it
 	forgotten bool         // the server no longer keeps it (see Retention)
@@ -313,6 +315,9 @@ func (c *Call) Children() []*Call {
 func (c *Call) recordLocked(ev callEvent) {
 	ev.seq = c.srv.nextSeqLocked()
 	ev.at = c.srv.clock.Now()
+	if c.voice != nil {
+		c.voice.heardLocked(&ev)
+	}
 	c.appendEventLocked(ev)
 }
 

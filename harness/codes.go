@@ -30,6 +30,34 @@ const (
 	// only for keys. The script does not fit the menu; Twilio would drop
 	// the input without a word.
 	CodeInputNotTaken = 99005
+	// CodeStreamLimit is logged when a stream is refused because the call
+	// has as many as Twilio allows (one bidirectional stream, four tracks
+	// of unidirectional ones): Twilio documents the limits but not the
+	// code it logs. The call goes on without the stream.
+	CodeStreamLimit = 99006
+	// CodeStreamStalled is logged when a stream's application stops
+	// reading for longer than the stream patience ([WithStreamPatience]):
+	// the harness ends the stream as Twilio ends a broken one, with a
+	// stream-error callback. Twilio documents no code for it.
+	CodeStreamStalled = 99007
+	// CodeBadAudio is logged when the far end's script gives audio the
+	// harness cannot read (SpeaksAudio with a WAV that is not 8 kHz mono
+	// PCM or μ-law, say): the far end stays silent instead.
+	CodeBadAudio = 99008
+)
+
+// Twilio's codes of Media Streams, logged about a call.
+const (
+	codeStreamTimeout      = 31901 // "Stream - WebSocket - Connection Timeout"
+	codeStreamRefused      = 31902 // "Stream - WebSocket - Connection Refused"
+	codeStreamTLS          = 31910 // "Stream - WebSocket - SSL Protocol Error"
+	codeStreamHandshake    = 31920 // "Stream - WebSocket - Handshake Error": an answer other than 101
+	codeStreamScheme       = 31922 // "Stream - WebSocket - URL Schema Not Supported"
+	codeStreamMalformedURL = 31923 // "Stream - WebSocket - Malformed URL"
+	codeStreamProtocol     = 31924 // "Stream - Websocket - Protocol Error": a message on a unidirectional stream
+	codeStreamMediaDropped = 31931 // "Stream - Media - Media Discarded": more than 10 minutes of audio buffered
+	codeStreamTrack        = 31941 // "Stream - Invalid Track configuration"
+	codeStreamInvalidMsg   = 31951 // "Stream - Protocol - Invalid Message", once a stream
 )
 
 // Twilio's codes of the REST API's errors.

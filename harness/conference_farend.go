@@ -15,7 +15,7 @@ import (
 func (p *participant) planLocked() {
 	c := p.call
 	c.countVerbLocked("Conference")
-	for _, step := range c.conferenceStepsLocked() {
+	for _, step := range c.stepsAtLocked("Conference") {
 		if step.Do.AfterLeaving {
 			p.waits = append(p.waits, step)
 			continue
@@ -34,12 +34,13 @@ func (p *participant) afterLocked(d time.Duration, fn func()) {
 	}))
 }
 
-// conferenceStepsLocked returns the far end's steps for a conference it
-// joins: every one that matches, in order.
-func (c *Call) conferenceStepsLocked() []*scenario.Step {
+// stepsAtLocked returns the far end's steps for a conference it joins or
+// a stream that starts (verb "Conference" or "Stream"): every one that
+// matches, in order.
+func (c *Call) stepsAtLocked(verb string) []*scenario.Step {
 	var out []*scenario.Step
 	for {
-		step := c.stepForLocked("Conference", c.program.lastPrompt)
+		step := c.stepForLocked(verb, c.program.lastPrompt)
 		if step == nil {
 			return out
 		}

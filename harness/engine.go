@@ -379,6 +379,7 @@ func (c *Call) finishLocked(st Status, sip int, reason string) {
 	c.line.limit, c.farEnd.hangUp, c.amd.timer = nil, nil, nil
 	c.line.price = c.priceTextLocked()
 	c.stopRecordingsLocked()
+	c.stopStreamsLocked("the call ended")
 	c.reportUnusedStepsLocked()
 	if l := c.dial.leg; l != nil {
 		l.endedLocked()

@@ -32,6 +32,7 @@ const (
 	EventFork         EventKind = "fork"         // <Start> or <Stop> changed a stream, transcription or recording
 	EventConference   EventKind = "conference"   // the call joined, left or heard something in a conference, or its flags changed
 	EventQueue        EventKind = "queue"        // the call joined, waited in, was taken from or left a queue
+	EventStream       EventKind = "stream"       // a media stream was dialed, started, stopped or failed; a mark played; the application's audio played or was cleared
 )
 
 // What a participant of a conference hears, besides other participants
@@ -78,6 +79,11 @@ const (
 	ActionModified EventAction = "modified" // EventConference: EndConferenceOnExit, BeepOnExit, coaching or WaitUrl changed
 	ActionEnqueued EventAction = "enqueued" // EventQueue: the call joined Queue (SID) at Position
 	ActionDequeued EventAction = "dequeued" // EventQueue: an agent\'s <Dial><Queue> took the caller (on both calls; Source: the other call)
+
+	ActionFailed  EventAction = "failed"  // EventStream: the stream (SID) could not be opened, or broke; Text says why
+	ActionMark    EventAction = "mark"    // EventStream: the application's mark Name played, and Twilio echoed it
+	ActionCleared EventAction = "cleared" // EventStream: the application cleared its audio (Duration of it was dropped)
+	ActionPlayed  EventAction = "played"  // EventStream: the far end heard Duration of the application's audio
 )
 
 // Event is one entry of a call's history. Kind says what happened and
@@ -108,8 +114,11 @@ type Event struct {
 	// To is whom a <Dial> rings, to whom an SMS went, or where a stream or
 	// SIPREC session of <Start> goes.
 	To string `json:"to,omitempty"`
-	// SID is the recording, leg or message the event is about.
+	// SID is the recording, leg, message or stream the event is about.
 	SID string `json:"sid,omitempty"`
+	// Name is a media stream's name (EventStream), or the name of the
+	// application's mark that played (ActionMark).
+	Name string `json:"name,omitempty"`
 	// Step is the far end's step, in words, for ActionPlanned.
 	Step string `json:"step,omitempty"`
 	// Duration is how long a Say, Pause, Play or beep lasted, what a
@@ -279,6 +288,8 @@ func (e *callEvent) detail() string {
 		return e.conferenceDetail(m)
 	case EventQueue:
 		return e.queueDetail(m)
+	case EventStream:
+		return e.streamDetail(m)
 	case EventNote:
 		switch e.action {
 		case ActionDetecting:
@@ -298,6 +309,9 @@ func (e *callEvent) exportLocked(callSID string) Event {
 		Key: m.key, SID: m.sid, To: m.to}
 	if e.kind == EventConference || e.action == ActionSpoke && m.sid != "" {
 		out.To, out.Conference, out.Label, out.Source = "", m.to, m.name, m.source
+	}
+	if e.kind == EventStream {
+		out.Name = m.name
 	}
 	if e.kind == EventQueue {
 		out.To, out.Queue, out.Position, out.Source = "", m.to, m.position, m.source

@@ -34,12 +34,20 @@ type Limits struct {
 	// call goes on, with the Enqueue's action or its next verb). Twilio
 	// documents no such limit. Default 10,000.
 	QueuesPerAccount int
+	// StreamMessages is how many entries the record keeps of one media
+	// stream's messages (a run of media messages of one track is one
+	// entry). Default 10,000.
+	StreamMessages int
+	// StreamAudio is how much of each track's audio the record keeps of
+	// one media stream (for [Stream.WAV]); the stream itself goes on.
+	// Default 10 minutes.
+	StreamAudio time.Duration
 }
 
 // DefaultLimits returns the default [Limits].
 func DefaultLimits() Limits {
 	return Limits{DocumentsPerCall: 1000, LegsPerCall: 100, NotificationsPerDocument: 100, NotificationsPerCall: 1000,
-		QueuesPerAccount: 10000}
+		QueuesPerAccount: 10000, StreamMessages: 10000, StreamAudio: 10 * time.Minute}
 }
 
 // WithLimits sets the limits of what one call may cost, and of how many
@@ -51,10 +59,14 @@ func WithLimits(l Limits) Option {
 		for _, f := range []struct{ dst, src *int }{
 			{&d.DocumentsPerCall, &l.DocumentsPerCall}, {&d.LegsPerCall, &l.LegsPerCall}, {&d.NotificationsPerDocument, &l.NotificationsPerDocument},
 			{&d.NotificationsPerCall, &l.NotificationsPerCall}, {&d.QueuesPerAccount, &l.QueuesPerAccount},
+			{&d.StreamMessages, &l.StreamMessages},
 		} {
 			if *f.src > 0 {
 				*f.dst = *f.src
 			}
+		}
+		if l.StreamAudio > 0 {
+			d.StreamAudio = l.StreamAudio
 		}
 		c.callLimits = d
 	})

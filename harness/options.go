@@ -66,6 +66,7 @@ type config struct {
 	callLimits     Limits
 	retention      Retention
 	replyPatience  time.Duration
+	streamPatience time.Duration
 	systemClock    bool
 }
 
@@ -85,6 +86,7 @@ func defaultConfig() config {
 		fidelity:       DefaultFidelity(),
 		callLimits:     DefaultLimits(),
 		replyPatience:  DefaultReplyPatience,
+		streamPatience: DefaultStreamPatience,
 		clock:          Clock{Mode: ClockManual},
 	}
 }

@@ -62,6 +62,9 @@ const (
 	// KindConferenceRecordingCallback is a conference recording's status
 	// callback.
 	KindConferenceRecordingCallback RequestKind = "conference-recording-status-callback"
+	// KindStreamCallback is a media stream's status callback
+	// (stream-started, stream-stopped, stream-error).
+	KindStreamCallback RequestKind = "stream-status-callback"
 )
 
 // Request is one request the fake made to an application, with the reply.

@@ -37,19 +37,20 @@ type TB interface {
 // goroutines of their own, several at once, and may call the REST API, but
 // must not drive the engine themselves.
 type Server struct {
-	cfg     config
-	api     http.Handler
-	routes  *router
-	verbs   map[string]verbSpec // the verb table; read only
-	client  *http.Client
-	out     *outbox
-	ctx     context.Context
-	cancel  context.CancelFunc
-	t       TB
-	wg      sync.WaitGroup
-	conns   sync.WaitGroup // connections of the listener of URL
-	drive   sync.Mutex     // held by whoever runs the engine's next event
-	closing sync.Once
+	cfg      config
+	api      http.Handler
+	routes   *router
+	verbs    map[string]verbSpec // the verb table; read only
+	client   *http.Client
+	out      *outbox
+	ctx      context.Context
+	cancel   context.CancelFunc
+	t        TB
+	wg       sync.WaitGroup
+	conns    sync.WaitGroup // connections of the listener of URL
+	handlers sync.WaitGroup // in-process WebSocket handlers of the applications
+	drive    sync.Mutex     // held by whoever runs the engine's next event
+	closing  sync.Once
 
 	mu sync.Mutex
 	// guards the fields below, every Call's mutable parts, and the outbox's
@@ -170,6 +171,7 @@ func (s *Server) Close() {
 			hs.Close()
 		}
 		s.wg.Wait()
+		waitAtMost(&s.handlers, handlerGrace)
 		s.conns.Wait()
 		if ln != nil {
 			ln.wait()

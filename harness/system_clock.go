@@ -2,6 +2,7 @@ package harness
 
 import (
 	"math"
+	"sync"
 	"time"
 )
 
@@ -263,5 +264,26 @@ func (s *Server) waitAll() {
 		case <-s.ctx.Done():
 			return
 		}
+	}
+}
+
+// handlerGrace is how long, in real time, Close waits for the
+// applications' in-process WebSocket handlers to return once their
+// connections are closed: a handler that ignores its closed connection is
+// left behind rather than holding Close forever.
+const handlerGrace = 5 * time.Second
+
+// waitAtMost waits for wg, in real time, at most d.
+func waitAtMost(wg *sync.WaitGroup, d time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
 	}
 }

@@ -7,10 +7,15 @@ import (
 )
 
 // startForkLocked starts streams, SIPREC sessions, transcriptions and
-// recordings in the background, and goes on at once. Only <Recording>
-// does anything yet: the others are recorded, and connect nowhere.
+// recordings in the background, and goes on at once. <Stream> and
+// <Recording> do what Twilio does; the others are recorded, and connect
+// nowhere.
 func (c *Call) startForkLocked(v *twiml.Start) bool {
 	for _, n := range v.Nouns {
+		if sn, ok := n.(*twiml.Stream); ok {
+			c.startStreamLocked(sn)
+			continue
+		}
 		rec, ok := n.(*twiml.Recording)
 		if !ok {
 			c.recordForkLocked(ActionStarted, n)
@@ -35,6 +40,10 @@ func (c *Call) startForkLocked(v *twiml.Start) bool {
 // stopForkLocked stops what <Start> started, by name, and goes on at once.
 func (c *Call) stopForkLocked(v *twiml.Stop) bool {
 	for _, n := range v.Nouns {
+		if sn, ok := n.(*twiml.Stream); ok {
+			c.stopStreamLocked(sn)
+			continue
+		}
 		c.recordForkLocked(ActionStopped, n)
 	}
 	return false

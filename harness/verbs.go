@@ -36,6 +36,7 @@ func verbTable() map[string]verbSpec {
 		"Reject":   {answers: never, run: runs((*Call).rejectLocked)},
 		"Sms":      {answers: never, run: runs((*Call).smsLocked)},
 		"Start":    {answers: never, run: runs((*Call).startForkLocked)},
+		"Connect":  {answers: always, run: runs((*Call).connectVerbLocked)},
 		"Stop":     {answers: never, run: runs((*Call).stopForkLocked)},
 		"Echo":     {answers: always, run: runs((*Call).echoLocked)},
 		"Enqueue":  {answers: always, run: runs((*Call).enqueueLocked)},

@@ -121,6 +121,7 @@ type outbox struct {
 // by the one that received them.
 type flight struct {
 	w     *webhook
+	do    func() // instead of w: the I/O to do (outbox.exchangeLocked)
 	call  *Call  // the call it is about, which waits for it
 	then  func() // what the engine does with the reply
 	ready bool   // the reply is in (guarded by srv.mu)
@@ -218,12 +219,24 @@ func (o *outbox) send(w *webhook, then func()) {
 		c.afterLocked(delay, then)
 		return
 	}
-	fl := &flight{w: w, call: c, then: then}
+	o.flyLocked(&flight{w: w, call: c, then: then})
+}
+
+// exchangeLocked runs do, I/O of the call c's that is not a webhook (a
+// turn of a media stream), as a request in flight: on a courier, or on the
+// engine's driver; the engine applies then once do has returned, in the
+// order of every request sent, and holds c's events back meanwhile.
+func (o *outbox) exchangeLocked(c *Call, do, then func()) {
+	o.flyLocked(&flight{call: c, do: do, then: then})
+}
+
+// flyLocked puts fl in flight.
+func (o *outbox) flyLocked(fl *flight) {
 	o.flights = append(o.flights, fl)
-	c.pending.requests++
+	fl.call.pending.requests++
 	if o.hold {
 		o.held = append(o.held, fl)
-		s.wake.Broadcast()
+		o.srv.wake.Broadcast()
 		return
 	}
 	o.dispatchLocked(fl)
@@ -282,7 +295,11 @@ func (o *outbox) deliverHeldLocked() bool {
 // carry delivers fl and enters its reply as in, for the engine to apply.
 func (o *outbox) carry(fl *flight) {
 	s := o.srv
-	o.deliver(fl.w)
+	if fl.do != nil {
+		fl.do()
+	} else {
+		o.deliver(fl.w)
+	}
 	s.mu.Lock()
 	fl.ready = true
 	s.wake.Broadcast()

@@ -215,6 +215,53 @@ func (p Party) InConference() Party {
 	return p.AtNext("Conference")
 }
 
+// InStream returns a copy of p whose last step applies in the next media
+// stream of the call (<Connect><Stream> or <Start><Stream>), its delay
+// counted from the stream's start (or from its cue: AfterMark,
+// WhenAppSpeaks, WhenAppStopsSpeaking). There Says speaks a synthetic
+// utterance as long as saying the text takes, Talks a synthetic voice for
+// its duration, SpeaksAudio the given audio, Presses sends each key as a
+// dtmf message (on a bidirectional stream), and HangsUp hangs up. Every
+// such step applies in the same stream, each on its own delay.
+func (p Party) InStream() Party {
+	return p.AtNext("Stream")
+}
+
+// SpeaksAudio returns a copy of p that speaks audio into the next media
+// stream: format is [AudioMulaw], [AudioPCM16] or [AudioWAV] (8 kHz, one
+// channel). Audio the harness cannot read is logged when the step runs,
+// and the far end stays silent.
+func (p Party) SpeaksAudio(format string, audio []byte) Party {
+	return p.add(Action{Kind: SpeakAudio, Audio: audio, AudioFormat: format}).InStream()
+}
+
+// AfterMark returns a copy of p whose last step applies in the next media
+// stream once the application's mark named name has played (Twilio
+// echoed it), its delay counted from then.
+func (p Party) AfterMark(name string) Party {
+	return p.cue("AfterMark", Cue{Kind: CueMark, Mark: name})
+}
+
+// WhenAppSpeaks returns a copy of p whose last step applies in the next
+// media stream when the application's audio starts playing, its delay
+// counted from then: Says("stop").WhenAppSpeaks().After(time.Second)
+// barges in a second into what the application says.
+func (p Party) WhenAppSpeaks() Party {
+	return p.cue("WhenAppSpeaks", Cue{Kind: CueAudioStarts})
+}
+
+// WhenAppStopsSpeaking returns a copy of p whose last step applies in the
+// next media stream when the application's audio has finished playing (or
+// was cleared), its delay counted from then: the far end answers when the
+// application has had its say.
+func (p Party) WhenAppStopsSpeaking() Party {
+	return p.cue("WhenAppStopsSpeaking", Cue{Kind: CueAudioStops})
+}
+
+func (p Party) cue(method string, c Cue) Party {
+	return p.last(method, func(s *Step) { s.When.Verb, s.Do.On = "Stream", c })
+}
+
 // InQueue returns a copy of p whose last step (a hang-up) applies while
 // the call waits in the next queue it joins, its delay counted from the
 // enqueue: HangsUp().InQueue().After(4*time.Minute) gives up after four

@@ -61,6 +61,16 @@ type StepSpec struct {
 	// Leaver names which (a label, call SID or address; empty for anyone).
 	AfterLeaving bool   `json:"after_leaving,omitempty"`
 	Leaver       string `json:"leaver,omitempty"`
+	// Audio speaks audio into a media stream: base64 of AudioFormat
+	// ("mulaw", "pcm16" or "wav").
+	Audio       []byte `json:"audio,omitempty"`
+	AudioFormat string `json:"audio_format,omitempty"`
+	// In a media stream, a step may wait for a mark of the application's
+	// to play (AfterMark), or for its audio to start (WhenAppSpeaks) or
+	// stop (WhenAppStopsSpeaking).
+	AfterMark            string `json:"after_mark,omitempty"`
+	WhenAppSpeaks        bool   `json:"when_app_speaks,omitempty"`
+	WhenAppStopsSpeaking bool   `json:"when_app_stops_speaking,omitempty"`
 }
 
 // ParsePartyJSON reads a PartySpec. Unknown fields and values are errors
@@ -147,14 +157,38 @@ func (s StepSpec) step() (Step, error) {
 	if s.Silent {
 		a, kinds = Action{Kind: Silent}, kinds+1
 	}
+	if s.Audio != nil {
+		a, kinds = Action{Kind: SpeakAudio, Audio: s.Audio, AudioFormat: s.AudioFormat}, kinds+1
+		switch s.AudioFormat {
+		case AudioMulaw, AudioPCM16, AudioWAV:
+		default:
+			return Step{}, fmt.Errorf("audio_format %q: want mulaw, pcm16 or wav", s.AudioFormat)
+		}
+	}
 	if kinds != 1 {
-		return Step{}, fmt.Errorf("give exactly one of press, say, talk_seconds, hang_up and silent (got %d)", kinds)
+		return Step{}, fmt.Errorf("give exactly one of press, say, talk_seconds, audio, hang_up and silent (got %d)", kinds)
 	}
 	a.Delay = seconds(s.AfterSeconds)
 	a.KeyGap = time.Duration(s.KeyGapMS) * time.Millisecond
 	a.BargeIn = s.BargeIn
 	a.AfterLeaving, a.Leaver = s.AfterLeaving || s.Leaver != "", s.Leaver
-	return Step{When: Trigger{Verb: s.At, Nth: s.Nth, PromptContains: s.PromptContains}, Do: a, Repeat: s.EveryTime}, nil
+	cues := 0
+	for _, c := range []struct {
+		on  bool
+		cue Cue
+	}{{s.AfterMark != "", Cue{Kind: CueMark, Mark: s.AfterMark}}, {s.WhenAppSpeaks, Cue{Kind: CueAudioStarts}}, {s.WhenAppStopsSpeaking, Cue{Kind: CueAudioStops}}} {
+		if c.on {
+			a.On, cues = c.cue, cues+1
+		}
+	}
+	if cues > 1 {
+		return Step{}, fmt.Errorf("give at most one of after_mark, when_app_speaks and when_app_stops_speaking (got %d)", cues)
+	}
+	when := Trigger{Verb: s.At, Nth: s.Nth, PromptContains: s.PromptContains}
+	if (cues > 0 || a.Kind == SpeakAudio) && when.Verb == "" {
+		when.Verb = "Stream"
+	}
+	return Step{When: when, Do: a, Repeat: s.EveryTime}, nil
 }
 
 // Spec returns p as JSON describes it: the PartySpec whose Party is p.
@@ -203,6 +237,16 @@ func (s Step) spec() StepSpec {
 		out.HangUp = true
 	case Silent:
 		out.Silent = true
+	case SpeakAudio:
+		out.Audio, out.AudioFormat = a.Audio, a.AudioFormat
+	}
+	switch a.On.Kind {
+	case CueMark:
+		out.AfterMark = a.On.Mark
+	case CueAudioStarts:
+		out.WhenAppSpeaks = true
+	case CueAudioStops:
+		out.WhenAppStopsSpeaking = true
 	}
 	return out
 }

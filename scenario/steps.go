@@ -22,7 +22,55 @@ const (
 	// Talk speaks into a <Record> for Duration, then presses Digits (a
 	// finish key), hangs up (HangUpAfterTalk) or falls silent.
 	Talk
+	// SpeakAudio speaks Audio, in AudioFormat, into a media stream.
+	SpeakAudio
 )
+
+// The formats of SpeakAudio's audio.
+const (
+	// AudioMulaw is G.711 μ-law at 8 kHz, one byte a sample: what Media
+	// Streams carry.
+	AudioMulaw = "mulaw"
+	// AudioPCM16 is 16-bit linear PCM at 8 kHz, little-endian.
+	AudioPCM16 = "pcm16"
+	// AudioWAV is a WAV file of 8 kHz, one channel, 16-bit PCM or μ-law.
+	AudioWAV = "wav"
+)
+
+// CueKind is what in a media stream a step waits for.
+type CueKind int
+
+// The cues of a media stream.
+const (
+	// CueNone: the step's delay counts from the stream's start.
+	CueNone CueKind = iota
+	// CueMark: the application's mark named Cue.Mark has played.
+	CueMark
+	// CueAudioStarts: the application's audio starts playing.
+	CueAudioStarts
+	// CueAudioStops: the application's audio has finished playing, or was
+	// cleared.
+	CueAudioStops
+)
+
+// Cue is a moment of a media stream that a step waits for.
+type Cue struct {
+	Kind CueKind
+	Mark string // the mark's name, for CueMark
+}
+
+// String describes the cue in words.
+func (c Cue) String() string {
+	switch c.Kind {
+	case CueMark:
+		return fmt.Sprintf("once mark %q has played", c.Mark)
+	case CueAudioStarts:
+		return "when the application's audio starts"
+	case CueAudioStops:
+		return "when the application's audio stops"
+	}
+	return ""
+}
 
 // String returns the kind's name.
 func (k ActionKind) String() string {
@@ -37,6 +85,8 @@ func (k ActionKind) String() string {
 		return "hang up"
 	case Talk:
 		return "talk"
+	case SpeakAudio:
+		return "speak audio"
 	}
 	return fmt.Sprintf("ActionKind(%d)", int(k))
 }
@@ -73,6 +123,14 @@ type Action struct {
 	// anyone.
 	AfterLeaving bool
 	Leaver       string
+	// Audio and AudioFormat are what SpeakAudio speaks (AudioMulaw,
+	// AudioPCM16 or AudioWAV).
+	Audio       []byte
+	AudioFormat string
+	// On, in a media stream, waits for a cue of the application's audio
+	// (a mark played, its audio starting or stopping), then acts after
+	// Delay.
+	On Cue
 }
 
 // Trigger says where in the call a step applies. The zero value applies at
@@ -117,6 +175,8 @@ func (s Step) String() string {
 		case s.Do.HangUpAfterTalk:
 			b.WriteString(" then hang up")
 		}
+	case SpeakAudio:
+		fmt.Fprintf(&b, "speak %d bytes of %s audio", len(s.Do.Audio), s.Do.AudioFormat)
 	default:
 		b.WriteString(s.Do.Kind.String())
 	}
@@ -128,6 +188,8 @@ func (s Step) String() string {
 		fmt.Fprintf(&b, " once %s has left", s.Do.Leaver)
 	case s.Do.AfterLeaving:
 		b.WriteString(" once someone has left")
+	case s.Do.On.Kind != CueNone:
+		b.WriteString(" " + s.Do.On.String())
 	}
 	switch {
 	case s.When.Nth > 0 && s.When.Verb != "":
@@ -151,9 +213,17 @@ func (s Step) String() string {
 // keys, speech and talk in a Conference, hanging up and silence anywhere.
 // A step that waits for someone to leave fits only a Conference; while
 // the call waits in a queue ("Enqueue") the far end can only hang up or
-// stay silent.
+// stay silent. In a media stream ("Stream") it speaks (text, talk or
+// audio), presses keys and hangs up; only there can it wait for a cue of
+// the application's audio, or speak given audio.
 func (s Step) Fits(verb string) bool {
 	if s.Do.AfterLeaving && verb != "Conference" {
+		return false
+	}
+	if verb == "Stream" {
+		return true
+	}
+	if s.Do.On.Kind != CueNone || s.Do.Kind == SpeakAudio {
 		return false
 	}
 	switch s.Do.Kind {

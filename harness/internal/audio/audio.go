@@ -51,18 +51,7 @@ func WriteWAV(w io.Writer, d time.Duration, channels int, spans []Span) error {
 	data := n * int64(channels) * 2
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var h [44]byte
-	copy(h[0:], "RIFF")
-	binary.LittleEndian.PutUint32(h[4:], uint32(36+data))
-	copy(h[8:], "WAVEfmt ")
-	binary.LittleEndian.PutUint32(h[16:], 16)
-	binary.LittleEndian.PutUint16(h[20:], 1) // linear PCM
-	binary.LittleEndian.PutUint16(h[22:], uint16(channels))
-	binary.LittleEndian.PutUint32(h[24:], SampleRate)
-	binary.LittleEndian.PutUint32(h[28:], uint32(SampleRate*channels*2))
-	binary.LittleEndian.PutUint16(h[32:], uint16(channels*2))
-	binary.LittleEndian.PutUint16(h[34:], 16)
-	copy(h[36:], "data")
-	binary.LittleEndian.PutUint32(h[40:], uint32(data))
+	writeHeader(h[:], uint32(data), channels)
 	if _, err := bw.Write(h[:]); err != nil {
 		return err
 	}

@@ -1,0 +1,327 @@
+package harness
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// The WebSocket of a stream: Twilio is the client. The harness dials an
+// application served in-process ([WithApp]) over an in-memory pipe, its
+// handler getting a real upgrade (a Hijacker) with no port opened, and any
+// other ws:// or wss:// URL over the network. A reader goroutine keeps
+// what the application sends in an inbox; a turn of the stream writes
+// Twilio's messages, then pings the application and waits for its pong, so
+// that everything it sent in answer to them is in the inbox when the
+// engine applies the turn (see stream.go).
+
+const (
+	// streamReadLimit is the largest message the harness reads from an
+	// application: 4 MiB (a media message of four minutes of audio).
+	streamReadLimit = 4 << 20
+	// streamInboxLimit bounds what an application's unapplied messages may
+	// hold, so that one flooding the socket cannot exhaust the server;
+	// past it, messages are dropped (warning 31931).
+	streamInboxLimit = 16 << 20
+)
+
+// socket is one stream's WebSocket connection.
+type socket struct {
+	conn   *websocket.Conn
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{} // the reader ended
+
+	mu       sync.Mutex // guards the fields below; never held with Server.mu
+	inbox    []appMessage
+	inboxLen int
+	dropped  int   // messages dropped past streamInboxLimit
+	closed   error // why the connection closed, nil while open
+	appClose bool  // the application closed it
+}
+
+// streamDialError is a failed dial, with Twilio's code.
+type streamDialError struct {
+	code int
+	err  error
+}
+
+func (e *streamDialError) Error() string { return e.err.Error() }
+
+// dialStream opens the WebSocket to target (ws:// or wss://), signed with
+// sig; it returns a *streamDialError on failure.
+func (s *Server) dialStream(target, sig string) (*socket, error) {
+	u, err := url.Parse(target)
+	if err != nil || u.Host == "" {
+		return nil, &streamDialError{codeStreamMalformedURL, fmt.Errorf("Stream - WebSocket - Malformed URL: %q", target)}
+	}
+	httpScheme := map[string]string{"ws": "http", "wss": "https"}[u.Scheme]
+	if httpScheme == "" {
+		return nil, &streamDialError{codeStreamScheme, fmt.Errorf("Stream - WebSocket - URL Schema Not Supported: %q (want wss://, or ws:// in the harness)", target)}
+	}
+	hu := *u
+	hu.Scheme = httpScheme
+	opts := &websocket.DialOptions{
+		HTTPHeader:      http.Header{HeaderSignature: {sig}, "User-Agent": {UserAgent}},
+		CompressionMode: websocket.CompressionDisabled,
+	}
+	dialURL := target
+	if app := s.out.apps[urlOrigin(&hu)]; app != nil {
+		opts.HTTPClient = &http.Client{Transport: &upgradePipe{srv: s, h: app}}
+	} else if real, proxy, ok := s.out.proxyTarget(&hu); ok {
+		ru, _ := url.Parse(real)
+		ru.Scheme = map[string]string{"http": "ws", "https": "wss"}[ru.Scheme]
+		dialURL, opts.Host = ru.String(), u.Host
+		for k, v := range proxy {
+			opts.HTTPHeader[k] = v
+		}
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.webhookTimeout)
+	defer cancel()
+	conn, resp, err := websocket.Dial(ctx, dialURL, opts)
+	if err != nil {
+		return nil, &streamDialError{dialErrorCode(err, resp), dialErrorText(err, resp)}
+	}
+	conn.SetReadLimit(streamReadLimit)
+	k := &socket{conn: conn, done: make(chan struct{})}
+	k.ctx, k.cancel = context.WithCancel(s.ctx)
+	s.wg.Add(1)
+	go k.read(&s.wg)
+	return k, nil
+}
+
+// dialErrorCode returns Twilio's code for a failed dial.
+func dialErrorCode(err error, resp *http.Response) int {
+	var tlsErr tls.RecordHeaderError
+	var certErr *tls.CertificateVerificationError
+	switch {
+	case resp != nil:
+		return codeStreamHandshake
+	case errors.Is(err, context.DeadlineExceeded):
+		return codeStreamTimeout
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return codeStreamRefused
+	case errors.As(err, &tlsErr), errors.As(err, &certErr):
+		return codeStreamTLS
+	}
+	return codeStreamRefused
+}
+
+// dialErrorText says what went wrong with a dial.
+func dialErrorText(err error, resp *http.Response) error {
+	if resp != nil {
+		return fmt.Errorf("Stream - WebSocket - Handshake Error: the application answered the upgrade with HTTP %d, not 101", resp.StatusCode)
+	}
+	return fmt.Errorf("Stream - WebSocket - could not connect: %v", err)
+}
+
+// read keeps what the application sends until the connection closes.
+func (k *socket) read(wg *sync.WaitGroup) {
+	defer wg.Done()
+	defer close(k.done)
+	for {
+		typ, data, err := k.conn.Read(k.ctx)
+		k.mu.Lock()
+		if err != nil {
+			k.closed = err
+			k.appClose = websocket.CloseStatus(err) != -1 || errors.Is(err, io.EOF)
+			k.mu.Unlock()
+			return
+		}
+		if k.inboxLen+len(data) > streamInboxLimit {
+			k.dropped++
+		} else {
+			k.inbox = append(k.inbox, appMessage{data: data, binary: typ == websocket.MessageBinary})
+			k.inboxLen += len(data)
+		}
+		k.mu.Unlock()
+	}
+}
+
+// take returns the messages read so far, how many were dropped, and why
+// the connection closed (nil while it is open).
+func (k *socket) take() (msgs []appMessage, dropped int, closed error, byApp bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	msgs, dropped = k.inbox, k.dropped
+	k.inbox, k.inboxLen, k.dropped = nil, 0, 0
+	return msgs, dropped, k.closed, k.appClose
+}
+
+// turnResult is what a turn's exchange found.
+type turnResult struct {
+	err     error // the connection failed while writing
+	late    bool  // the application did not answer the ping within the patience
+	stalled bool  // the application did not read within the patience
+}
+
+// exchange writes msgs, then, unless the connection closes, pings the
+// application and waits for the pong, each within patience of real time.
+// Call without any lock.
+func (k *socket) exchange(msgs [][]byte, patience time.Duration, ping bool) turnResult {
+	ctx, cancel := context.WithTimeout(k.ctx, patience)
+	defer cancel()
+	for _, m := range msgs {
+		if err := k.conn.Write(ctx, websocket.MessageText, m); err != nil {
+			if ctx.Err() != nil && k.ctx.Err() == nil {
+				return turnResult{err: err, stalled: true}
+			}
+			return turnResult{err: err}
+		}
+	}
+	if !ping {
+		return turnResult{}
+	}
+	if err := k.conn.Ping(ctx); err != nil {
+		select {
+		case <-k.done: // closed: the inbox says how
+			return turnResult{}
+		default:
+		}
+		return turnResult{late: ctx.Err() != nil}
+	}
+	return turnResult{}
+}
+
+// close ends the connection with a normal closure and waits for the reader.
+func (k *socket) close() {
+	k.conn.Close(websocket.StatusNormalClosure, "")
+	k.cancel()
+	<-k.done
+}
+
+// upgradePipe is the http.RoundTripper of an in-process stream: it hands
+// the upgrade request to the application's handler, as an http.Server
+// would, over an in-memory connection.
+type upgradePipe struct {
+	srv *Server
+	h   http.Handler
+}
+
+func (p *upgradePipe) RoundTrip(req *http.Request) (*http.Response, error) {
+	twilioEnd, appEnd := net.Pipe()
+	u := *req.URL
+	r := req.Clone(p.srv.ctx)
+	r.RequestURI, r.Host, r.RemoteAddr = u.RequestURI(), req.Host, twilioAddr
+	if r.Host == "" {
+		r.Host = u.Host
+	}
+	if u.Scheme == "https" {
+		r.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: u.Hostname(), Version: tls.VersionTLS13}
+	}
+	u.Scheme, u.Host = "", ""
+	r.URL = &u
+	w := &upgradeWriter{header: http.Header{}, conn: appEnd, ready: make(chan struct{})}
+	p.srv.handlers.Add(1)
+	go func() {
+		defer p.srv.handlers.Done()
+		defer func() {
+			if v := recover(); v != nil {
+				p.srv.logf("harness: the application's WebSocket handler panicked on %s: %v\n%s", req.URL, v, debug.Stack())
+			}
+			w.finish()
+		}()
+		p.h.ServeHTTP(w, r)
+	}()
+	select {
+	case <-w.ready:
+	case <-req.Context().Done():
+		twilioEnd.Close()
+		appEnd.Close()
+		return nil, req.Context().Err()
+	}
+	if !w.hijacked {
+		twilioEnd.Close()
+		appEnd.Close()
+		return w.response(req), nil
+	}
+	if w.status == http.StatusSwitchingProtocols { // written before the hijack, as net/http would send it
+		return &http.Response{Status: "101 Switching Protocols", StatusCode: http.StatusSwitchingProtocols, Proto: "HTTP/1.1",
+			ProtoMajor: 1, ProtoMinor: 1, Header: w.header, Body: twilioEnd, Request: req}, nil
+	}
+	// The handler wrote its own response on the connection (gorilla/websocket does).
+	br := bufio.NewReader(twilioEnd)
+	resp, err := http.ReadResponse(br, req)
+	if err != nil {
+		twilioEnd.Close()
+		return nil, err
+	}
+	resp.Body = bufferedConn{Reader: br, Writer: twilioEnd, Closer: twilioEnd}
+	return resp, nil
+}
+
+// bufferedConn is a connection whose reads go through a buffer that may
+// already hold some of them.
+type bufferedConn struct {
+	io.Reader
+	io.Writer
+	io.Closer
+}
+
+// upgradeWriter is the http.ResponseWriter of an in-process upgrade: an
+// http.Hijacker whose connection is one end of a pipe.
+type upgradeWriter struct {
+	header   http.Header
+	status   int
+	body     bytes.Buffer
+	conn     net.Conn
+	hijacked bool
+	ready    chan struct{}
+	once     sync.Once
+}
+
+func (w *upgradeWriter) Header() http.Header { return w.header }
+
+func (w *upgradeWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
+func (w *upgradeWriter) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	if w.hijacked {
+		return 0, http.ErrHijacked
+	}
+	if w.body.Len() < 4096 {
+		w.body.Write(b[:min(len(b), 4096-w.body.Len())])
+	}
+	return len(b), nil
+}
+
+// Hijack hands the handler its end of the pipe.
+func (w *upgradeWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if w.hijacked {
+		return nil, nil, http.ErrHijacked
+	}
+	w.hijacked = true
+	rw := bufio.NewReadWriter(bufio.NewReader(w.conn), bufio.NewWriter(w.conn))
+	w.once.Do(func() { close(w.ready) })
+	return w.conn, rw, nil
+}
+
+// finish ends a handler that returned without hijacking.
+func (w *upgradeWriter) finish() { w.once.Do(func() { close(w.ready) }) }
+
+// response is the reply of a handler that did not upgrade.
+func (w *upgradeWriter) response(req *http.Request) *http.Response {
+	code := w.status
+	if code == 0 {
+		code = http.StatusOK
+	}
+	return &http.Response{Status: fmt.Sprint(code, " ", http.StatusText(code)), StatusCode: code, Proto: "HTTP/1.1",
+		ProtoMajor: 1, ProtoMinor: 1, Header: w.header, Body: io.NopCloser(bytes.NewReader(w.body.Bytes())), Request: req}
+}
