@@ -104,6 +104,8 @@ type stream struct {
 	timers  []*clock.Timer
 	play    playback
 	waits   []*scenario.Step // the far end's steps waiting for a cue
+	frame   [audio.FrameBytes]byte
+	media   [2][]byte // each track's media message, rewritten every turn (a turn is written before the next is made)
 	log     streamLog
 	warned  map[int]bool // codes logged once a stream
 	late    bool         // a pong came late: said once
@@ -347,11 +349,12 @@ func (st *stream) turnLocked() {
 		if !on {
 			continue
 		}
-		frame := make([]byte, audio.FrameBytes)
+		frame := st.frame[:]
 		c.voice.renderLocked(t, now, frame)
 		st.chunks[t]++
 		seq := st.nextSeq()
-		st.queueLocked(st.mediaMessage(seq, trackNames[t], st.chunks[t], ts, frame),
+		st.media[t] = st.mediaMessage(st.media[t][:0], seq, trackNames[t], st.chunks[t], ts, frame)
+		st.queueLocked(st.media[t],
 			StreamMessage{Event: "media", Track: trackNames[t], FirstSeq: seq, LastSeq: seq, Chunks: 1, Duration: frameLength})
 		st.log.keepAudio(t, frame, s.cfg.callLimits.StreamAudio)
 	}

@@ -9,7 +9,9 @@ import (
 
 // The application's audio on a bidirectional stream, played to the far
 // end: 8 bytes of μ-law a millisecond of virtual time, in the order
-// received. A mark is echoed once the audio queued before it has played
+// received. A run of audio ends when the queue has run dry and nothing
+// more came by the next turn, so that audio sent in pieces as it is made
+// (20 ms at a time, say) is one run. A mark is echoed once the audio queued before it has played
 // (at the first turn after), or at once (the next turn) when nothing is
 // queued; a clear drops the queued audio and echoes the pending marks.
 
@@ -26,6 +28,7 @@ type playback struct {
 	queued  int       // bytes of audio in the queue
 	pos     time.Time // played up to
 	playing bool      // audio is playing
+	drained bool      // the queue ran dry at the last turn: the run ends unless audio comes before the next
 	run     int       // bytes played since it started
 	dropped bool      // audio was dropped past maxBuffered
 }
@@ -39,7 +42,10 @@ func (p *playback) addAudioLocked(st *stream, b []byte) {
 		st.warnOnceLocked(codeStreamMediaDropped, LevelWarning, "Stream - Media - Media Discarded: more than 10 minutes of audio is buffered; no more is accepted until it plays")
 		return
 	}
-	if !p.playing {
+	switch {
+	case p.drained: // the run goes on: the application sent more in time
+		p.drained, p.pos = false, st.call.srv.clock.Now()
+	case !p.playing:
 		p.playing, p.run, p.pos = true, 0, st.call.srv.clock.Now()
 		st.cueLocked(scenario.CueAudioStarts, "")
 	}
@@ -67,11 +73,10 @@ func (p *playback) echoLocked(st *stream, name string) {
 // advanceLocked plays the queue up to now: audio is consumed, the marks
 // it reaches are echoed, and the far end hears what played.
 func (p *playback) advanceLocked(st *stream, now time.Time) {
+	if p.drained { // nothing came since the queue ran dry: the run is over
+		p.finishRunLocked(st)
+	}
 	if !p.playing {
-		for len(p.queue) > 0 { // marks left by a clear or an empty queue
-			p.echoLocked(st, p.queue[0].mark)
-			p.queue = p.queue[1:]
-		}
 		return
 	}
 	budget := int(now.Sub(p.pos)/time.Millisecond) * bytesPerMs
@@ -96,7 +101,7 @@ func (p *playback) advanceLocked(st *stream, now time.Time) {
 		}
 	}
 	if p.queued == 0 {
-		p.finishRunLocked(st)
+		p.drained = true
 	}
 }
 
@@ -123,7 +128,7 @@ func (p *playback) finishRunLocked(st *stream) {
 	if !p.playing {
 		return
 	}
-	p.playing = false
+	p.playing, p.drained = false, false
 	st.call.recordLocked(callEvent{kind: EventStream, action: ActionPlayed, dur: bytesDuration(p.run), more: &eventMore{sid: st.sid, name: st.name}})
 	st.cueLocked(scenario.CueAudioStops, "")
 }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -41,9 +42,19 @@ const (
 // socket is one stream's WebSocket connection.
 type socket struct {
 	conn   *websocket.Conn
-	ctx    context.Context
-	cancel context.CancelFunc
 	done   chan struct{} // the reader ended
+	unhook func() bool   // stops closing the connection with the server
+
+	// A turn writes and pings without a deadline of the library's (one
+	// costs a timer and a goroutine handoff a message); a watchdog,
+	// armed for the turn, closes the connection if the application does
+	// not read within the patience, or gives up on the pong.
+	dog     *time.Timer
+	phase   atomic.Int32 // turnIdle, turnWriting or turnPinging
+	due     atomic.Int64 // when the turn's patience runs out, in Unix nanoseconds
+	stalled atomic.Bool
+	pingCtx context.Context
+	giveUp  context.CancelFunc
 
 	mu       sync.Mutex // guards the fields below; never held with Server.mu
 	inbox    []appMessage
@@ -52,6 +63,13 @@ type socket struct {
 	closed   error // why the connection closed, nil while open
 	appClose bool  // the application closed it
 }
+
+// The phases of a turn, for the watchdog.
+const (
+	turnIdle int32 = iota
+	turnWriting
+	turnPinging
+)
 
 // streamDialError is a failed dial, with Twilio's code.
 type streamDialError struct {
@@ -97,7 +115,10 @@ func (s *Server) dialStream(target, sig string) (*socket, error) {
 	}
 	conn.SetReadLimit(streamReadLimit)
 	k := &socket{conn: conn, done: make(chan struct{})}
-	k.ctx, k.cancel = context.WithCancel(s.ctx)
+	k.unhook = context.AfterFunc(s.ctx, func() { conn.CloseNow() })
+	k.dog = time.AfterFunc(time.Hour, k.bark)
+	k.dog.Stop()
+	k.pingCtx, k.giveUp = context.WithCancel(s.ctx)
 	s.wg.Add(1)
 	go k.read(&s.wg)
 	return k, nil
@@ -133,7 +154,7 @@ func (k *socket) read(wg *sync.WaitGroup) {
 	defer wg.Done()
 	defer close(k.done)
 	for {
-		typ, data, err := k.conn.Read(k.ctx)
+		typ, data, err := k.conn.Read(context.Background()) // ended by closing the connection
 		k.mu.Lock()
 		if err != nil {
 			k.closed = err
@@ -170,37 +191,75 @@ type turnResult struct {
 
 // exchange writes msgs, then, unless the connection closes, pings the
 // application and waits for the pong, each within patience of real time.
-// Call without any lock.
+// Call without any lock, one exchange at a time.
 func (k *socket) exchange(msgs [][]byte, patience time.Duration, ping bool) turnResult {
-	ctx, cancel := context.WithTimeout(k.ctx, patience)
-	defer cancel()
+	k.due.Store(time.Now().Add(patience).UnixNano())
+	k.phase.Store(turnWriting)
+	k.dog.Reset(patience)
+	defer func() {
+		k.dog.Stop()
+		k.phase.Store(turnIdle)
+	}()
 	for _, m := range msgs {
-		if err := k.conn.Write(ctx, websocket.MessageText, m); err != nil {
-			if ctx.Err() != nil && k.ctx.Err() == nil {
-				return turnResult{err: err, stalled: true}
+		if err := k.conn.Write(context.Background(), websocket.MessageText, m); err != nil {
+			if k.readerEnded(patience) { // the application closed it: the inbox says so
+				return turnResult{stalled: k.stalled.Load()}
 			}
-			return turnResult{err: err}
+			return turnResult{err: err, stalled: k.stalled.Load()}
 		}
 	}
 	if !ping {
 		return turnResult{}
 	}
-	if err := k.conn.Ping(ctx); err != nil {
-		select {
-		case <-k.done: // closed: the inbox says how
-			return turnResult{}
-		default:
+	if k.pingCtx.Err() != nil { // the last pong was given up on
+		k.pingCtx, k.giveUp = context.WithCancel(context.Background())
+	}
+	k.phase.Store(turnPinging)
+	if err := k.conn.Ping(k.pingCtx); err != nil {
+		if k.pingCtx.Err() != nil {
+			return turnResult{late: true}
 		}
-		return turnResult{late: ctx.Err() != nil}
+		k.readerEnded(patience) // closed: the inbox says how
 	}
 	return turnResult{}
+}
+
+// readerEnded waits, at most d, for the reader to see the connection
+// closed, and reports whether it did.
+func (k *socket) readerEnded(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-k.done:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// bark is the watchdog: a turn took longer than the patience. An
+// application that does not read has its connection closed; one that does
+// not answer the ping is no longer waited for.
+func (k *socket) bark() {
+	if time.Now().UnixNano() < k.due.Load() { // armed for an earlier turn, and late
+		return
+	}
+	switch k.phase.Load() {
+	case turnWriting:
+		k.stalled.Store(true)
+		k.conn.CloseNow()
+	case turnPinging:
+		k.giveUp()
+	}
 }
 
 // close ends the connection with a normal closure and waits for the reader.
 func (k *socket) close() {
 	k.conn.Close(websocket.StatusNormalClosure, "")
-	k.cancel()
+	k.conn.CloseNow()
 	<-k.done
+	k.unhook()
+	k.giveUp()
 }
 
 // upgradePipe is the http.RoundTripper of an in-process stream: it hands

@@ -68,9 +68,9 @@ func (st *stream) startMessage(seq int64) []byte {
 	return append(b, '}')
 }
 
-// mediaMessage is a media message of track ("inbound" or "outbound").
-func (st *stream) mediaMessage(seq int64, track string, chunk int64, ts int64, payload []byte) []byte {
-	b := make([]byte, 0, 160+base64.StdEncoding.EncodedLen(len(payload)))
+// mediaMessage appends to b a media message of track ("inbound" or
+// "outbound").
+func (st *stream) mediaMessage(b []byte, seq int64, track string, chunk int64, ts int64, payload []byte) []byte {
 	b = append(b, `{"event":"media","sequenceNumber":`...)
 	b = appendCounter(b, seq)
 	b = append(b, `,"media":{"track":"`...)
@@ -151,6 +151,13 @@ var errAppMessage = errors.New("invalid message")
 // sid, or says what is wrong with it, as Twilio's 31951 does.
 func decodeAppMessage(m appMessage, sid string) (appEvent, error) {
 	var ev appEvent
+	if payload, ok := plainMedia(m, sid); ok {
+		audio, err := base64.StdEncoding.AppendDecode(nil, payload)
+		if err == nil {
+			ev.Event, ev.StreamSid, ev.audio = "media", sid, audio
+			return ev, nil
+		}
+	}
 	if m.binary {
 		return ev, fmt.Errorf("%w: a binary frame (Media Streams messages are JSON text)", errAppMessage)
 	}
@@ -186,4 +193,27 @@ func decodeAppMessage(m appMessage, sid string) (appEvent, error) {
 		}
 	}
 	return ev, nil
+}
+
+// plainMedia returns the payload of a media message written the way most
+// applications write it, {"event":"media","streamSid":"MZ…","media":{"payload":"…"}}
+// with nothing else and no escapes, without decoding JSON: a minute of
+// audio is 3,000 of them. Any other message goes through encoding/json.
+func plainMedia(m appMessage, sid string) ([]byte, bool) {
+	const head, mid, tail = `{"event":"media","streamSid":"`, `","media":{"payload":"`, `"}}`
+	b := m.data
+	if m.binary || len(b) < len(head)+len(sid)+len(mid)+len(tail) || string(b[:len(head)]) != head {
+		return nil, false
+	}
+	b = b[len(head):]
+	if string(b[:len(sid)]) != sid || string(b[len(sid):len(sid)+len(mid)]) != mid || string(b[len(b)-len(tail):]) != tail {
+		return nil, false
+	}
+	payload := b[len(sid)+len(mid) : len(b)-len(tail)]
+	for _, c := range payload {
+		if c == '"' || c == '\\' {
+			return nil, false
+		}
+	}
+	return payload, true
 }
