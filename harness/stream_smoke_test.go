@@ -70,4 +70,3 @@ func TestStreamSmoke(t *testing.T) {
 	t.Logf("%v %v", info.Status, info.Duration)
 	t.Log(call.Transcript())
 }
-
