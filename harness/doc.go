@@ -407,6 +407,58 @@
 //     documents none): past it the API answers 20001 and an <Enqueue> that
 //     would create one logs [CodeLimitReached] and leaves with QueueResult
 //     system-error.
+//   - Media Streams ([Call.Streams]): Twilio is the WebSocket client. A
+//     [WithApp] origin is dialed in-process (its handler gets a real
+//     upgrade, a Hijacker over an in-memory pipe); any other URL over the
+//     network, ws:// as well as wss:// (Twilio refuses ws://, 31922); a
+//     public URL mapping applies. The upgrade carries X-Twilio-Signature
+//     of the URL as written with no parameters, and Twilio's User-Agent;
+//     no subprotocol. A query string in the url is kept and signed.
+//   - A stream runs in turns of one 20 ms frame of virtual time: each
+//     turn writes Twilio's messages, pings the application and waits for
+//     its pong (at most [WithStreamPatience], 5 s), so that what the
+//     application sent in answer is applied at the turn's instant: runs
+//     repeat for applications that answer a message before reading the
+//     next. Messages Twilio sends in answer (a mark played, a clear's
+//     marks, a dtmf) go out with the next turn. Real-time pacing, for
+//     applications with wall-clock timers of their own, is the scaled
+//     clock at rate 1 ([ClockScaled]).
+//   - The first media timestamp is "0"; chunk counts per track from "1";
+//     inbound and outbound frames of one slot share a timestamp, inbound
+//     first. Silence is μ-law 0xFF. The far end's speech (Says, Talks, at
+//     a <Gather>, a <Record>, in a conference or in the stream) is a
+//     deterministic synthetic voice of the speech's length on the inbound
+//     track; the call's <Say> and <Play> are the same voice on the
+//     outbound track; SpeaksAudio streams the given audio as is.
+//   - The application's audio plays at 8 bytes a millisecond; a mark is
+//     echoed once the audio before it has played, a clear drops the rest
+//     and echoes the pending marks; a run of its audio ends when nothing
+//     more came by the turn after the queue ran dry. More than ten
+//     minutes buffered is dropped with warning 31931.
+//   - An invalid message from the application (not JSON, binary, an
+//     unknown event, a missing field, another streamSid) is logged as
+//     31951 once a stream, and ignored; any message on a unidirectional
+//     stream is 31924, once. A stream that cannot be opened logs 31901
+//     (timeout), 31902 (refused), 31910 (TLS), 31920 (an answer other
+//     than 101), 31922 (scheme) or 31923 (malformed URL), with a
+//     stream-error callback; <Connect> then goes on as if the socket had
+//     closed (its action, or the next verb). An application that stops
+//     reading for the patience breaks the stream ([CodeStreamStalled]).
+//     A second bidirectional stream, a fifth unidirectional track or a
+//     duplicate name is refused with [CodeStreamLimit] (Twilio documents
+//     the limits, not the code) and the call goes on.
+//   - When the application closes a <Connect><Stream>, the action is
+//     requested with CallStatus=in-progress; a REST redirect sends stop
+//     and does not request it; the far end hanging up sends stop and
+//     requests it with CallStatus=completed (its TwiML ignored). The
+//     harness sends stop only when it ends the stream. <Stop><Stream>
+//     naming no running stream does nothing (a note). A <Parameter> whose
+//     name and value reach 500 characters is dropped with 12200; of two
+//     of one name the last wins. Stream status callbacks carry AccountSid,
+//     CallSid, StreamSid, StreamName (the SID when unnamed), StreamEvent,
+//     StreamError and Timestamp (ISO 8601, milliseconds), and no call
+//     parameters; stream-started follows the start message, stream-error
+//     replaces it for a stream that never opened.
 //   - A failed request for the call's TwiML (its Url, an action, a
 //     <Redirect>) goes to the call's FallbackUrl with ErrorCode and ErrorUrl,
 //     as Twilio's "Availability and Reliability" page says of "a fatal error
