@@ -21,7 +21,8 @@ import (
 type voiceSeg struct {
 	from  time.Time
 	dur   time.Duration
-	audio []byte // nil: the synthetic voice
+	audio []byte  // nil: the synthetic voice
+	app   *stream // the bidirectional stream whose application's audio it is, if any
 }
 
 // callVoice is a call's timeline of sound, by track.
@@ -66,6 +67,25 @@ func (v *callVoice) renderLocked(t int, at time.Time, frame []byte) {
 		}
 		copy(frame[lo:hi], sg.audio[lo-rel:])
 	}
+}
+
+// cutLocked cuts the application audio of st that was to play from t on:
+// a clear.
+func (v *callVoice) cutLocked(st *stream, t time.Time) {
+	segs := v.segs[trackOutbound]
+	keep := segs[:0]
+	for _, sg := range segs {
+		if sg.app == st && !sg.from.Before(t) {
+			continue
+		}
+		if sg.app == st && sg.from.Add(sg.dur).After(t) {
+			sg.dur = t.Sub(sg.from)
+			sg.audio = sg.audio[:int(sg.dur/time.Millisecond)*bytesPerMs]
+		}
+		keep = append(keep, sg)
+	}
+	clear(segs[len(keep):])
+	v.segs[trackOutbound] = keep
 }
 
 // pruneLocked forgets the sound that ended before t.

@@ -49,6 +49,10 @@ func (p *playback) addAudioLocked(st *stream, b []byte) {
 		p.playing, p.run, p.pos = true, 0, st.call.srv.clock.Now()
 		st.cueLocked(scenario.CueAudioStarts, "")
 	}
+	// What plays on the call is heard on its outbound track too (by a
+	// fork of both tracks, say), from where the queue ends.
+	v := st.call.voice
+	v.segs[trackOutbound] = append(v.segs[trackOutbound], voiceSeg{from: p.pos.Add(bytesDuration(p.queued)), dur: bytesDuration(len(b)), audio: b, app: st})
 	p.queue = append(p.queue, playItem{audio: b})
 	p.queued += len(b)
 }
@@ -115,6 +119,7 @@ func (p *playback) clearLocked(st *stream) {
 		}
 	}
 	p.queue, p.queued = nil, 0
+	st.call.voice.cutLocked(st, st.call.srv.clock.Now())
 	st.call.recordLocked(callEvent{kind: EventStream, action: ActionCleared, dur: bytesDuration(left), more: &eventMore{sid: st.sid, name: st.name}})
 	p.finishRunLocked(st)
 	for _, m := range marks {
@@ -140,6 +145,7 @@ func (p *playback) endLocked(st *stream) {
 		p.finishRunLocked(st)
 	}
 	p.queue, p.queued = nil, 0
+	st.call.voice.cutLocked(st, st.call.srv.clock.Now())
 }
 
 // bytesDuration is how long n bytes of μ-law play.
