@@ -69,6 +69,9 @@ func (s *Server) Reset(keep ...Keep) {
 	defer s.mu.Unlock()
 	s.clock.Clear()
 	for _, c := range s.order {
+		for _, st := range c.streams {
+			st.abandonLocked()
+		}
 		c.forgetLocked()
 	}
 	clear(s.calls)

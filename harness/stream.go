@@ -110,8 +110,10 @@ type stream struct {
 	warned  map[int]bool // codes logged once a stream
 	late    bool         // a pong came late: said once
 	stopped time.Time
-	why     string // why it stopped
-	failed  bool   // it could not be opened, or broke
+	why     string   // why it stopped
+	failed  bool     // it could not be opened, or broke
+	inTurn  bool     // a turn is in flight: the socket is the turn's until it is applied
+	closing [][]byte // set when the stream stopped during a turn: the last messages, for after it
 }
 
 // streamSpec is what starts a stream: a <Stream> or a Streams API request.
@@ -272,7 +274,19 @@ func (st *stream) openLocked() {
 	sig := s.accounts[c.account].signer.Sign(st.url, nil)
 	var k *socket
 	var err error
-	s.out.exchangeLocked(c, func() { k, err = s.dialStream(st.url, sig) }, func() {
+	s.out.exchangeLocked(c, func() {
+		k, err = s.dialStream(st.url, sig)
+		if k == nil {
+			return
+		}
+		s.mu.Lock()
+		gone := st.state == streamStopped // a reset forgot it while it dialed
+		s.mu.Unlock()
+		if gone {
+			k.close()
+			k = nil
+		}
+	}, func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		st.openedLocked(k, err)
@@ -283,7 +297,7 @@ func (st *stream) openLocked() {
 func (st *stream) openedLocked(k *socket, err error) {
 	c := st.call
 	if st.state == streamStopped { // the call ended, or the stream was stopped, while dialing
-		if k != nil {
+		if k != nil && err == nil {
 			c.srv.out.exchangeLocked(c, k.close, func() {})
 		}
 		return
@@ -362,9 +376,15 @@ func (st *stream) turnLocked() {
 	msgs, k, patience := st.out, st.sock, s.cfg.streamPatience
 	st.out = nil
 	var res turnResult
+	st.inTurn = true
 	s.out.exchangeLocked(c, func() { res = k.exchange(msgs, patience, true) }, func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		st.inTurn = false
+		if st.closing != nil { // stopped during the turn: now the socket is free
+			st.closeSocketLocked(st.closing)
+			return
+		}
 		st.turnDoneLocked(res)
 	})
 }
@@ -479,24 +499,35 @@ func (st *stream) stopLocked(why string, sendStop bool) {
 	}
 	c.recordLocked(callEvent{kind: EventStream, action: action, text: why, url: st.url, more: &eventMore{sid: st.sid, name: st.name, noun: st.kindName()}})
 	if wasOpen {
-		k := st.sock
-		var msgs [][]byte
+		msgs := [][]byte{}
 		if sendStop {
 			st.queueLocked(st.stopMessage(st.nextSeq()), StreamMessage{Event: "stop", FirstSeq: st.seq, LastSeq: st.seq})
 			msgs = st.out
 		}
 		st.out = nil
-		patience := s.cfg.streamPatience
-		s.out.exchangeLocked(c, func() {
-			k.exchange(msgs, patience, false)
-			k.close()
-		}, func() {})
+		st.closeSocketLocked(msgs)
 		st.callbackLocked("stream-stopped", "")
 	}
 	if v := st.verb; v != nil {
 		st.verb = nil
 		v.streamEndedLocked()
 	}
+}
+
+// closeSocketLocked writes the stream's last messages and closes its
+// socket, as an exchange in flight; if a turn is in flight, once it is
+// applied.
+func (st *stream) closeSocketLocked(msgs [][]byte) {
+	if st.inTurn {
+		st.closing = msgs
+		return
+	}
+	st.closing = nil
+	k, patience := st.sock, st.call.srv.cfg.streamPatience
+	st.call.srv.out.exchangeLocked(st.call, func() {
+		k.exchange(msgs, patience, false)
+		k.close()
+	}, func() {})
 }
 
 // callbackLocked sends the stream's status callback for event, if it has
@@ -545,4 +576,23 @@ func clip(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// abandonLocked drops the stream at a reset: no stop message, no
+// callback, no record; its socket is closed on a goroutine of the
+// server's.
+func (st *stream) abandonLocked() {
+	if st.state == streamStopped {
+		return
+	}
+	s := st.call.srv
+	st.state = streamStopped
+	s.clock.Cancel(st.tick)
+	if k := st.sock; k != nil {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			k.close()
+		}()
+	}
 }
