@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -313,5 +315,245 @@ func TestStreamsThroughTwilioGo(t *testing.T) {
 	}
 	if len(ws.sessions) != 0 {
 		t.Errorf("another WebSocket was opened")
+	}
+}
+
+// streamCount returns how many streams call c dialed.
+func streamCount(c *harness.Call) int {
+	n := 0
+	for _, e := range c.Events() {
+		if e.Kind == harness.EventStream && e.Action == harness.ActionDialing {
+			n++
+		}
+	}
+	return n
+}
+
+func TestStreamsErrors(t *testing.T) {
+	srv, ws := streamServer(t, `<Response><Pause length="600"/></Response>`)
+	tw := twilioclient.New(srv).Api
+	c := answeredCall(t, srv)
+	create := func(p *api.CreateStreamParams) error {
+		_, err := tw.CreateStream(c.SID(), p.SetUrl(mediaURL))
+		return err
+	}
+	stop := func(ref string, p *api.UpdateStreamParams) error {
+		_, err := tw.UpdateStream(c.SID(), ref, p)
+		return err
+	}
+	stopped := new(api.UpdateStreamParams).SetStatus("stopped")
+	long := strings.Repeat("x", 490)
+
+	// Two streams of both tracks: the four tracks a call may stream.
+	for _, name := range []string{"first", "second"} {
+		if err := create(new(api.CreateStreamParams).SetName(name).SetTrack("both_tracks")); err != nil {
+			t.Fatalf("create %s: %v", name, err)
+		}
+	}
+	srv.Advance(100 * time.Millisecond)
+	queued := place(t, srv, nil) // not yet dialed
+
+	for _, tc := range []struct {
+		name        string
+		do          func() error
+		code        int
+		status      int
+		wantMessage string
+	}{
+		{"unknown call", func() error {
+			_, err := tw.CreateStream("CA00000000000000000000000000000000", new(api.CreateStreamParams).SetUrl(mediaURL))
+			return err
+		}, 20404, 404, "was not found"},
+		{"call not in progress", func() error {
+			_, err := tw.CreateStream(queued.SID(), new(api.CreateStreamParams).SetUrl(mediaURL))
+			return err
+		}, 21220, 400, "Call is not in-progress. Cannot start a stream: call " + queued.SID() + " is queued"},
+		{"no Url", func() error {
+			_, err := tw.CreateStream(c.SID(), new(api.CreateStreamParams).SetName("nourl"))
+			return err
+		}, 21205, 400, "Url is required"},
+		{"https Url", func() error { _, err := tw.CreateStream(c.SID(), new(api.CreateStreamParams).SetUrl(origin+"/media")); return err },
+			21205, 400, "Url must be an absolute ws:// or wss:// URL (Twilio opens a WebSocket to it): https://app.example.com/media"},
+		{"relative Url", func() error { _, err := tw.CreateStream(c.SID(), new(api.CreateStreamParams).SetUrl("/media")); return err },
+			21205, 400, "Url must be an absolute ws:// or wss:// URL"},
+		{"unknown Track", func() error { return create(new(api.CreateStreamParams).SetTrack("sideways")) },
+			20001, 400, "Track must be inbound_track, outbound_track or both_tracks: sideways"},
+		{"relative StatusCallback", func() error { return create(new(api.CreateStreamParams).SetStatusCallback("/stream-status")) },
+			21205, 400, "StatusCallback is not a valid URL: /stream-status"},
+		{"StatusCallbackMethod PUT", func() error { return create(new(api.CreateStreamParams).SetStatusCallbackMethod("PUT")) },
+			21209, 400, "StatusCallbackMethod must be GET or POST: PUT"},
+		{"a value without its name", func() error { return create(new(api.CreateStreamParams).SetParameter4Value("v")) },
+			20001, 400, "Parameter4.Value is given without Parameter4.Name"},
+		{"a pair of 500 characters", func() error {
+			return create(new(api.CreateStreamParams).SetParameter2Name("0123456789").SetParameter2Value(long))
+		}, 20001, 400, "Parameter2: name and value together must be under 500 characters (they have 500)"},
+		{"a fifth track", func() error { return create(new(api.CreateStreamParams).SetName("third")) },
+			20001, 400, "Cannot start the stream: the call already streams 4 tracks; Twilio streams at most 4 at once"},
+		{"a name in use", func() error { return create(new(api.CreateStreamParams).SetName("first").SetTrack("inbound_track")) },
+			20001, 400, `Cannot start the stream: a stream named "first" is already running on this call: names must be unique per call`},
+		{"unknown stream SID", func() error { return stop("MZ00000000000000000000000000000000", stopped) }, 20404, 404, "was not found"},
+		{"unknown stream name", func() error { return stop("nobody", stopped) }, 20404, 404, "was not found"},
+		{"a stream of an unknown call", func() error {
+			_, err := tw.UpdateStream("CA00000000000000000000000000000000", "first", stopped)
+			return err
+		}, 20404, 404, "was not found"},
+		{"Status in-progress", func() error { return stop("first", new(api.UpdateStreamParams).SetStatus("in-progress")) },
+			20001, 400, "Status must be stopped, the only change the Streams API makes to a stream: in-progress"},
+		{"no Status", func() error { return stop("first", nil) }, 20001, 400, "Status is required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rerr := cliRestError(t, tc.do(), tc.code, tc.status)
+			if !strings.Contains(rerr.Message, tc.wantMessage) {
+				t.Errorf("message %q, want it to contain %q", rerr.Message, tc.wantMessage)
+			}
+		})
+	}
+	if n := streamCount(c); n != 2 {
+		t.Errorf("%d streams dialed, want the first two alone: a refused request starts none", n)
+	}
+	if n := streamCount(queued); n != 0 {
+		t.Errorf("the queued call dialed %d streams", n)
+	}
+
+	// Once the call has ended, its streams are stopped: stopping one
+	// again says so, and no new one starts.
+	if _, err := tw.UpdateCall(c.SID(), new(api.UpdateCallParams).SetStatus("completed")); err != nil {
+		t.Fatalf("hang up: %v", err)
+	}
+	for range 2 {
+		if sess := waitSession(t, srv, ws); sess.events()[len(sess.events())-1] != "stop" {
+			t.Errorf("a stream ended by the hang-up: the application got %v", sess.events())
+		}
+	}
+	if st, err := tw.UpdateStream(c.SID(), "second", stopped); err != nil || *st.Status != "stopped" {
+		t.Errorf("stopping a stream of an ended call: %v; want 200, stopped", err)
+	}
+	rerr := cliRestError(t, create(new(api.CreateStreamParams)), 21220, 400)
+	if want := "Call is not in-progress. Cannot start a stream: call " + c.SID() + " is completed"; !strings.HasPrefix(rerr.Message, want) {
+		t.Errorf("create on an ended call: %q, want %q…", rerr.Message, want)
+	}
+}
+
+// TestStreamsStopTwiMLStreams stops, through the API, a stream <Start>
+// started and the <Connect><Stream> holding the call, which then goes on
+// with the Connect's action.
+func TestStreamsStopTwiMLStreams(t *testing.T) {
+	srv, ws := streamServer(t, `<Response>
+		<Start><Stream name="fork" url="`+mediaURL+`" track="outbound_track"/></Start>
+		<Connect action="/after"><Stream name="bot" url="`+mediaURL+`"><Parameter name="from" value="twiml"/></Stream></Connect>
+	</Response>`)
+	tw := twilioclient.New(srv).Api
+	c := answeredCall(t, srv)
+	stopped := new(api.UpdateStreamParams).SetStatus("stopped")
+
+	// The names are the call's: the API cannot take one of them.
+	_, err := tw.CreateStream(c.SID(), new(api.CreateStreamParams).SetUrl(mediaURL).SetName("bot"))
+	if rerr := cliRestError(t, err, 20001, 400); !strings.Contains(rerr.Message, `a stream named "bot" is already running`) {
+		t.Errorf("a REST stream named like the <Connect><Stream>: %q", rerr.Message)
+	}
+
+	fork, err := tw.UpdateStream(c.SID(), "fork", stopped)
+	if err != nil || *fork.Status != "stopped" || *fork.Name != "fork" {
+		t.Fatalf("stop the <Start><Stream>: %v", err)
+	}
+	sess := waitSession(t, srv, ws)
+	if got := sess.events(); sess.streamID() != *fork.Sid || got[len(got)-1] != "stop" || !slices.Equal(sess.messages[1].Start.Tracks, []string{"outbound"}) {
+		t.Errorf("the <Start><Stream> %s: the application got %v on %s", *fork.Sid, got, sess.streamID())
+	}
+	if len(cliRequestsOf(srv, c.SID(), harness.KindAction)) != 0 {
+		t.Fatalf("the Connect's action was requested when the fork stopped")
+	}
+
+	bot, err := tw.UpdateStream(c.SID(), "bot", stopped)
+	if err != nil || *bot.Status != "stopped" {
+		t.Fatalf("stop the <Connect><Stream>: %v", err)
+	}
+	sess = waitSession(t, srv, ws)
+	if got := sess.events(); sess.streamID() != *bot.Sid || got[len(got)-1] != "stop" || sess.messages[1].Start.CustomParameters["from"] != "twiml" {
+		t.Errorf("the <Connect><Stream> %s: the application got %v on %s", *bot.Sid, got, sess.streamID())
+	}
+	srv.Advance(time.Second)
+	if actions := cliRequestsOf(srv, c.SID(), harness.KindAction); len(actions) != 1 || actions[0].Target != origin+"/after" {
+		t.Fatalf("after the API stopped the <Connect><Stream>: actions\n%s, want /after", cliSummary(actions))
+	}
+	if got := said(c); !slices.Contains(got, "After the stream") {
+		t.Errorf("the call said %v, want the action's document", got)
+	}
+}
+
+// TestStreamsErrorCallback: a stream whose WebSocket cannot be opened
+// is created (the dial comes after the reply), then ends with the
+// dial's error logged and a stream-error callback, and no other.
+func TestStreamsErrorCallback(t *testing.T) {
+	srv, _ := streamServer(t, `<Response><Pause length="600"/></Response>`)
+	tw := twilioclient.New(srv).Api
+	c := answeredCall(t, srv)
+	const unreachable = "ws://127.0.0.1:1/x"
+	created := srv.Now()
+	st, err := tw.CreateStream(c.SID(), new(api.CreateStreamParams).SetUrl(unreachable).SetName("lost").
+		SetStatusCallback(origin+"/stream-status"))
+	if err != nil || *st.Status != "in-progress" {
+		t.Fatalf("create: %v", err)
+	}
+	srv.Advance(time.Second)
+
+	var refused []harness.Notification
+	for _, n := range c.Notifications() {
+		if n.Code == 31902 {
+			refused = append(refused, n)
+		}
+	}
+	if len(refused) != 1 || refused[0].URL != unreachable {
+		t.Fatalf("notifications %+v, want one 31902 about %s", c.Notifications(), unreachable)
+	}
+	cbs := streamCallbacks(srv, c.SID())
+	if len(cbs) != 1 {
+		t.Fatalf("%d stream callbacks, want stream-error alone:\n%s", len(cbs), cliSummary(cbs))
+	}
+	checkStreamCallback(t, srv, cbs[0], http.MethodPost, map[string]string{"AccountSid": srv.AccountSID(), "CallSid": c.SID(),
+		"StreamSid": *st.Sid, "StreamName": "lost", "StreamEvent": "stream-error", "StreamError": refused[0].Message, "Timestamp": iso(created)})
+	if !strings.HasPrefix(refused[0].Message, "Stream - WebSocket - ") {
+		t.Errorf("StreamError %q, want the 319xx error's message", refused[0].Message)
+	}
+
+	// The failed stream is stopped; stopping it is answered as such.
+	after, err := tw.UpdateStream(c.SID(), *st.Sid, new(api.UpdateStreamParams).SetStatus("stopped"))
+	if err != nil || *after.Status != "stopped" || *after.DateUpdated != cliDate(created) {
+		t.Errorf("stop the failed stream: %v; want 200, stopped when it failed (%s)", err, cliDate(created))
+	}
+	if n := len(streamCallbacks(srv, c.SID())); n != 1 {
+		t.Errorf("%d stream callbacks after stopping the failed stream, want the stream-error alone", n)
+	}
+}
+
+// TestStreamsParameterKeys: custom parameters numbered outside 1–99 are
+// not sent, and the call's record says so; the XML representation has
+// the resource's fields.
+func TestStreamsParameterKeys(t *testing.T) {
+	srv, ws := streamServer(t, `<Response><Pause length="600"/></Response>`)
+	c := answeredCall(t, srv)
+	form := url.Values{"Url": {mediaURL}, "Parameter1.Name": {"a"}, "Parameter1.Value": {"b"},
+		"Parameter99.Name": {"last"}, "Parameter100.Name": {"x"}, "Parameter0.Value": {"y"}, "Parameter07.Name": {"z"}}
+	status, body := rawAPI(t, srv, "POST", "/Calls/"+c.SID()+"/Streams.xml", form)
+	if status != 200 || !strings.HasPrefix(body, "<?xml") || !strings.Contains(body, "<Stream><AccountSid>"+srv.AccountSID()+"</AccountSid>") ||
+		!strings.Contains(body, "<Status>in-progress</Status>") {
+		t.Fatalf("create in XML: %d %s", status, body)
+	}
+	var note string
+	for _, e := range c.Events() {
+		if e.Kind == harness.EventNote && strings.Contains(e.Text, "ignored") {
+			note = e.Text
+		}
+	}
+	if !strings.Contains(note, "Parameter0.Value, Parameter07.Name, Parameter100.Name ignored: the Streams API takes custom parameters Parameter1 to Parameter99") {
+		t.Errorf("the call's note: %q", note)
+	}
+	srv.Advance(100 * time.Millisecond)
+	if _, err := twilioclient.New(srv).Api.UpdateCall(c.SID(), new(api.UpdateCallParams).SetStatus("completed")); err != nil {
+		t.Fatal(err)
+	}
+	sess := waitSession(t, srv, ws)
+	if diff := cmp.Diff(map[string]string{"a": "b", "last": ""}, sess.messages[1].Start.CustomParameters); diff != "" {
+		t.Errorf("customParameters mismatch (-want +got):\n%s", diff)
 	}
 }
