@@ -333,15 +333,17 @@ func TestStreamsErrors(t *testing.T) {
 	srv, ws := streamServer(t, `<Response><Pause length="600"/></Response>`)
 	tw := twilioclient.New(srv).Api
 	c := answeredCall(t, srv)
-	create := func(p *api.CreateStreamParams) error {
-		_, err := tw.CreateStream(c.SID(), p.SetUrl(mediaURL))
+	createOn := func(call string, p *api.CreateStreamParams) error {
+		_, err := tw.CreateStream(call, p)
 		return err
 	}
+	create := func(p *api.CreateStreamParams) error { return createOn(c.SID(), p.SetUrl(mediaURL)) }
 	stop := func(ref string, p *api.UpdateStreamParams) error {
 		_, err := tw.UpdateStream(c.SID(), ref, p)
 		return err
 	}
 	stopped := new(api.UpdateStreamParams).SetStatus("stopped")
+	const noCall = "CA00000000000000000000000000000000"
 	long := strings.Repeat("x", 490)
 
 	// Two streams of both tracks: the four tracks a call may stream.
@@ -360,21 +362,15 @@ func TestStreamsErrors(t *testing.T) {
 		status      int
 		wantMessage string
 	}{
-		{"unknown call", func() error {
-			_, err := tw.CreateStream("CA00000000000000000000000000000000", new(api.CreateStreamParams).SetUrl(mediaURL))
-			return err
-		}, 20404, 404, "was not found"},
-		{"call not in progress", func() error {
-			_, err := tw.CreateStream(queued.SID(), new(api.CreateStreamParams).SetUrl(mediaURL))
-			return err
-		}, 21220, 400, "Call is not in-progress. Cannot start a stream: call " + queued.SID() + " is queued"},
-		{"no Url", func() error {
-			_, err := tw.CreateStream(c.SID(), new(api.CreateStreamParams).SetName("nourl"))
-			return err
-		}, 21205, 400, "Url is required"},
-		{"https Url", func() error { _, err := tw.CreateStream(c.SID(), new(api.CreateStreamParams).SetUrl(origin+"/media")); return err },
+		{"unknown call", func() error { return createOn(noCall, new(api.CreateStreamParams).SetUrl(mediaURL)) },
+			20404, 404, "was not found"},
+		{"call not in progress", func() error { return createOn(queued.SID(), new(api.CreateStreamParams).SetUrl(mediaURL)) },
+			21220, 400, "Call is not in-progress. Cannot start a stream: call " + queued.SID() + " is queued"},
+		{"no Url", func() error { return createOn(c.SID(), new(api.CreateStreamParams).SetName("nourl")) },
+			21205, 400, "Url is required"},
+		{"https Url", func() error { return createOn(c.SID(), new(api.CreateStreamParams).SetUrl(origin+"/media")) },
 			21205, 400, "Url must be an absolute ws:// or wss:// URL (Twilio opens a WebSocket to it): https://app.example.com/media"},
-		{"relative Url", func() error { _, err := tw.CreateStream(c.SID(), new(api.CreateStreamParams).SetUrl("/media")); return err },
+		{"relative Url", func() error { return createOn(c.SID(), new(api.CreateStreamParams).SetUrl("/media")) },
 			21205, 400, "Url must be an absolute ws:// or wss:// URL"},
 		{"unknown Track", func() error { return create(new(api.CreateStreamParams).SetTrack("sideways")) },
 			20001, 400, "Track must be inbound_track, outbound_track or both_tracks: sideways"},
@@ -394,7 +390,7 @@ func TestStreamsErrors(t *testing.T) {
 		{"unknown stream SID", func() error { return stop("MZ00000000000000000000000000000000", stopped) }, 20404, 404, "was not found"},
 		{"unknown stream name", func() error { return stop("nobody", stopped) }, 20404, 404, "was not found"},
 		{"a stream of an unknown call", func() error {
-			_, err := tw.UpdateStream("CA00000000000000000000000000000000", "first", stopped)
+			_, err := tw.UpdateStream(noCall, "first", stopped)
 			return err
 		}, 20404, 404, "was not found"},
 		{"Status in-progress", func() error { return stop("first", new(api.UpdateStreamParams).SetStatus("in-progress")) },
