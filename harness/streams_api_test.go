@@ -404,6 +404,12 @@ func TestStreamsErrors(t *testing.T) {
 			}
 		})
 	}
+	// Twilio documents no list, fetch or delete of streams.
+	for _, r := range [][2]string{{"GET", "/Streams.json"}, {"GET", "/Streams/first.json"}, {"DELETE", "/Streams/first.json"}} {
+		if status, body := rawAPI(t, srv, r[0], "/Calls/"+c.SID()+r[1], nil); status != 405 || !strings.Contains(body, `"code":20004`) {
+			t.Errorf("%s %s: %d %s, want 405 with 20004", r[0], r[1], status, body)
+		}
+	}
 	if n := streamCount(c); n != 2 {
 		t.Errorf("%d streams dialed, want the first two alone: a refused request starts none", n)
 	}
