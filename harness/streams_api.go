@@ -29,8 +29,8 @@ const maxStreamParams = 99
 
 // Statuses of the Stream resource.
 const (
-	streamInProgress = "in-progress"
-	streamStoppedAPI = "stopped"
+	streamStatusInProgress = "in-progress"
+	streamStatusStopped    = "stopped"
 )
 
 // streamResource is the Stream resource as Twilio renders it (in the order
@@ -57,12 +57,12 @@ func (st *stream) resourceLocked() *streamResource {
 		AccountSid:  c.account,
 		CallSid:     c.sid,
 		Sid:         st.sid,
-		Status:      streamInProgress,
+		Status:      streamStatusInProgress,
 		DateUpdated: twilioapi.Date(st.created),
 		URI:         strings.TrimSuffix(c.uri, ".json") + "/Streams/" + st.sid + ".json",
 	}
 	if st.state == streamStopped {
-		r.Status, r.DateUpdated = streamStoppedAPI, twilioapi.Date(st.stopped)
+		r.Status, r.DateUpdated = streamStatusStopped, twilioapi.Date(st.stopped)
 	}
 	if st.name != "" {
 		r.Name = strPtr(st.name)
@@ -243,7 +243,7 @@ func (s *Server) updateStream(req *apiRequest) apiReply {
 		return apiReply{callSID: callSID, err: notFound(req.path)}
 	}
 	switch v := form.Raw("Status"); v {
-	case streamStoppedAPI:
+	case streamStatusStopped:
 	case "":
 		return apiReply{callSID: callSID, err: badRequest(codeBadRequest, "Status is required: stopped, the only change the Streams API makes to a stream")}
 	default:

@@ -293,10 +293,11 @@ func TestStreamsThroughTwilioGo(t *testing.T) {
 	if start := sess.messages[1].Start; !slices.Equal(start.Tracks, []string{"inbound"}) || len(start.CustomParameters) != 0 {
 		t.Errorf("second stream: tracks %v parameters %v, want the inbound track alone and none", start.Tracks, start.CustomParameters)
 	}
-	cbs = streamCallbacks(srv, c.SID())[2:]
-	if len(cbs) != 2 {
-		t.Fatalf("%d callbacks of the second stream, want 2:\n%s", len(cbs), cliSummary(cbs))
+	cbs = streamCallbacks(srv, c.SID())
+	if len(cbs) != 4 {
+		t.Fatalf("%d stream callbacks, want two of each stream:\n%s", len(cbs), cliSummary(cbs))
 	}
+	cbs = cbs[2:]
 	for i, event := range []string{"stream-started", "stream-stopped"} {
 		checkStreamCallback(t, srv, cbs[i], http.MethodGet, map[string]string{"AccountSid": acct, "CallSid": c.SID(),
 			"StreamSid": second, "StreamName": second, "StreamEvent": event, "Timestamp": iso(cbs[i].Time)})
