@@ -199,10 +199,10 @@ func (s *Server) createStream(req *apiRequest) apiReply {
 			"Call is not in-progress. Cannot start a stream: call %s is %s, and a stream can be started only on a call in progress", callSID, st.resource())}
 	}
 	// Fidelity: Twilio documents the limits of streams on a call (four
-	// tracks of unidirectional streams, one bidirectional stream, names
-	// unique on the call) but not the REST error of exceeding them: the
-	// harness answers 400 with 20001 and the limit's name, and starts
-	// nothing.
+	// tracks of unidirectional streams at once, names unique among the
+	// call's running streams, <Connect><Stream> included) but not the
+	// REST error of exceeding them: the harness answers 400 with 20001
+	// and the limit in words, and starts nothing.
 	st, _, msg := c.newStreamLocked(sc.spec)
 	if st == nil {
 		return apiReply{callSID: callSID, err: badRequest(codeBadRequest, "Cannot start the stream: %s", msg)}
