@@ -826,3 +826,54 @@ func TestContractCoversConferencesAndQueues(t *testing.T) {
 		t.Errorf("not exercised: %v", want)
 	}
 }
+
+// TestContractCoversStreams exercises, with the official client, every
+// operation Twilio documents on the paths of a call's streams (create,
+// and the update that stops one), and checks that each success status was
+// seen by the contract check, with a stopped stream and a nameless one.
+func TestContractCoversStreams(t *testing.T) {
+	spec := requireContract(t)
+	srv, _ := streamServer(t, `<Response><Pause length="600"/></Response>`)
+	tw := restClient(srv).Api
+	c := answeredCall(t, srv)
+	named, err := tw.CreateStream(c.SID(), new(api.CreateStreamParams).SetUrl(mediaURL).SetName("named").SetTrack("both_tracks"))
+	if err != nil {
+		t.Fatalf("create a named stream: %v", err)
+	}
+	nameless, err := tw.CreateStream(c.SID(), new(api.CreateStreamParams).SetUrl(mediaURL))
+	if err != nil {
+		t.Fatalf("create a nameless stream: %v", err)
+	}
+	srv.Advance(time.Second)
+	for _, ref := range []string{"named", *nameless.Sid, *named.Sid} {
+		if _, err := tw.UpdateStream(c.SID(), ref, new(api.UpdateStreamParams).SetStatus("stopped")); err != nil {
+			t.Fatalf("stop %s: %v", ref, err)
+		}
+	}
+	srv.Run()
+
+	want := map[string]bool{}
+	for _, p := range []string{"Calls/{CallSid}/Streams.json", "Calls/{CallSid}/Streams/{Sid}.json"} {
+		item := spec.doc.Paths.Value("/2010-04-01/Accounts/{AccountSid}/" + p)
+		if item == nil {
+			t.Fatalf("the description has no path %s", p)
+		}
+		for _, op := range item.Operations() {
+			for code := range op.Responses.Map() {
+				want[op.OperationID+" "+code] = true
+			}
+		}
+	}
+	if len(want) != 2 {
+		t.Errorf("the description documents %v on the Streams paths; the harness serves CreateStream and UpdateStream", want)
+	}
+	for _, r := range srv.APIRequests() {
+		req, _ := http.NewRequest(r.Method, contractHost+r.Path, nil)
+		if route, _, err := spec.router.FindRoute(req); err == nil {
+			delete(want, route.Operation.OperationID+" "+strconv.Itoa(r.Status))
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("not exercised: %v", want)
+	}
+}

@@ -26,6 +26,7 @@ func restResources() []resource {
 		callEventsResource(),
 		recordingsResource(),
 		callRecordingsResource(),
+		streamsResource(),
 		// IncomingPhoneNumbers/Local and IncomingPhoneNumbers/{Sid} both
 		// match …/Local.json: the router prefers the literal segment,
 		// whatever the order here (the typed lists' tests rely on it).

@@ -337,7 +337,7 @@ func TestInvalidRequests(t *testing.T) {
 			wantStatus: 405, wantCode: 20004},
 		{name: "route/unknown resource", method: get, path: apiRoot + "{acct}/Addresses.json",
 			wantStatus: 404, wantCode: 20404},
-		{name: "route/unknown subresource", method: get, path: apiRoot + "{acct}/Calls/{live}/Streams.json",
+		{name: "route/unknown subresource", method: get, path: apiRoot + "{acct}/Calls/{live}/Payments.json",
 			wantStatus: 404, wantCode: 20404},
 		{name: "route/unknown path", method: get, path: "/2010-04-01/Nothing.json",
 			wantStatus: 404, wantCode: 20404},
