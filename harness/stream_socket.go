@@ -71,24 +71,25 @@ const (
 	turnPinging
 )
 
-// streamDialError is a failed dial, with Twilio's code.
+// streamDialError is a failed dial: Twilio's code, and the notification's
+// message.
 type streamDialError struct {
 	code int
-	err  error
+	msg  string
 }
 
-func (e *streamDialError) Error() string { return e.err.Error() }
+func (e *streamDialError) Error() string { return e.msg }
 
 // dialStream opens the WebSocket to target (ws:// or wss://), signed with
 // sig; it returns a *streamDialError on failure.
 func (s *Server) dialStream(target, sig string) (*socket, error) {
 	u, err := url.Parse(target)
 	if err != nil || u.Host == "" {
-		return nil, &streamDialError{codeStreamMalformedURL, fmt.Errorf("Stream - WebSocket - Malformed URL: %q", target)}
+		return nil, &streamDialError{codeStreamMalformedURL, fmt.Sprintf("Stream - WebSocket - Malformed URL: %q", target)}
 	}
 	httpScheme := map[string]string{"ws": "http", "wss": "https"}[u.Scheme]
 	if httpScheme == "" {
-		return nil, &streamDialError{codeStreamScheme, fmt.Errorf("Stream - WebSocket - URL Schema Not Supported: %q (want wss://, or ws:// in the harness)", target)}
+		return nil, &streamDialError{codeStreamScheme, fmt.Sprintf("Stream - WebSocket - URL Schema Not Supported: %q (want wss://, or ws:// in the harness)", target)}
 	}
 	hu := *u
 	hu.Scheme = httpScheme
@@ -142,11 +143,11 @@ func dialErrorCode(err error, resp *http.Response) int {
 }
 
 // dialErrorText says what went wrong with a dial.
-func dialErrorText(err error, resp *http.Response) error {
+func dialErrorText(err error, resp *http.Response) string {
 	if resp != nil {
-		return fmt.Errorf("Stream - WebSocket - Handshake Error: the application answered the upgrade with HTTP %d, not 101", resp.StatusCode)
+		return fmt.Sprintf("Stream - WebSocket - Handshake Error: the application answered the upgrade with HTTP %d, not 101", resp.StatusCode)
 	}
-	return fmt.Errorf("Stream - WebSocket - could not connect: %v", err)
+	return fmt.Sprintf("Stream - WebSocket - could not connect: %v", err)
 }
 
 // read keeps what the application sends until the connection closes.
