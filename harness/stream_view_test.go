@@ -318,7 +318,10 @@ func TestStreamView(t *testing.T) {
 // the call's <Say> on the outbound track and the far end's silence on the
 // inbound; it has no track of the application's.
 func TestStreamViewOfAFork(t *testing.T) {
-	bot := &streamBot{t: t}
+	bot := &streamBot{t: t, onStart: func(b *botConn) { // a fork takes no audio: each message is ignored
+		b.audio(100*time.Millisecond, sampleGreeting)
+		b.audio(100*time.Millisecond, sampleGreeting)
+	}}
 	doc := `<Response><Start><Stream url="wss://app.example.com/media" track="both_tracks"/></Start>` +
 		`<Say>hello there</Say><Pause length="1"/><Stop><Stream name="none"/></Stop></Response>`
 	srv := newServer(t, harness.WithApp("https://app.example.com", streamApp(doc, bot)))
@@ -346,12 +349,25 @@ func TestStreamViewOfAFork(t *testing.T) {
 	if level(out) == 0 {
 		t.Errorf("the outbound track is silent, though the call said something")
 	}
+	ignored := 0
+	for _, m := range s.Messages() {
+		if m.FromApp {
+			ignored++
+			if m.Event != "media" || m.Chunks != 0 || !strings.Contains(m.Problem, "a unidirectional stream takes no messages from the application (media)") {
+				t.Errorf("the application's message on a fork: %+v, want media, ignored", m)
+			}
+		}
+	}
+	if ignored != 2 {
+		t.Errorf("%d of the application's messages recorded, want each of its 2, ignored", ignored)
+	}
 	if s.AudioSent() != 0 || s.AudioPlayed() != 0 || s.Marks() != nil || s.Cleared() != 0 {
 		t.Errorf("a fork: sent %v, played %v, marks %q, cleared %d; want nothing", s.AudioSent(), s.AudioPlayed(), s.Marks(), s.Cleared())
 	}
 	tr := s.Transcript()
 	for _, want := range []string{"stream " + s.SID() + " to wss://app.example.com/media (unidirectional inbound+outbound, call " + c.SID() + "): stopped",
-		"to app    start: tracks inbound, outbound (seq 1)\n", "media inbound ×", "media outbound ×", "to app    stop (seq "} {
+		"to app    start: tracks inbound, outbound (seq 1)\n", "media inbound ×", "media outbound ×", "to app    stop (seq ",
+		`from app  media, ignored: invalid message: a unidirectional stream takes no messages from the application (media): "{\"event\":\"media\"`} {
 		if !strings.Contains(tr, want) {
 			t.Errorf("the transcript lacks %q:\n%s", want, tr)
 		}
