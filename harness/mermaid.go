@@ -656,7 +656,11 @@ func (d *diagrammer) streamLocked(c *Call, p string, e *callEvent) {
 	case ActionStarted:
 		d.add("T->>%s: connected, start", w)
 	case ActionMark:
-		d.add("T->>%s: mark %s played", w, escape(strconv.Quote(e.text)))
+		how := "played"
+		if m.noun == markCleared {
+			how = "cleared"
+		}
+		d.add("T->>%s: mark %s %s", w, escape(strconv.Quote(e.text)), how)
 	case ActionCleared:
 		d.add("%s->>T: clear (%v not played)", w, e.dur)
 	case ActionPlayed:

@@ -276,7 +276,7 @@ func TestMermaidOfAStream(t *testing.T) {
     P1->>T: pressed '1'
     W3->>T: clear (1.5s not played)
     T->>P1: the application's audio (1.5s)
-    T->>W3: mark "question" played
+    T->>W3: mark "question" cleared
     T->>W3: mark "bye" played
     T->>P1: the application's audio (500ms)
     Note over T,W3: stream "bot" stopped: the far end hung up

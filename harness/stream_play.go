@@ -13,6 +13,9 @@ import (
 // (at the first turn after), or at once (the next turn) when nothing is
 // queued; a clear drops the queued audio and echoes the pending marks.
 
+// markCleared is the noun of an ActionMark echoed by a clear.
+const markCleared = "cleared"
+
 // playItem is audio, or a mark, in the play queue.
 type playItem struct {
 	audio []byte
@@ -50,17 +53,21 @@ func (p *playback) addAudioLocked(st *stream, b []byte) {
 // addMarkLocked queues a mark, or echoes it when nothing is queued.
 func (p *playback) addMarkLocked(st *stream, name string) {
 	if p.queued == 0 {
-		p.echoLocked(st, name)
+		p.echoLocked(st, name, false)
 		return
 	}
 	p.queue = append(p.queue, playItem{mark: name, isMrk: true})
 }
 
 // echoLocked sends the mark back and lets the far end's steps that wait
-// for it act.
-func (p *playback) echoLocked(st *stream, name string) {
+// for it act; cleared says a clear dropped the audio before it.
+func (p *playback) echoLocked(st *stream, name string, cleared bool) {
 	st.queueLocked(st.markMessage(st.nextSeq(), name), StreamMessage{Event: "mark", Name: name, FirstSeq: st.seq, LastSeq: st.seq})
-	st.call.recordLocked(callEvent{kind: EventStream, action: ActionMark, text: name, more: &eventMore{sid: st.sid, name: name}})
+	more := &eventMore{sid: st.sid, name: name}
+	if cleared {
+		more.noun = markCleared
+	}
+	st.call.recordLocked(callEvent{kind: EventStream, action: ActionMark, text: name, more: more})
 	st.cueLocked(scenario.CueMark, name)
 }
 
@@ -69,7 +76,7 @@ func (p *playback) echoLocked(st *stream, name string) {
 func (p *playback) advanceLocked(st *stream, now time.Time) {
 	if !p.playing {
 		for len(p.queue) > 0 { // marks left by a clear or an empty queue
-			p.echoLocked(st, p.queue[0].mark)
+			p.echoLocked(st, p.queue[0].mark, false)
 			p.queue = p.queue[1:]
 		}
 		return
@@ -79,7 +86,7 @@ func (p *playback) advanceLocked(st *stream, now time.Time) {
 	for len(p.queue) > 0 {
 		it := &p.queue[0]
 		if it.isMrk {
-			p.echoLocked(st, it.mark)
+			p.echoLocked(st, it.mark, false)
 			p.queue = p.queue[1:]
 			continue
 		}
@@ -113,7 +120,7 @@ func (p *playback) clearLocked(st *stream) {
 	st.call.recordLocked(callEvent{kind: EventStream, action: ActionCleared, dur: bytesDuration(left), more: &eventMore{sid: st.sid, name: st.name}})
 	p.finishRunLocked(st)
 	for _, m := range marks {
-		p.echoLocked(st, m)
+		p.echoLocked(st, m, true)
 	}
 }
 

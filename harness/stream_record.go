@@ -143,6 +143,9 @@ func (e *callEvent) streamDetail(m eventMore) string {
 	case ActionFailed:
 		return "stream " + who + " failed: " + e.text
 	case ActionMark:
+		if m.noun == markCleared {
+			return fmt.Sprintf("mark %q echoed by the clear (the audio before it did not play)", e.text)
+		}
 		return fmt.Sprintf("mark %q played", e.text)
 	case ActionCleared:
 		return fmt.Sprintf("the application cleared its audio (%v not played)", e.dur)

@@ -321,9 +321,6 @@ func (st *stream) messageLine(m *StreamMessage) string {
 		return s + ")"
 	case "mark":
 		s = "mark " + strconv.Quote(m.Name)
-		if !m.FromApp {
-			s += " played"
-		}
 	case "dtmf":
 		s = "dtmf " + strconv.Quote(m.Digit)
 	default:

@@ -280,16 +280,16 @@ func TestStreamView(t *testing.T) {
   00:00:00.000  from app  mark "question"
   00:00:00.000  from app  hello, ignored: invalid message: unknown event "hello" (the application may send media, mark and clear): "{\"event\":\"hello\",\"streamSid\":\"` + sid + `\"}"
   00:00:00.020  to app    media inbound ×49 (980ms, seq 3–51)
-  00:00:01.000  to app    mark "greeting" played (seq 52)
+  00:00:01.000  to app    mark "greeting" (seq 52)
   00:00:01.000  to app    media inbound ×25 (500ms, seq 53–77)
   00:00:01.500  to app    dtmf "1" (seq 78)
   00:00:01.500  to app    media inbound ×1 (20ms, seq 79)
   00:00:01.500  from app  clear
-  00:00:01.500  to app    mark "question" played (seq 80)
+  00:00:01.500  to app    mark "question" (seq 80)
   00:00:01.500  from app  media ×1 (500ms)
   00:00:01.500  from app  mark "bye"
   00:00:01.520  to app    media inbound ×24 (480ms, seq 81–104)
-  00:00:02.000  to app    mark "bye" played (seq 105)
+  00:00:02.000  to app    mark "bye" (seq 105)
   00:00:02.000  to app    media inbound ×50 (1s, seq 106–155)
   00:00:03.000  to app    stop (seq 156)
 `
@@ -439,5 +439,47 @@ func TestStreamViewAfterRetention(t *testing.T) {
 	}
 	if c.Stream("bot") == nil || len(c.Streams()) != 1 {
 		t.Errorf("the forgotten call lost its streams")
+	}
+}
+
+// TestStreamEvents: the call's history has the stream's events, with the
+// stream's SID, name and URL, and its transcript says them in words: a
+// mark a clear echoed differs from one that played.
+func TestStreamEvents(t *testing.T) {
+	_, c := botCall(t)
+	c.Wait()
+	sid := c.Stream("bot").SID()
+	var got []string
+	for _, e := range c.Events() {
+		if e.Kind == harness.EventStream {
+			if e.SID != sid {
+				t.Errorf("%s event with SID %q, want the stream's %s", e.Action, e.SID, sid)
+			}
+			got = append(got, fmt.Sprintf("%s %s|%s|%v: %s", e.Action, e.Name, e.URL, e.Duration, e.Text))
+		}
+	}
+	url := "wss://app.example.com/media"
+	want := []string{
+		`dialing bot|` + url + `|0s: connecting bidirectional stream "bot" (` + sid + `) to ` + url,
+		`started bot|` + url + `|0s: bidirectional stream "bot" (` + sid + `) started`,
+		`mark greeting||0s: mark "greeting" played`,
+		`cleared bot||1.5s: the application cleared its audio (1.5s not played)`,
+		`played bot||1.5s: the far end heard 1.5s of the application's audio`,
+		`mark question||0s: mark "question" echoed by the clear (the audio before it did not play)`,
+		`mark bye||0s: mark "bye" played`,
+		`played bot||500ms: the far end heard 500ms of the application's audio`,
+		`stopped bot|` + url + `|0s: stream "bot" (` + sid + `) stopped: the far end hung up`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("stream events mismatch (-want +got):\n%s", diff)
+	}
+	tr := c.Transcript()
+	for _, line := range []string{
+		`00:00:01.500  stream       mark "question" echoed by the clear (the audio before it did not play)` + "\n",
+		`00:00:02.000  stream       mark "bye" played` + "\n",
+	} {
+		if !strings.Contains(tr, line) {
+			t.Errorf("the call's transcript lacks %q:\n%s", line, tr)
+		}
 	}
 }
