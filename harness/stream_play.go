@@ -30,7 +30,6 @@ type playback struct {
 	pos     time.Time // played up to
 	playing bool      // audio is playing
 	run     int       // bytes played since it started
-	dropped bool      // audio was dropped past maxBuffered
 }
 
 // addAudioLocked queues the application's audio.
