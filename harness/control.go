@@ -453,7 +453,7 @@ func (s *Server) controlStreams(sid string, rest []string, q url.Values) (any, e
 		list := []streamListItem{}
 		for _, st := range c.Streams() {
 			s.mu.Lock()
-			list = append(list, streamListItem{StreamRecordJSON: st.st.recordJSONLocked()})
+			list = append(list, streamListItem{StreamRecordJSON: st.st.recordJSONLocked(false)})
 			s.mu.Unlock()
 		}
 		return map[string][]streamListItem{"streams": list}, nil
@@ -486,7 +486,7 @@ func (s *Server) controlStreams(sid string, rest []string, q url.Values) (any, e
 		return nil, err
 	}
 	s.mu.Lock()
-	rec := st.st.recordJSONLocked()
+	rec := st.st.recordJSONLocked(true)
 	s.mu.Unlock()
 	return rec, nil
 }

@@ -187,20 +187,23 @@ func (c *Call) recordJSONLocked(rc recordConfig) CallRecordJSON {
 		out.Recordings = append(out.Recordings, *r)
 	}
 	for _, st := range c.streams {
-		out.Streams = append(out.Streams, st.recordJSONLocked())
+		out.Streams = append(out.Streams, st.recordJSONLocked(true))
 	}
 	return out
 }
 
-// recordJSONLocked returns the stream's record, with its messages.
-func (st *stream) recordJSONLocked() StreamRecordJSON {
+// recordJSONLocked returns the stream's record, with its messages if
+// messages is true.
+func (st *stream) recordJSONLocked(messages bool) StreamRecordJSON {
 	info := st.infoLocked()
 	out := StreamRecordJSON{SID: info.SID, Name: info.Name, CallSID: info.CallSID, URL: info.URL,
 		Bidirectional: info.Bidirectional, Tracks: info.Tracks, Parameters: info.Parameters, Status: info.Status,
 		Why: info.Why, ViaAPI: info.ViaAPI, Created: info.Created, Started: optTime(info.Started),
 		Stopped: optTime(info.Stopped), Marks: st.marksLocked(), Cleared: st.clearedLocked(),
-		AudioSentMS: st.audioSentLocked().Milliseconds(), AudioPlayedMS: st.audioPlayedLocked().Milliseconds(),
-		Messages: append([]StreamMessage{}, st.log.msgs...)}
+		AudioSentMS: st.audioSentLocked().Milliseconds(), AudioPlayedMS: st.audioPlayedLocked().Milliseconds()}
+	if messages {
+		out.Messages = append([]StreamMessage{}, st.log.msgs...)
+	}
 	if out.Parameters == nil {
 		out.Parameters = []StreamParameter{}
 	}
