@@ -48,6 +48,10 @@ const ControlPrefix = "/_harness/"
 //	DELETE public_urls                                    remove every mapping
 //	GET    transcript | record | diagram                  every call, as text, JSON or Mermaid
 //	GET    calls/{sid}/transcript | record | diagram      one call
+//	GET    calls/{sid}/streams                            {"streams": [stream, …]}: the call's media streams, each without its messages
+//	GET    calls/{sid}/streams/{ref}                      a stream's record, with its messages; {ref} is its SID or name
+//	GET    calls/{sid}/streams/{ref}/transcript           a stream's transcript
+//	GET    calls/{sid}/streams/{ref}.wav?track=inbound    a track of a stream as a WAV: inbound, outbound or app
 //	GET    conferences                                    {"conferences": [conference, …]}: each without its events
 //	GET    conferences/{sid}                              a conference's record (as conferences/{sid}/record)
 //	GET    conferences/{sid}/transcript | record | diagram  one conference; {sid} may be its name (the latest of that name)
@@ -295,6 +299,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	case string:
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, v)
+	case fileReply:
+		w.Header().Set("Content-Type", v.contentType)
+		w.Write(v.body)
 	case []byte:
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(v)
@@ -369,6 +376,8 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 			return nil, err
 		}
 		return callView(parts[2], c, opts), nil
+	case method == http.MethodGet && parts[0] == "calls" && len(parts) >= 3 && parts[2] == "streams":
+		return s.controlStreams(parts[1], parts[3:], r.URL.Query())
 	case method == http.MethodGet && path == "conferences":
 		return s.controlConferences(r.URL.Query())
 	case method == http.MethodGet && parts[0] == "conferences" && (len(parts) == 2 || len(parts) == 3 && isView(parts[2])):
@@ -414,6 +423,100 @@ func callView(what string, c *Call, opts []RecordOption) any {
 		return c.Mermaid()
 	}
 	return c.JSON(opts...)
+}
+
+// fileReply is a reply of the control API that is neither JSON nor text.
+type fileReply struct {
+	contentType string
+	body        []byte
+}
+
+// streamListItem is a stream in the control API's list: its record
+// without its messages.
+type streamListItem struct {
+	StreamRecordJSON
+	Messages []StreamMessage `json:"messages,omitempty"` // never set: hides the record's
+}
+
+// controlStreams answers GET calls/{sid}/streams and below it (rest):
+// the list of the call's streams, a stream's record, its transcript, or a
+// track as a WAV.
+func (s *Server) controlStreams(sid string, rest []string, q url.Values) (any, error) {
+	c := s.Call(sid)
+	if c == nil {
+		return nil, &controlError{http.StatusNotFound, "no call " + sid}
+	}
+	if len(rest) == 0 {
+		if err := onlyParams(q, "the list of a call's streams takes none"); err != nil {
+			return nil, err
+		}
+		list := []streamListItem{}
+		for _, st := range c.Streams() {
+			s.mu.Lock()
+			list = append(list, streamListItem{StreamRecordJSON: st.st.recordJSONLocked(false)})
+			s.mu.Unlock()
+		}
+		return map[string][]streamListItem{"streams": list}, nil
+	}
+	ref, wav := strings.CutSuffix(rest[0], ".wav")
+	view := ""
+	switch {
+	case len(rest) == 2 && !wav && rest[1] == "transcript":
+		view = "transcript"
+	case len(rest) != 1:
+		return nil, &controlError{http.StatusNotFound, fmt.Sprintf("no control endpoint GET %scalls/%s/streams/%s: a stream "+
+			"has its record (streams/{ref}), its transcript (streams/{ref}/transcript) and its audio (streams/{ref}.wav?track=inbound)",
+			ControlPrefix, sid, strings.Join(rest, "/"))}
+	}
+	st := c.Stream(ref)
+	if st == nil {
+		return nil, &controlError{http.StatusNotFound, fmt.Sprintf("no stream %s on call %s: give a stream's SID (MZ…) "+
+			"or its name, as GET %scalls/%s/streams lists them", ref, sid, ControlPrefix, sid)}
+	}
+	switch {
+	case wav:
+		return streamWAV(st, q)
+	case view == "transcript":
+		if err := onlyParams(q, "a stream's transcript takes none"); err != nil {
+			return nil, err
+		}
+		return st.Transcript(), nil
+	}
+	if err := onlyParams(q, "a stream's record takes none"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	rec := st.st.recordJSONLocked(true)
+	s.mu.Unlock()
+	return rec, nil
+}
+
+// streamWAV answers GET calls/{sid}/streams/{ref}.wav: the track that
+// track names, as a WAV.
+func streamWAV(st *Stream, q url.Values) (any, error) {
+	const want = "give track=inbound or outbound (what Twilio sent the application) or track=app (what the application sent)"
+	if err := onlyParams(q, "a stream's audio takes only track: "+want, "track"); err != nil {
+		return nil, err
+	}
+	track, ok, err := oneParam(q, "track")
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, badControl("which track? %s", want)
+	case track != TrackInbound && track != TrackOutbound && track != TrackApp:
+		return nil, badControl("track %q: %s", track, want)
+	}
+	data := st.WAV(track)
+	if data == nil {
+		info := st.Info()
+		has := strings.Join(info.Tracks, " and ")
+		if info.Bidirectional {
+			has += " and app"
+		}
+		return nil, &controlError{http.StatusNotFound, fmt.Sprintf("stream %s has no %s track: it has %s", info.SID, track, has)}
+	}
+	return fileReply{"audio/wav", data}, nil
 }
 
 // conferenceListItem is a conference in the control API's list: its

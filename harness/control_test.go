@@ -540,3 +540,103 @@ func TestControlConferences(t *testing.T) {
 		t.Errorf("GET transcript: %d, without the conference's transcript:\n%s", code, body)
 	}
 }
+
+func TestControlStreams(t *testing.T) {
+	srv, c := botCall(t)
+	c.Wait()
+	s := c.Stream("bot")
+	sid, ssid := c.SID(), s.SID()
+	code, body := control(t, srv, "GET", "calls/"+sid+"/streams", "")
+	var list struct {
+		Streams []map[string]json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(body), &list); code != 200 || err != nil || len(list.Streams) != 1 {
+		t.Fatalf("GET streams: %d %s (%v), want 200 with one stream", code, body, err)
+	}
+	got := list.Streams[0]
+	if string(got["sid"]) != `"`+ssid+`"` || string(got["name"]) != `"bot"` || string(got["status"]) != `"stopped"` ||
+		string(got["audio_played_ms"]) != "2000" {
+		t.Errorf("GET streams: %s", body)
+	}
+	if _, ok := got["messages"]; ok {
+		t.Errorf("GET streams lists the messages too: %s", body)
+	}
+	var record bytes.Buffer
+	json.Compact(&record, streamRecordOf(t, c, 0))
+	record.WriteByte('\n')
+
+	tests := []struct {
+		name, path  string
+		wantStatus  int
+		contentType string
+		wantBody    string // the whole body
+		wantErr     string // in the error's message
+	}{
+		{name: "a record", path: "calls/" + sid + "/streams/" + ssid, wantStatus: 200, contentType: "application/json", wantBody: record.String()},
+		{name: "a record by name", path: "calls/" + sid + "/streams/bot", wantStatus: 200, contentType: "application/json", wantBody: record.String()},
+		{name: "a transcript", path: "calls/" + sid + "/streams/bot/transcript", wantStatus: 200, contentType: "text/plain; charset=utf-8",
+			wantBody: s.Transcript()},
+		{name: "the app's audio", path: "calls/" + sid + "/streams/bot.wav?track=app", wantStatus: 200, contentType: "audio/wav",
+			wantBody: string(s.WAV(harness.TrackApp))},
+		{name: "the inbound audio", path: "calls/" + sid + "/streams/" + ssid + ".wav?track=inbound", wantStatus: 200, contentType: "audio/wav",
+			wantBody: string(s.WAV(harness.TrackInbound))},
+		{name: "a track it has not", path: "calls/" + sid + "/streams/bot.wav?track=outbound", wantStatus: 404,
+			wantErr: "stream " + ssid + " has no outbound track: it has inbound and app"},
+		{name: "no track", path: "calls/" + sid + "/streams/bot.wav", wantStatus: 400,
+			wantErr: "which track? give track=inbound or outbound (what Twilio sent the application) or track=app (what the application sent)"},
+		{name: "an unknown track", path: "calls/" + sid + "/streams/bot.wav?track=both", wantStatus: 400, wantErr: `track "both": give track=inbound`},
+		{name: "two tracks", path: "calls/" + sid + "/streams/bot.wav?track=app&track=inbound", wantStatus: 400, wantErr: "track is given 2 times: give it once"},
+		{name: "another parameter to the audio", path: "calls/" + sid + "/streams/bot.wav?track=app&rate=16000", wantStatus: 400,
+			wantErr: `unknown query parameter "rate": a stream's audio takes only track`},
+		{name: "a parameter to the list", path: "calls/" + sid + "/streams?status=stopped", wantStatus: 400,
+			wantErr: `unknown query parameter "status": the list of a call's streams takes none`},
+		{name: "a parameter to the record", path: "calls/" + sid + "/streams/bot?reply_bodies=false", wantStatus: 400,
+			wantErr: `unknown query parameter "reply_bodies": a stream's record takes none`},
+		{name: "no such stream", path: "calls/" + sid + "/streams/nobody.wav?track=app", wantStatus: 404,
+			wantErr: "no stream nobody on call " + sid + ": give a stream's SID (MZ…) or its name, as GET /_harness/calls/" + sid + "/streams lists them"},
+		{name: "no such call", path: "calls/CA00000000000000000000000000000000/streams", wantStatus: 404, wantErr: "no call CA00000000000000000000000000000000"},
+		{name: "no such view", path: "calls/" + sid + "/streams/bot/diagram", wantStatus: 404,
+			wantErr: "no control endpoint GET /_harness/calls/" + sid + "/streams/bot/diagram: a stream has its record"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			srv.ControlHandler().ServeHTTP(rec, controlRequest(srv, "GET", tt.path, ""))
+			resp := rec.Result()
+			if tt.wantStatus != 200 {
+				if got := controlReplyOf(t, resp); got.status != tt.wantStatus || !strings.Contains(got.err, tt.wantErr) {
+					t.Errorf("%d %q, want %d with %q", got.status, got.err, tt.wantStatus, tt.wantErr)
+				}
+				return
+			}
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != tt.contentType {
+				t.Fatalf("%d %s %.200s, want 200 %s", resp.StatusCode, resp.Header.Get("Content-Type"), body, tt.contentType)
+			}
+			if string(body) != tt.wantBody {
+				t.Errorf("body of %d bytes, want %d:\n%.400s\nwant\n%.400s", len(body), len(tt.wantBody), body, tt.wantBody)
+			}
+		})
+	}
+	r := controlRequest(srv, "GET", "calls/"+sid+"/streams/bot.wav?track=app", "")
+	r.Header.Del("Authorization")
+	rec := httptest.NewRecorder()
+	srv.ControlHandler().ServeHTTP(rec, r)
+	if got := controlReplyOf(t, rec.Result()); got.status != 401 {
+		t.Errorf("a stream's audio without credentials: %d %q, want 401", got.status, got.err)
+	}
+	if code, body := control(t, srv, "DELETE", "calls/"+sid+"/streams/bot", ""); code != 404 || !strings.Contains(body, "no control endpoint DELETE") {
+		t.Errorf("DELETE a stream: %d %s, want 404", code, body)
+	}
+}
+
+// streamRecordOf returns the record of c's ith stream, as c's JSON has
+// it.
+func streamRecordOf(t *testing.T, c *harness.Call, i int) json.RawMessage {
+	t.Helper()
+	var rec struct{ Streams []json.RawMessage }
+	if err := json.Unmarshal(c.JSON(), &rec); err != nil || len(rec.Streams) <= i {
+		t.Fatalf("the call's record has %d streams (%v), want stream %d", len(rec.Streams), err, i)
+	}
+	return rec.Streams[i]
+}

@@ -81,7 +81,7 @@ const (
 	ActionDequeued EventAction = "dequeued" // EventQueue: an agent\'s <Dial><Queue> took the caller (on both calls; Source: the other call)
 
 	ActionFailed  EventAction = "failed"  // EventStream: the stream (SID) could not be opened, or broke; Text says why
-	ActionMark    EventAction = "mark"    // EventStream: the application's mark Name played, and Twilio echoed it
+	ActionMark    EventAction = "mark"    // EventStream: Twilio echoed the application's mark Name: the audio before it played, or a clear dropped it (Text says which)
 	ActionCleared EventAction = "cleared" // EventStream: the application cleared its audio (Duration of it was dropped)
 	ActionPlayed  EventAction = "played"  // EventStream: the far end heard Duration of the application's audio
 )

@@ -18,7 +18,11 @@ import (
 // passed between them. A conference the call was in is a participant
 // of the diagram too: the call joins and leaves it, is held and muted
 // there, speaks to it and hears from it; the room starts and ends, and
-// its status callbacks are requests like the others.
+// its status callbacks are requests like the others. So is the
+// application's WebSocket of a media stream: Twilio connects to it and
+// starts the stream, echoes the marks played, hears the clears, and the
+// far end hears the application's audio; notes say when the stream
+// stopped or failed.
 func (c *Call) Mermaid() string {
 	s := c.srv
 	s.mu.Lock()
@@ -178,6 +182,11 @@ func (s *Server) firstUses(calls []*Call, last uint64) ([]firstUse, []*conferenc
 			case EventRequest:
 				host, _ := appHostPath(e.hook.target)
 				use("A", "A"+host, host, e.seq)
+			case EventStream:
+				if e.action == ActionDialing {
+					key, label := socketLane(e.url)
+					use("W", key, label, e.seq)
+				}
 			}
 			if cf := s.roomOfEventLocked(e); cf != nil {
 				if _, seen := first[roomKey(cf)]; !seen {
@@ -398,6 +407,8 @@ func (d *diagrammer) event(c *Call, e *callEvent) {
 		d.add("Note over T: %d %s", e.code, escape(e.text))
 	case EventQueue:
 		d.add("Note over T,%s: %s", p, escape(e.detail()))
+	case EventStream:
+		d.streamLocked(c, p, e)
 	default:
 		d.add("Note over T: %s", escape(e.detail()))
 	}
@@ -611,4 +622,54 @@ func flagWords(name string) string {
 		return "modified"
 	}
 	return name
+}
+
+// socketLane returns the key and label of the participant of a diagram
+// that is the application's WebSocket at url: one for each host and path.
+func socketLane(url string) (key, label string) {
+	host, path := appHostPath(url)
+	path, _, _ = strings.Cut(path, "?")
+	label = "WebSocket " + host + path
+	return "W" + label, label
+}
+
+// streamLocked renders an event of a media stream of c (p is the call's
+// far end) between Twilio and the application's WebSocket: the connection
+// and the start message, the marks played, the clears, the stop or the
+// failure; and what the far end heard of the application's audio.
+func (d *diagrammer) streamLocked(c *Call, p string, e *callEvent) {
+	m := e.extra()
+	st := c.streamNamedLocked(m.sid)
+	if st == nil { // not in a call's history
+		d.add("Note over T: %s", escape(e.detail()))
+		return
+	}
+	key, label := socketLane(st.url)
+	w := d.lane("W", key, label)
+	who := st.sid[:8] + "…"
+	if st.name != "" {
+		who = strconv.Quote(st.name)
+	}
+	switch e.action {
+	case ActionDialing:
+		d.add("T->>%s: WebSocket connect: %s stream %s", w, escape(st.kindName()), escape(who))
+	case ActionStarted:
+		d.add("T->>%s: connected, start", w)
+	case ActionMark:
+		how := "played"
+		if m.noun == markCleared {
+			how = "cleared"
+		}
+		d.add("T->>%s: mark %s %s", w, escape(strconv.Quote(e.text)), how)
+	case ActionCleared:
+		d.add("%s->>T: clear (%v not played)", w, e.dur)
+	case ActionPlayed:
+		d.add("T->>%s: the application's audio (%v)", p, e.dur)
+	case ActionStopped:
+		d.add("Note over T,%s: stream %s stopped: %s", w, escape(who), escape(e.text))
+	case ActionFailed:
+		d.add("Note over T,%s: stream %s failed: %s", w, escape(who), escape(e.text))
+	default:
+		d.add("Note over T,%s: %s", w, escape(e.detail()))
+	}
 }

@@ -255,3 +255,54 @@ func TestMermaidOfAQueue(t *testing.T) {
 		}
 	}
 }
+
+// TestMermaidOfAStream: the application's WebSocket is a participant of
+// the diagram: Twilio connects to it and starts the stream, echoes the
+// marks, hears the clear; the far end hears the application's audio; a
+// note says why the stream stopped.
+func TestMermaidOfAStream(t *testing.T) {
+	srv, c := botCall(t)
+	c.Wait()
+	d := c.Mermaid()
+	want := `    participant W3 as WebSocket app.example.com/media
+    T->>P1: rings
+    P1-->>T: answers
+    T->>A2: voice POST /voice
+    A2-->>T: 200
+    T->>W3: WebSocket connect: bidirectional stream "bot"
+    T->>W3: connected, start
+    Note over T: 31951 Stream - Protocol - Invalid Message: invalid message: unknown event "hello" (the application may send media, mark and clear)
+    T->>W3: mark "greeting" played
+    P1->>T: pressed '1'
+    W3->>T: clear (1.5s not played)
+    T->>P1: the application's audio (1.5s)
+    T->>W3: mark "question" cleared
+    T->>W3: mark "bye" played
+    T->>P1: the application's audio (500ms)
+    Note over T,W3: stream "bot" stopped: the far end hung up
+`
+	if !strings.Contains(d, want) {
+		t.Errorf("the diagram lacks\n%s\nin\n%s", want, d)
+	}
+	if srv.Mermaid() != d {
+		t.Errorf("the server's diagram differs from the call's, though it has only this call:\n%s", srv.Mermaid())
+	}
+}
+
+// TestMermaidOfAFailedStream: a stream that could not connect is a note
+// over Twilio and the WebSocket, its name escaped.
+func TestMermaidOfAFailedStream(t *testing.T) {
+	_, c := run(t, map[string]string{
+		"/voice": `<Response><Start><Stream name="x#1; y" url="wss://app.example.com/nowhere?token=1"/></Start><Say>hi</Say></Response>`,
+	}, scenario.Person())
+	d := c.Mermaid()
+	for _, want := range []string{
+		"participant W4 as WebSocket app.example.com/nowhere\n",
+		`T->>W4: WebSocket connect: unidirectional inbound stream "x#35;1#59; y"`,
+		`Note over T,W4: stream "x#35;1#59; y" failed: Stream - WebSocket - Handshake Error: the application answered the upgrade with HTTP 204, not 101`,
+	} {
+		if !strings.Contains(d, want) {
+			t.Errorf("the diagram lacks %q:\n%s", want, d)
+		}
+	}
+}

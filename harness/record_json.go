@@ -28,6 +28,42 @@ type CallRecordJSON struct {
 	Events        []Event        `json:"events"`
 	Notifications []Notification `json:"notifications"`
 	Recordings    []Recording    `json:"recordings"`
+	// Streams are the call's media streams, in the order they started,
+	// each with its messages; absent for a call without any.
+	Streams []StreamRecordJSON `json:"streams,omitempty"`
+}
+
+// StreamRecordJSON is the JSON form of a media stream's record, as
+// [Call.JSON] writes it: a [StreamInfo], what [Stream.Marks],
+// [Stream.Cleared], [Stream.AudioSent] and [Stream.AudioPlayed] return,
+// and its messages ([Stream.Messages]).
+type StreamRecordJSON struct {
+	SID           string            `json:"sid"`
+	Name          string            `json:"name,omitempty"`
+	CallSID       string            `json:"call_sid"`
+	URL           string            `json:"url"`
+	Bidirectional bool              `json:"bidirectional"`
+	Tracks        []string          `json:"tracks"`
+	Parameters    []StreamParameter `json:"parameters"`
+	// Status is one of the StreamStatus constants; Why says why it
+	// stopped or failed.
+	Status string `json:"status"`
+	Why    string `json:"why,omitempty"`
+	ViaAPI bool   `json:"via_api"`
+	// Created is when Twilio began to dial the application; Started and
+	// Stopped are absent when it has not.
+	Created time.Time  `json:"created"`
+	Started *time.Time `json:"started,omitempty"`
+	Stopped *time.Time `json:"stopped,omitempty"`
+	// Marks are the names of the marks played, in order; Cleared how many
+	// clears the application sent.
+	Marks   []string `json:"marks"`
+	Cleared int      `json:"cleared"`
+	// AudioSentMS is how much audio the application sent, AudioPlayedMS
+	// how much of it the far end heard, in milliseconds.
+	AudioSentMS   int64           `json:"audio_sent_ms"`
+	AudioPlayedMS int64           `json:"audio_played_ms"`
+	Messages      []StreamMessage `json:"messages"`
 }
 
 // ServerRecordJSON is the JSON form of a server's record, as
@@ -150,12 +186,36 @@ func (c *Call) recordJSONLocked(rc recordConfig) CallRecordJSON {
 	for _, r := range c.history.recordings {
 		out.Recordings = append(out.Recordings, *r)
 	}
+	for _, st := range c.streams {
+		out.Streams = append(out.Streams, st.recordJSONLocked(true))
+	}
+	return out
+}
+
+// recordJSONLocked returns the stream's record, with its messages if
+// messages is true.
+func (st *stream) recordJSONLocked(messages bool) StreamRecordJSON {
+	info := st.infoLocked()
+	out := StreamRecordJSON{SID: info.SID, Name: info.Name, CallSID: info.CallSID, URL: info.URL,
+		Bidirectional: info.Bidirectional, Tracks: info.Tracks, Parameters: info.Parameters, Status: info.Status,
+		Why: info.Why, ViaAPI: info.ViaAPI, Created: info.Created, Started: optTime(info.Started),
+		Stopped: optTime(info.Stopped), Marks: st.marksLocked(), Cleared: st.clearedLocked(),
+		AudioSentMS: st.audioSentLocked().Milliseconds(), AudioPlayedMS: st.audioPlayedLocked().Milliseconds()}
+	if messages {
+		out.Messages = append([]StreamMessage{}, st.log.msgs...)
+	}
+	if out.Parameters == nil {
+		out.Parameters = []StreamParameter{}
+	}
+	if out.Marks == nil {
+		out.Marks = []string{}
+	}
 	return out
 }
 
 // JSON returns the call's record as indented JSON: its state, every event
 // with the requests made and their replies, its notifications and
-// recordings.
+// recordings, and its media streams with their messages.
 func (c *Call) JSON(opts ...RecordOption) []byte {
 	rc := recordConfigOf(opts)
 	c.srv.mu.Lock()

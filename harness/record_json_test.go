@@ -408,3 +408,61 @@ func TestConferenceJSON(t *testing.T) {
 		t.Errorf("what the agent heard, in its JSON (-want +got):\n%s", diff)
 	}
 }
+
+// TestStreamJSON: a call's record holds its streams, each with its info,
+// marks, clears, audio and messages (media runs with their duration in
+// milliseconds); a call without streams has no "streams".
+func TestStreamJSON(t *testing.T) {
+	srv, c := botCall(t)
+	c.Wait()
+	s := c.Stream("bot")
+	var rec struct {
+		Streams []map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(c.JSON(), &rec); err != nil || len(rec.Streams) != 1 {
+		t.Fatalf("the record has %d streams (%v), want 1", len(rec.Streams), err)
+	}
+	got := map[string]string{}
+	for k, v := range rec.Streams[0] {
+		if k != "messages" {
+			got[k] = string(v)
+		}
+	}
+	want := map[string]string{"sid": `"` + s.SID() + `"`, "name": `"bot"`, "call_sid": `"` + c.SID() + `"`,
+		"url": `"wss://app.example.com/media"`, "bidirectional": "true", "tracks": `["inbound"]`,
+		"parameters": `[{"name":"lang","value":"en"},{"name":"who","value":"caller #1"}]`, "status": `"stopped"`,
+		"why": `"the far end hung up"`, "via_api": "false", "created": `"2025-01-06T09:00:00Z"`,
+		"started": `"2025-01-06T09:00:00Z"`, "stopped": `"2025-01-06T09:00:03Z"`, "marks": `["greeting","question","bye"]`,
+		"cleared": "1", "audio_sent_ms": "3500", "audio_played_ms": "2000"}
+	compact := func(m map[string]string) map[string]string {
+		for k, v := range m {
+			var b bytes.Buffer
+			json.Compact(&b, []byte(v))
+			m[k] = b.String()
+		}
+		return m
+	}
+	if diff := cmp.Diff(want, compact(got)); diff != "" {
+		t.Errorf("the stream's record mismatch (-want +got):\n%s", diff)
+	}
+	var msgs []map[string]any
+	if err := json.Unmarshal(rec.Streams[0]["messages"], &msgs); err != nil || len(msgs) != len(s.Messages()) {
+		t.Fatalf("%d messages (%v), want %d", len(msgs), err, len(s.Messages()))
+	}
+	if m := msgs[8]; m["event"] != "media" || m["track"] != "inbound" || m["chunks"] != 49.0 || m["duration_ms"] != 980.0 ||
+		m["first_seq"] != 3.0 || m["last_seq"] != 51.0 || m["from_app"] != false {
+		t.Errorf("the run of 49 media messages: %v", m)
+	}
+	if m := msgs[4]; m["event"] != "mark" || m["name"] != "greeting" || m["from_app"] != true || m["text"] == "" {
+		t.Errorf("the application's mark: %v", m)
+	}
+
+	other, err := srv.CreateCall(url.Values{"To": {"+14155550199"}, "From": {"+15005550006"}, "Url": {"https://app.example.com/other"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Wait()
+	if bytes.Contains(other.JSON(), []byte(`"streams"`)) {
+		t.Errorf("a call without streams has streams in its record:\n%s", other.JSON())
+	}
+}

@@ -15,6 +15,9 @@ import (
 // (at the first turn after), or at once (the next turn) when nothing is
 // queued; a clear drops the queued audio and echoes the pending marks.
 
+// markCleared is the noun of an ActionMark echoed by a clear.
+const markCleared = "cleared"
+
 // playItem is audio, or a mark, in the play queue.
 type playItem struct {
 	audio []byte
@@ -59,17 +62,21 @@ func (p *playback) addAudioLocked(st *stream, b []byte) {
 // addMarkLocked queues a mark, or echoes it when nothing is queued.
 func (p *playback) addMarkLocked(st *stream, name string) {
 	if p.queued == 0 {
-		p.echoLocked(st, name)
+		p.echoLocked(st, name, false)
 		return
 	}
 	p.queue = append(p.queue, playItem{mark: name, isMrk: true})
 }
 
 // echoLocked sends the mark back and lets the far end's steps that wait
-// for it act.
-func (p *playback) echoLocked(st *stream, name string) {
+// for it act; cleared says a clear dropped the audio before it.
+func (p *playback) echoLocked(st *stream, name string, cleared bool) {
 	st.queueLocked(st.markMessage(st.nextSeq(), name), StreamMessage{Event: "mark", Name: name, FirstSeq: st.seq, LastSeq: st.seq})
-	st.call.recordLocked(callEvent{kind: EventStream, action: ActionMark, text: name, more: &eventMore{sid: st.sid, name: name}})
+	more := &eventMore{sid: st.sid, name: name}
+	if cleared {
+		more.noun = markCleared
+	}
+	st.call.recordLocked(callEvent{kind: EventStream, action: ActionMark, text: name, more: more})
 	st.cueLocked(scenario.CueMark, name)
 }
 
@@ -87,7 +94,7 @@ func (p *playback) advanceLocked(st *stream, now time.Time) {
 	for len(p.queue) > 0 {
 		it := &p.queue[0]
 		if it.isMrk {
-			p.echoLocked(st, it.mark)
+			p.echoLocked(st, it.mark, false)
 			p.queue = p.queue[1:]
 			continue
 		}
@@ -122,7 +129,7 @@ func (p *playback) clearLocked(st *stream) {
 	st.call.recordLocked(callEvent{kind: EventStream, action: ActionCleared, dur: bytesDuration(left), more: &eventMore{sid: st.sid, name: st.name}})
 	p.finishRunLocked(st)
 	for _, m := range marks {
-		p.echoLocked(st, m)
+		p.echoLocked(st, m, true)
 	}
 }
 

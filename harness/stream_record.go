@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -31,7 +32,8 @@ type StreamMessage struct {
 	// (of a run of media: its first and last).
 	FirstSeq int64 `json:"first_seq,omitempty"`
 	LastSeq  int64 `json:"last_seq,omitempty"`
-	// Chunks is how many media messages a run holds; Duration their audio.
+	// Chunks is how many media messages a run holds; Duration their audio
+	// (in JSON, "duration_ms").
 	Chunks   int           `json:"chunks,omitempty"`
 	Duration time.Duration `json:"-"`
 	// Name is a mark's name; Digit a dtmf message's key.
@@ -45,6 +47,16 @@ type StreamMessage struct {
 	Problem string `json:"problem,omitempty"`
 }
 
+// MarshalJSON writes the message with its Duration in milliseconds, as
+// "duration_ms".
+func (m StreamMessage) MarshalJSON() ([]byte, error) {
+	type plain StreamMessage // without this method
+	return json.Marshal(struct {
+		plain
+		DurationMS int64 `json:"duration_ms,omitempty"`
+	}{plain(m), m.Duration.Milliseconds()})
+}
+
 // streamLog is a stream's record.
 type streamLog struct {
 	msgs    []StreamMessage
@@ -54,9 +66,11 @@ type streamLog struct {
 	audioAt [3]time.Duration // how much of each was not kept, past the limit
 }
 
-// addLocked records m: a media message joins the open run of its track.
+// addLocked records m: a media message joins the open run of its track
+// (an application's media message the harness ignored is an entry of its
+// own, with its Problem).
 func (l *streamLog) addLocked(m StreamMessage, limit int) {
-	if m.Event == "media" {
+	if m.Event == "media" && m.Problem == "" {
 		t := trackApp
 		if !m.FromApp {
 			t = trackIndex(m.Track)
@@ -129,6 +143,9 @@ func (e *callEvent) streamDetail(m eventMore) string {
 	case ActionFailed:
 		return "stream " + who + " failed: " + e.text
 	case ActionMark:
+		if m.noun == markCleared {
+			return fmt.Sprintf("mark %q echoed by the clear (the audio before it did not play)", e.text)
+		}
 		return fmt.Sprintf("mark %q played", e.text)
 	case ActionCleared:
 		return fmt.Sprintf("the application cleared its audio (%v not played)", e.dur)

@@ -1,9 +1,11 @@
 // Package matchers holds Gomega matchers over what the harness recorded: a
 // call's status, what it said and played, what was gathered, dialed and
 // recorded, the requests it made, its status callbacks and notifications,
-// and the conferences it was in (HaveJoinedConference, HaveHeard,
+// the conferences it was in (HaveJoinedConference, HaveHeard,
 // HaveBeenOnHold, and HaveConferenceEvents, which also takes a
-// [*harness.Conference]).
+// [*harness.Conference]), and its media streams (HaveStreamed,
+// HaveSentAudio, HaveMarks, HaveCleared, which also take a
+// [*harness.Stream]).
 //
 //	Expect(call).To(matchers.HaveStatus(harness.StatusCompleted))
 //	Expect(call).To(matchers.HaveSaid("press 1"))
@@ -16,7 +18,8 @@
 // anything that has the methods.
 //
 // A failure message shows what differed and the transcript of the call
-// (and of its conference, for the conference matchers), so that a
+// (and of its conference, for the conference matchers; of its streams,
+// for the stream matchers), so that a
 // failing spec says what the call did. With Eventually, a matcher
 // stops waiting once the call has ended: a finished call never changes.
 //
