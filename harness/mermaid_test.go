@@ -271,7 +271,7 @@ func TestMermaidOfAStream(t *testing.T) {
     A2-->>T: 200
     T->>W3: WebSocket connect: bidirectional stream "bot"
     T->>W3: connected, start
-    Note over T: 31951 Stream - Protocol - Invalid Message: invalid message: unknown event "hello" (the application may send media, mark and clear)
+    Note over T: 31951 Stream - Protocol - Invalid Message: unknown event "hello" (the application may send media, mark and clear)
     T->>W3: mark "greeting" played
     P1->>T: pressed '1'
     W3->>T: clear (1.5s not played)

@@ -435,14 +435,16 @@ func (st *stream) receiveLocked(m appMessage) {
 	c := st.call
 	rec := StreamMessage{FromApp: true, Time: c.srv.clock.Now(), Text: clip(string(m.data), 1024)}
 	ev, err := decodeAppMessage(m, st.sid)
+	code, level, title := codeStreamInvalidMsg, LevelWarning, "Stream - Protocol - Invalid Message: "
 	if err == nil && !st.connect {
 		err = fmt.Errorf("%w: a unidirectional stream takes no messages from the application (%s)", errAppMessage, ev.Event)
-		st.warnOnceLocked(codeStreamProtocol, LevelError, "Stream - Websocket - Protocol Error: "+err.Error())
+		code, level, title = codeStreamProtocol, LevelError, "Stream - Websocket - Protocol Error: "
 	}
 	if err != nil {
-		rec.Event, rec.Problem = ev.Event, err.Error()
+		why := strings.TrimPrefix(err.Error(), errAppMessage.Error()+": ")
+		rec.Event, rec.Problem = ev.Event, why
 		st.log.addLocked(rec, c.srv.cfg.callLimits.StreamMessages)
-		st.warnOnceLocked(codeStreamInvalidMsg, LevelWarning, "Stream - Protocol - Invalid Message: "+err.Error())
+		st.warnOnceLocked(code, level, title+why)
 		return
 	}
 	rec.Event = ev.Event

@@ -278,7 +278,7 @@ func TestStreamView(t *testing.T) {
   00:00:00.000  from app  mark "greeting"
   00:00:00.000  from app  media ×1 (2s)
   00:00:00.000  from app  mark "question"
-  00:00:00.000  from app  hello, ignored: invalid message: unknown event "hello" (the application may send media, mark and clear): "{\"event\":\"hello\",\"streamSid\":\"` + sid + `\"}"
+  00:00:00.000  from app  hello, ignored: unknown event "hello" (the application may send media, mark and clear): "{\"event\":\"hello\",\"streamSid\":\"` + sid + `\"}"
   00:00:00.020  to app    media inbound ×49 (980ms, seq 3–51)
   00:00:01.000  to app    mark "greeting" (seq 52)
   00:00:01.000  to app    media inbound ×25 (500ms, seq 53–77)
@@ -367,7 +367,7 @@ func TestStreamViewOfAFork(t *testing.T) {
 	tr := s.Transcript()
 	for _, want := range []string{"stream " + s.SID() + " to wss://app.example.com/media (unidirectional inbound+outbound, call " + c.SID() + "): stopped",
 		"to app    start: tracks inbound, outbound (seq 1)\n", "media inbound ×", "media outbound ×", "to app    stop (seq ",
-		`from app  media, ignored: invalid message: a unidirectional stream takes no messages from the application (media): "{\"event\":\"media\"`} {
+		`from app  media, ignored: a unidirectional stream takes no messages from the application (media): "{\"event\":\"media\"`} {
 		if !strings.Contains(tr, want) {
 			t.Errorf("the transcript lacks %q:\n%s", want, tr)
 		}
