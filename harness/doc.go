@@ -447,6 +447,17 @@
 //     A second bidirectional stream, a fifth unidirectional track or a
 //     duplicate name is refused with [CodeStreamLimit] (Twilio documents
 //     the limits, not the code) and the call goes on.
+//   - The Streams resource creates a unidirectional stream on an
+//     in-progress call (21220 otherwise) from an absolute ws:// or wss://
+//     Url (21205 otherwise), and stops one by SID or name (the latest of
+//     that name) with Status=stopped; stopping a stopped stream answers it
+//     as it is. It stops a <Connect><Stream> too (Twilio documents it for
+//     forks only): the call goes on as if the application had closed the
+//     socket. A ParameterN.Value without its name, or a pair of 500
+//     characters or more, is 20001; keys numbered outside 1–99 are ignored
+//     with a note; a name without a value is sent as "". A fifth track or
+//     a name in use is 20001 with the limit in words. There is no list,
+//     fetch or delete (405).
 //   - When the application closes a <Connect><Stream>, the action is
 //     requested with CallStatus=in-progress; a REST redirect sends stop
 //     and does not request it; the far end hanging up sends stop and
