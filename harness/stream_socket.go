@@ -55,6 +55,8 @@ type socket struct {
 	stalled atomic.Bool
 	pingCtx context.Context
 	giveUp  context.CancelFunc
+	open    context.Context // done once the reader has ended: a ping waits no more
+	ended   context.CancelFunc
 
 	mu       sync.Mutex // guards the fields below; never held with Server.mu
 	inbox    []appMessage
@@ -119,7 +121,8 @@ func (s *Server) dialStream(target, sig string) (*socket, error) {
 	k.unhook = context.AfterFunc(s.ctx, func() { conn.CloseNow() })
 	k.dog = time.AfterFunc(time.Hour, k.bark)
 	k.dog.Stop()
-	k.pingCtx, k.giveUp = context.WithCancel(s.ctx)
+	k.open, k.ended = context.WithCancel(context.Background())
+	k.pingCtx, k.giveUp = context.WithCancel(k.open)
 	s.wg.Add(1)
 	go k.read(&s.wg)
 	return k, nil
@@ -153,6 +156,7 @@ func dialErrorText(err error, resp *http.Response) string {
 // read keeps what the application sends until the connection closes.
 func (k *socket) read(wg *sync.WaitGroup) {
 	defer wg.Done()
+	defer k.ended()
 	defer close(k.done)
 	for {
 		typ, data, err := k.conn.Read(context.Background()) // ended by closing the connection
@@ -213,11 +217,11 @@ func (k *socket) exchange(msgs [][]byte, patience time.Duration, ping bool) turn
 		return turnResult{}
 	}
 	if k.pingCtx.Err() != nil { // the last pong was given up on
-		k.pingCtx, k.giveUp = context.WithCancel(context.Background())
+		k.pingCtx, k.giveUp = context.WithCancel(k.open)
 	}
 	k.phase.Store(turnPinging)
 	if err := k.conn.Ping(k.pingCtx); err != nil {
-		if k.pingCtx.Err() != nil {
+		if k.open.Err() == nil && k.pingCtx.Err() != nil {
 			return turnResult{late: true}
 		}
 		k.readerEnded(patience) // closed: the inbox says how
@@ -265,14 +269,14 @@ func (k *socket) close() {
 
 // upgradePipe is the http.RoundTripper of an in-process stream: it hands
 // the upgrade request to the application's handler, as an http.Server
-// would, over an in-memory connection.
+// would, over an in-memory connection (memPipe).
 type upgradePipe struct {
 	srv *Server
 	h   http.Handler
 }
 
 func (p *upgradePipe) RoundTrip(req *http.Request) (*http.Response, error) {
-	twilioEnd, appEnd := net.Pipe()
+	twilioEnd, appEnd := memPipe()
 	u := *req.URL
 	r := req.Clone(p.srv.ctx)
 	r.RequestURI, r.Host, r.RemoteAddr = u.RequestURI(), req.Host, twilioAddr
@@ -332,7 +336,7 @@ type bufferedConn struct {
 }
 
 // upgradeWriter is the http.ResponseWriter of an in-process upgrade: an
-// http.Hijacker whose connection is one end of a pipe.
+// http.Hijacker whose connection is one end of a memPipe.
 type upgradeWriter struct {
 	header   http.Header
 	status   int
