@@ -304,7 +304,7 @@ func (st *stream) openedLocked(k *socket, err error) {
 	}
 	if err != nil {
 		de := err.(*streamDialError)
-		st.failLocked(de.code, de.err.Error())
+		st.failLocked(de.code, de.Error())
 		return
 	}
 	s := c.srv

@@ -30,7 +30,6 @@ type playback struct {
 	playing bool      // audio is playing
 	drained bool      // the queue ran dry at the last turn: the run ends unless audio comes before the next
 	run     int       // bytes played since it started
-	dropped bool      // audio was dropped past maxBuffered
 }
 
 // addAudioLocked queues the application's audio.

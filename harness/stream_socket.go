@@ -71,24 +71,26 @@ const (
 	turnPinging
 )
 
-// streamDialError is a failed dial, with Twilio's code.
+// streamDialError is a failed dial, with Twilio's code and the title of
+// its error ("Stream - WebSocket - Handshake Error").
 type streamDialError struct {
-	code int
-	err  error
+	code  int
+	title string
+	err   error
 }
 
-func (e *streamDialError) Error() string { return e.err.Error() }
+func (e *streamDialError) Error() string { return e.title + ": " + e.err.Error() }
 
 // dialStream opens the WebSocket to target (ws:// or wss://), signed with
 // sig; it returns a *streamDialError on failure.
 func (s *Server) dialStream(target, sig string) (*socket, error) {
 	u, err := url.Parse(target)
 	if err != nil || u.Host == "" {
-		return nil, &streamDialError{codeStreamMalformedURL, fmt.Errorf("Stream - WebSocket - Malformed URL: %q", target)}
+		return nil, &streamDialError{codeStreamMalformedURL, "Stream - WebSocket - Malformed URL", fmt.Errorf("%q", target)}
 	}
 	httpScheme := map[string]string{"ws": "http", "wss": "https"}[u.Scheme]
 	if httpScheme == "" {
-		return nil, &streamDialError{codeStreamScheme, fmt.Errorf("Stream - WebSocket - URL Schema Not Supported: %q (want wss://, or ws:// in the harness)", target)}
+		return nil, &streamDialError{codeStreamScheme, "Stream - WebSocket - URL Schema Not Supported", fmt.Errorf("%q (want wss://, or ws:// in the harness)", target)}
 	}
 	hu := *u
 	hu.Scheme = httpScheme
@@ -111,7 +113,8 @@ func (s *Server) dialStream(target, sig string) (*socket, error) {
 	defer cancel()
 	conn, resp, err := websocket.Dial(ctx, dialURL, opts)
 	if err != nil {
-		return nil, &streamDialError{dialErrorCode(err, resp), dialErrorText(err, resp)}
+		title, detail := dialErrorText(err, resp)
+		return nil, &streamDialError{dialErrorCode(err, resp), title, detail}
 	}
 	conn.SetReadLimit(streamReadLimit)
 	k := &socket{conn: conn, done: make(chan struct{})}
@@ -141,12 +144,12 @@ func dialErrorCode(err error, resp *http.Response) int {
 	return codeStreamRefused
 }
 
-// dialErrorText says what went wrong with a dial.
-func dialErrorText(err error, resp *http.Response) error {
+// dialErrorText says what went wrong with a dial: a title and the detail.
+func dialErrorText(err error, resp *http.Response) (string, error) {
 	if resp != nil {
-		return fmt.Errorf("Stream - WebSocket - Handshake Error: the application answered the upgrade with HTTP %d, not 101", resp.StatusCode)
+		return "Stream - WebSocket - Handshake Error", fmt.Errorf("the application answered the upgrade with HTTP %d, not 101", resp.StatusCode)
 	}
-	return fmt.Errorf("Stream - WebSocket - could not connect: %v", err)
+	return "Stream - WebSocket - could not connect", err
 }
 
 // read keeps what the application sends until the connection closes.
