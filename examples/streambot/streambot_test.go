@@ -210,7 +210,7 @@ var _ = Describe("The answering bot on Media Streams", func() {
 		})
 
 		It("lets Twilio run the Connect's action, which says goodbye and hangs up", func() {
-			Expect(c).To(matchers.HaveRequested(harness.KindAction).To(origin + "/goodbye").WithParam("CallStatus", "in-progress"))
+			Expect(c).To(matchers.HaveRequested(harness.KindAction).To(origin+"/goodbye").WithParam("CallStatus", "in-progress"))
 			Expect(c).To(matchers.HaveSaid(streambot.GoodbyeText))
 			Expect(c).To(matchers.HaveStatus(harness.StatusCompleted))
 			Expect(completedByAPI(c)).To(BeFalse())
@@ -239,7 +239,7 @@ var _ = Describe("The answering bot on Media Streams", func() {
 			Expect(c).To(matchers.HaveNotification(codeHandshake))
 			Expect(c.Notifications()).To(ConsistOf(HaveField("Message", ContainSubstring("HTTP 403"))))
 			Expect(story(c)).To(Equal([]string{"stream dialing", "stream failed", "hangup"}), c.Transcript)
-			Expect(c).To(matchers.HaveRequested(harness.KindAction).To(origin + "/goodbye").WithParam("CallStatus", "in-progress"))
+			Expect(c).To(matchers.HaveRequested(harness.KindAction).To(origin+"/goodbye").WithParam("CallStatus", "in-progress"))
 			Expect(c).To(matchers.HaveSaid(streambot.GoodbyeText))
 			_, ok := app.Conversation(c.SID())
 			Expect(ok).To(BeFalse(), "the bot never talked to the caller")
