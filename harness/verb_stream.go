@@ -104,11 +104,16 @@ func (vb *streamVerb) streamEndedLocked() {
 	}
 }
 
-// stopLocked: the call is redirected; the stream stops, and the action is
-// not requested.
+// stopLocked: the call is redirected, or it ended otherwise (the Calls API
+// completed it, its time limit): the stream stops, and the action is not
+// requested.
 func (vb *streamVerb) stopLocked() {
 	vb.st.verb = nil
-	vb.st.stopLocked("the call was redirected", true)
+	why := "the call was redirected"
+	if vb.c.line.status.Ended() {
+		why = "the call ended"
+	}
+	vb.st.stopLocked(why, true)
 }
 
 // hungUpLocked: the far end hung up; the stream stops, and the action is

@@ -11,6 +11,7 @@ import (
 
 	"github.com/twimlharness/twimlharness/examples/ivr"
 	"github.com/twimlharness/twimlharness/examples/reminder"
+	"github.com/twimlharness/twimlharness/examples/streambot"
 	"github.com/twimlharness/twimlharness/examples/warmtransfer"
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
@@ -40,8 +41,9 @@ type demoCall struct {
 
 // demo runs the bundled example apps through a few scripted calls (a menu
 // choice, a busy forward ending in voicemail, an answering machine, a warm
-// transfer in a conference, callers in a call centre's queue) and prints
-// each call's transcript, and the conference's.
+// transfer in a conference, callers in a call centre's queue, a voice bot
+// on a media stream) and prints each call's transcript, and the
+// conference's.
 func demo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -60,11 +62,13 @@ func demo(args []string, stdout, stderr io.Writer) int {
 	centre := newCallCentre()
 	reminders := reminder.New(reminder.Config{AuthToken: harness.DefaultAuthToken, BaseURL: remindersOrigin, From: clinicNumber})
 	support := &lateApp{} // the warm transfer app needs the server's REST client
+	bot := &lateBot{}     // and so does the answering bot
 	srv := harness.NewServer(nil,
 		harness.WithApp(clinicOrigin, ivr.New(ivr.Config{AuthToken: harness.DefaultAuthToken, Billing: billingNumber, Operator: operatorNumber})),
 		harness.WithApp(remindersOrigin, reminders),
 		harness.WithApp(supportOrigin, support),
 		harness.WithApp(centreOrigin, centre),
+		harness.WithApp(botOrigin, bot),
 		harness.WithParty(billingNumber, scenario.Busy().RingsFor(4*time.Second)))
 	defer srv.Close()
 	for _, n := range []harness.IncomingNumber{
@@ -79,6 +83,7 @@ func demo(args []string, stdout, stderr io.Writer) int {
 	tw := twilioclient.New(srv)
 	support.App = warmtransfer.New(warmtransfer.Config{AuthToken: harness.DefaultAuthToken, BaseURL: supportOrigin,
 		SupportNumber: supportNumber, FirstAgent: alexNumber}, tw)
+	bot.App = streambot.New(streambot.Config{AuthToken: harness.DefaultAuthToken, BaseURL: botOrigin}, tw)
 	tomorrow := srv.Now().Add(24 * time.Hour)
 
 	calls := []demoCall{
@@ -128,6 +133,11 @@ func demo(args []string, stdout, stderr io.Writer) int {
 	}
 	n++
 	if err := demoCallCentre(srv, centre, n, stdout); err != nil {
+		fmt.Fprintf(stderr, "twimlharness demo: call %d: %v\n", n, err)
+		return 1
+	}
+	n++
+	if err := demoStreamBot(srv, bot.App, n, stdout); err != nil {
 		fmt.Fprintf(stderr, "twimlharness demo: call %d: %v\n", n, err)
 		return 1
 	}

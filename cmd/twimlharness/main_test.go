@@ -51,7 +51,14 @@ func TestDemo(t *testing.T) {
 		`queue        left "support": QueueResult=bridged after 30.4s`,
 		`say          "Thank you for calling Northwind Bikes. Goodbye."`,
 		`queue        left "support": QueueResult=hangup after 1m30s`,
-		"6 calls,",
+		"7. a caller speaks over the answering bot's greeting on a media stream; the bot answers and hangs up: completed, answered",
+		`input        the far end will say "Hi, I need to talk to someone about my order" after 500ms when the application's audio starts`,
+		"stream       the application cleared its audio",
+		`stream       mark "answer" played`,
+		"hangup       hung up with the REST API",
+		"stream       stream MZ",
+		"stopped: the call ended",
+		"7 calls,",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
