@@ -1,0 +1,432 @@
+package harness_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/twilio/twilio-go/client"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
+
+	"github.com/twimlharness/twimlharness/harness"
+	"github.com/twimlharness/twimlharness/scenario"
+	"github.com/twimlharness/twimlharness/twilioclient"
+	"github.com/twimlharness/twimlharness/twiml"
+)
+
+// These specs pin down Media Streams (../shared/reference/media-streams.md)
+// from the application's side: a WebSocket application (stream_app_test.go)
+// records every message Twilio sends it and the upgrade request, and
+// follows a small script; each spec asserts on what it saw, on the call's
+// events and on the requests and notifications the server logged. The
+// specs that depend on the transport run twice: with the application
+// in-process (a WithApp origin, wss://) and over a real loopback ws://
+// server with the same handler.
+
+// The Twilio messages Twilio's documentation shows, as the harness must
+// write them.
+const srConnected = `{"event":"connected","protocol":"Call","version":"1.0.0"}`
+
+// srSilence is a frame of μ-law silence, base64: 160 bytes of 0xFF.
+var srSilence = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xFF}, 160))
+
+// srAt is a virtual instant as the time since the server's start.
+func srAt(t time.Time) time.Duration { return t.Sub(harness.DefaultStartTime()) }
+
+// srStamp is a stream callback's Timestamp d after the server's start:
+// ISO 8601 with milliseconds, in UTC.
+func srStamp(d time.Duration) string {
+	return harness.DefaultStartTime().Add(d).UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// srConnect is a document that connects the call to the stream at
+// {ws}path with the Stream's attributes and children, then says "next
+// verb".
+func srConnect(connectAttrs, path, streamAttrs, children string) string {
+	return `<Response><Connect` + srAttrs(connectAttrs) + `><Stream url="` + wsBase + path + `"` + srAttrs(streamAttrs) + `>` +
+		children + `</Stream></Connect><Say>next verb</Say></Response>`
+}
+
+func srAttrs(a string) string {
+	if a == "" {
+		return ""
+	}
+	return " " + a
+}
+
+// closeAfter is a script that closes the socket once it has received n
+// media messages.
+func closeAfter(n int) wsScript {
+	return wsScript{}.and("media", func(s *wsSession, _ wsMsg) {
+		if s.mediaCount() == n {
+			s.close()
+		}
+	})
+}
+
+// listens is a script that only listens.
+var listens = wsScript{}
+
+// and returns a copy of sc that also does f on a message of event, after
+// what it already did.
+func (sc wsScript) and(event string, f func(*wsSession, wsMsg)) wsScript {
+	on := map[string]func(*wsSession, wsMsg){}
+	for k, v := range sc.on {
+		on[k] = v
+	}
+	if prev := on[event]; prev != nil {
+		on[event] = func(s *wsSession, m wsMsg) { prev(s, m); f(s, m) }
+	} else {
+		on[event] = f
+	}
+	sc.on = on
+	return sc
+}
+
+// srLog is a session's messages in a few words each (see wsMsg.String).
+func srLog(msgs []wsMsg) []string {
+	out := []string{}
+	for _, m := range msgs {
+		out = append(out, m.String())
+	}
+	return out
+}
+
+// srWithout returns the log without its media lines.
+func srWithout(log []string, prefix string) []string {
+	out := []string{}
+	for _, l := range log {
+		if !strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// srMedia returns the media messages of track.
+func srMedia(msgs []wsMsg, track string) []wsMedia {
+	var out []wsMedia
+	for _, m := range msgs {
+		if m.Media != nil && m.Media.Track == track {
+			out = append(out, *m.Media)
+		}
+	}
+	return out
+}
+
+// srLoud returns the timestamps of the frames of track that are not
+// silence.
+func srLoud(msgs []wsMsg, track string) []string {
+	out := []string{}
+	for _, m := range srMedia(msgs, track) {
+		if !isSilence(m.audio()) {
+			out = append(out, m.Timestamp)
+		}
+	}
+	return out
+}
+
+func isSilence(b []byte) bool {
+	for _, x := range b {
+		if x != 0xFF {
+			return false
+		}
+	}
+	return true
+}
+
+// srSpan returns the timestamps from ms to ms (both included), 20 apart.
+func srSpan(from, to int) []string {
+	out := []string{}
+	for t := from; t <= to; t += 20 {
+		out = append(out, strconv.Itoa(t))
+	}
+	return out
+}
+
+// srAudioFrom joins the audio of the frames of track from timestamp from
+// (ms) on, n bytes of it.
+func srAudioFrom(msgs []wsMsg, track string, from, n int) []byte {
+	var out []byte
+	for _, m := range srMedia(msgs, track) {
+		ts, _ := strconv.Atoi(m.Timestamp)
+		if ts >= from {
+			out = append(out, m.audio()...)
+		}
+	}
+	return out[:min(n, len(out))]
+}
+
+// srStreamEvents lists a call's stream events in words, each with its
+// virtual time: "started", "mark greeting", "played 1s", "cleared
+// 1.52s", "stopped", "failed", with "@" and the time.
+func srStreamEvents(c *harness.Call) []string {
+	out := []string{}
+	for _, e := range c.Events() {
+		if e.Kind != harness.EventStream || e.Action == harness.ActionDialing {
+			continue
+		}
+		s := string(e.Action)
+		switch e.Action {
+		case harness.ActionMark:
+			s += " " + e.Name
+		case harness.ActionPlayed, harness.ActionCleared:
+			s += " " + e.Duration.String()
+		}
+		out = append(out, s+" @"+srAt(e.Time).String())
+	}
+	return out
+}
+
+// srEventTimes lists the times of a call's events of kind and action.
+func srEventTimes(c *harness.Call, kind harness.EventKind, action harness.EventAction) []time.Duration {
+	out := []time.Duration{}
+	for _, e := range c.Events() {
+		if e.Kind == kind && e.Action == action {
+			out = append(out, srAt(e.Time))
+		}
+	}
+	return out
+}
+
+// srSaid lists what the call's <Say>s said, with when.
+func srSaid(c *harness.Call) []string {
+	out := []string{}
+	for _, e := range c.Events() {
+		if e.Kind == harness.EventSay {
+			out = append(out, e.Words+" @"+srAt(e.Time).String())
+		}
+	}
+	return out
+}
+
+// srParams are a request's parameters, the first value of each.
+func srParams(req harness.Request) map[string]string {
+	out := map[string]string{}
+	for k, vs := range req.Form {
+		out[k] = vs[0]
+	}
+	return out
+}
+
+// srCallbackWant are the parameters of a stream callback.
+func srCallbackWant(srv *harness.Server, c *harness.Call, sid, name, event string, at time.Duration) map[string]string {
+	return map[string]string{"AccountSid": srv.AccountSID(), "CallSid": c.SID(), "StreamSid": sid, "StreamName": name,
+		"StreamEvent": event, "Timestamp": srStamp(at)}
+}
+
+// expectCallback checks that req went to path with method, at the virtual
+// time at, carrying exactly the parameters want.
+func (r *streamRig) expectCallback(req harness.Request, method, path string, want map[string]string) {
+	GinkgoHelper()
+	u, err := url.Parse(req.URL)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(req.Method+" "+u.Path).To(Equal(method+" "+path), r.srv.Transcript)
+	if diff := cmp.Diff(want, srParams(req)); diff != "" {
+		Fail(fmt.Sprintf("%s parameters mismatch (-want +got):\n%s\n%s", req.Form.Get("StreamEvent"), diff, r.srv.Transcript()))
+	}
+}
+
+// srSeqs returns the sequenceNumbers of the messages, "" for none.
+func srSeqs(msgs []wsMsg) []string {
+	out := []string{}
+	for _, m := range msgs {
+		out = append(out, m.SequenceNumber)
+	}
+	return out
+}
+
+// srMulawToPCM is G.711 μ-law decoding, from the standard (not the
+// harness's code): the specs give the far end PCM whose μ-law is known.
+func srMulawToPCM(u byte) int16 {
+	u = ^u
+	mag := ((int(u&0x0F) << 3) + 0x84) << ((u >> 4) & 7)
+	mag -= 0x84
+	if u&0x80 != 0 {
+		return int16(-mag)
+	}
+	return int16(mag)
+}
+
+// srVoice is 100 ms of μ-law audio using every code but the two zeros
+// (0x7F, 0xFF), so that it survives a trip through PCM unchanged.
+func srVoice() []byte {
+	out := make([]byte, 0, 800)
+	for b := 0; len(out) < 800; b = (b + 1) % 256 {
+		if b != 0x7F && b != 0xFF {
+			out = append(out, byte(b))
+		}
+	}
+	return out
+}
+
+// srPCM is the μ-law audio as 16-bit little-endian PCM.
+func srPCM(ulaw []byte) []byte {
+	out := make([]byte, 2*len(ulaw))
+	for i, u := range ulaw {
+		binary.LittleEndian.PutUint16(out[2*i:], uint16(srMulawToPCM(u)))
+	}
+	return out
+}
+
+// srWAV is a WAV file of 8 kHz mono 16-bit PCM.
+func srWAV(pcm []byte) []byte {
+	var b bytes.Buffer
+	w := func(v any) { _ = binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("RIFF")
+	w(uint32(36 + len(pcm)))
+	b.WriteString("WAVEfmt ")
+	w(uint32(16))
+	w(uint16(1))     // PCM
+	w(uint16(1))     // mono
+	w(uint32(8000))  // sample rate
+	w(uint32(16000)) // byte rate
+	w(uint16(2))     // block align
+	w(uint16(16))    // bits per sample
+	b.WriteString("data")
+	w(uint32(len(pcm)))
+	b.Write(pcm)
+	return b.Bytes()
+}
+
+var _ = Describe("Media Streams", func() {
+	Describe("the messages Twilio sends", func() {
+		ways("sends connected, then start with every field, then media", func(loopback bool) {
+			r := newStreamRig(loopback, map[string]string{"/voice": srConnect("", "/media", "", `<Parameter name="lang" value="fr"/><Parameter name="who" value="caller"/>`)},
+				map[string]wsScript{"/media": closeAfter(3)})
+			c := r.run("/voice")
+			msgs := r.session("/media").received()
+			Expect(len(msgs)).To(BeNumerically(">=", 3), r.srv.Transcript)
+			Expect(msgs[0].Raw).To(Equal(srConnected))
+			start := msgs[1]
+			Expect(start.Event).To(Equal("start"))
+			Expect(start.SequenceNumber).To(Equal("1"))
+			Expect(start.StreamSid).To(MatchRegexp(`^MZ[0-9a-f]{32}$`))
+			Expect(start.Start).NotTo(BeNil())
+			Expect(start.Start.StreamSid).To(Equal(start.StreamSid))
+			Expect(start.Start.AccountSid).To(Equal(r.srv.AccountSID()))
+			Expect(start.Start.CallSid).To(Equal(c.SID()))
+			Expect(start.Start.Tracks).To(Equal([]string{"inbound"}))
+			Expect(start.Start.CustomParameters).To(Equal(map[string]string{"lang": "fr", "who": "caller"}))
+			Expect(start.Start.MediaFormat.Encoding).To(Equal("audio/x-mulaw"))
+			Expect(start.Start.MediaFormat.SampleRate).To(Equal(8000))
+			Expect(start.Start.MediaFormat.Channels).To(Equal(1))
+			Expect(start.Raw).To(ContainSubstring(`"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}`), "numbers, not strings")
+			Expect(start.Raw).To(ContainSubstring(`"sequenceNumber":"1"`), "a JSON string")
+			Expect(srLog(msgs[2:])).To(HaveExactElements("media inbound 1 0", "media inbound 2 20", "media inbound 3 40"))
+			for _, m := range msgs[2:] {
+				Expect(m.StreamSid).To(Equal(start.StreamSid))
+			}
+		})
+
+		It("sends customParameters {} when the Stream has no <Parameter>", func() {
+			r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+				map[string]wsScript{"/media": closeAfter(1)})
+			r.run("/voice")
+			start := r.session("/media").received()[1]
+			Expect(start.Raw).To(ContainSubstring(`"customParameters":{}`))
+			Expect(start.Start.CustomParameters).To(Equal(map[string]string{}))
+		})
+
+		ways("sends a 20 ms frame of 160 bytes of μ-law silence per turn while the far end is silent, chunks from 1, timestamps 0, 20, 40…", func(loopback bool) {
+			r := newStreamRig(loopback, map[string]string{"/voice": srConnect("", "/media", "", "")},
+				map[string]wsScript{"/media": closeAfter(50)})
+			r.run("/voice")
+			msgs := r.session("/media").received()
+			media := srMedia(msgs, "inbound")
+			Expect(media).To(HaveLen(50), r.srv.Transcript)
+			for i, m := range media {
+				Expect(m.Chunk).To(Equal(strconv.Itoa(i+1)), "chunk of frame %d", i)
+				Expect(m.Timestamp).To(Equal(strconv.Itoa(20*i)), "timestamp of frame %d", i)
+				Expect(m.Payload).To(HaveLen(216))
+				Expect(m.Payload).To(Equal(srSilence))
+			}
+			Expect(srSeqs(msgs[1:])).To(Equal(srSpanSeq(1, 51)), "start, then 50 media")
+		})
+
+		It("numbers every message of a stream with one counter from 1 at start, as JSON strings: media, dtmf, mark and stop alike", func() {
+			r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+				map[string]wsScript{"/media": listens.and("start", func(s *wsSession, _ wsMsg) { s.sendMark("hello") })},
+				harness.WithParty(srCaller, scenario.Person().Presses("7").InStream().After(40*time.Millisecond).
+					HangsUp().InStream().After(60*time.Millisecond)))
+			r.run("/voice")
+			msgs := r.session("/media").received()
+			Expect(srLog(msgs)).To(HaveExactElements("connected", "start 1", "media inbound 1 0", "mark hello 3",
+				"media inbound 2 20", "dtmf 7 5", "media inbound 3 40", "stop 7"), r.srv.Transcript)
+			Expect(srSeqs(msgs[1:])).To(Equal(srSpanSeq(1, 7)))
+			for _, m := range msgs[1:] {
+				Expect(m.Raw).To(ContainSubstring(`"sequenceNumber":"` + m.SequenceNumber + `"`))
+			}
+		})
+
+		It("sends dtmf with track inbound_track and the digit, exactly as Twilio writes it", func() {
+			r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+				map[string]wsScript{"/media": listens.and("dtmf", func(s *wsSession, _ wsMsg) { s.close() })},
+				harness.WithParty(srCaller, scenario.Person().Presses("#").InStream().After(20*time.Millisecond)))
+			r.run("/voice")
+			msgs := r.session("/media").received()
+			last := msgs[len(msgs)-1]
+			Expect(last.Raw).To(Equal(`{"event":"dtmf","streamSid":"` + last.StreamSid + `","sequenceNumber":"3","dtmf":{"track":"inbound_track","digit":"#"}}`))
+		})
+
+		It("echoes a mark exactly as Twilio writes it", func() {
+			r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+				map[string]wsScript{"/media": listens.and("start", func(s *wsSession, _ wsMsg) { s.sendMark("my label") }).
+					and("mark", func(s *wsSession, _ wsMsg) { s.close() })})
+			r.run("/voice")
+			msgs := r.session("/media").received()
+			last := msgs[len(msgs)-1]
+			Expect(last.Raw).To(Equal(`{"event":"mark","sequenceNumber":"3","streamSid":"` + last.StreamSid + `","mark":{"name":"my label"}}`))
+		})
+
+		ways("sends stop with the account and the call when it ends the stream, as its last message, then closes the socket", func(loopback bool) {
+			r := newStreamRig(loopback, map[string]string{"/voice": srConnect("", "/media", "", "")},
+				map[string]wsScript{"/media": listens},
+				harness.WithParty(srCaller, scenario.Person().HangsUp().InStream().After(100*time.Millisecond)))
+			c := r.run("/voice")
+			s := r.session("/media")
+			msgs := s.received()
+			last := msgs[len(msgs)-1]
+			Expect(last.Event).To(Equal("stop"), r.srv.Transcript)
+			Expect(last.Stop).NotTo(BeNil())
+			Expect(last.Stop.AccountSid).To(Equal(r.srv.AccountSID()))
+			Expect(last.Stop.CallSid).To(Equal(c.SID()))
+			Expect(last.Raw).To(Equal(`{"event":"stop","sequenceNumber":"7","stop":{"accountSid":"` + r.srv.AccountSID() +
+				`","callSid":"` + c.SID() + `"},"streamSid":"` + last.StreamSid + `"}`))
+			Expect(s.ended()).To(Equal("closed by Twilio: StatusNormalClosure"))
+		})
+
+		It("sends nothing more when the application closes the socket: no stop", func() {
+			r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+				map[string]wsScript{"/media": closeAfter(2)})
+			r.run("/voice")
+			s := r.session("/media")
+			Expect(srLog(s.received())).To(HaveExactElements("connected", "start 1", "media inbound 1 0", "media inbound 2 20"))
+			Expect(s.ended()).To(Equal("closed by the application"))
+		})
+	})
+})
+
+// srSpanSeq returns the counters from to to as strings.
+func srSpanSeq(from, to int) []string {
+	out := []string{}
+	for i := from; i <= to; i++ {
+		out = append(out, strconv.Itoa(i))
+	}
+	return out
+}
+
+var (
+	_ = twiml.CodeSchema
+	_ = client.NewRequestValidator
+	_ = api.UpdateCallParams{}
+	_ = twilioclient.New
+)
