@@ -155,7 +155,7 @@ type wsSession struct {
 	frames int      // media messages received
 	errs   []string // the application's failures to write
 	how    string   // how the session ended
-	closed bool   // the application closed it
+	closed bool     // the application closed it
 }
 
 func (s *wsSession) end(how string) {
