@@ -152,6 +152,20 @@ func srSpan(from, to int) []string {
 	return out
 }
 
+// srSpeech returns the timestamps of the frames that carry the harness's
+// synthetic voice when it speaks for d from ms: it speaks in syllables of
+// 200 ms, 150 ms voiced and 50 ms quiet, so the last two frames of each
+// syllable are silence.
+func srSpeech(from int, d time.Duration) []string {
+	out := []string{}
+	for t := from; t < from+int(d/time.Millisecond); t += 20 {
+		if (t-from)%200 < 160 {
+			out = append(out, strconv.Itoa(t))
+		}
+	}
+	return out
+}
+
 // srAudioFrom joins the audio of the frames of track from timestamp from
 // (ms) on, n bytes of it.
 func srAudioFrom(msgs []wsMsg, track string, from, n int) []byte {
@@ -412,6 +426,247 @@ var _ = Describe("Media Streams", func() {
 			Expect(srLog(s.received())).To(HaveExactElements("connected", "start 1", "media inbound 1 0", "media inbound 2 20"))
 			Expect(s.ended()).To(Equal("closed by the application"))
 		})
+	})
+})
+
+var _ = Describe("Media Streams: the audio", func() {
+	It("counts chunks per track on a both_tracks fork; inbound and outbound frames of one slot share a timestamp, inbound first", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Start><Stream url="{ws}/media" track="both_tracks"/></Start><Say>hello</Say></Response>`},
+			map[string]wsScript{"/media": listens})
+		r.run("/voice")
+		msgs := r.session("/media").received()
+		Expect(msgs[1].Start.Tracks).To(Equal([]string{"inbound", "outbound"}))
+		var want []string
+		for i := 1; i <= 50; i++ {
+			ts := strconv.Itoa(20 * (i - 1))
+			want = append(want, "media inbound "+strconv.Itoa(i)+" "+ts, "media outbound "+strconv.Itoa(i)+" "+ts)
+		}
+		Expect(srWithout(srLog(msgs), "stop")[2:]).To(Equal(want), r.srv.Transcript)
+		Expect(srLoud(msgs, "outbound")).To(Equal(srSpeech(0, time.Second)), "the <Say> speaks for 1 s on the outbound track")
+		Expect(srLoud(msgs, "inbound")).To(BeEmpty(), "the far end is silent")
+	})
+
+	It("sends speech on the inbound track for as long as the far end's Says lasts, silence before and after", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": closeAfter(100)},
+			harness.WithParty(srCaller, scenario.Person().Says("hello there friend").InStream().After(200*time.Millisecond)))
+		r.run("/voice")
+		msgs := r.session("/media").received()
+		Expect(srMedia(msgs, "inbound")).To(HaveLen(100))
+		Expect(srLoud(msgs, "inbound")).To(Equal(srSpeech(200, 1200*time.Millisecond)), "three words: 1.2 s from 200 ms")
+	})
+
+	It("sends speech that starts with the stream in the stream's first frame", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": closeAfter(60)},
+			harness.WithParty(srCaller, scenario.Person().Says("hi").InStream()))
+		r.run("/voice")
+		Expect(srLoud(r.session("/media").received(), "inbound")).To(Equal(srSpeech(0, time.Second)), "1 s of speech from 0")
+	})
+
+	It("sends the far end's Talks as speech for its duration", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": closeAfter(150)},
+			harness.WithParty(srCaller, scenario.Person().Talks(2*time.Second).InStream().After(500*time.Millisecond)))
+		r.run("/voice")
+		Expect(srLoud(r.session("/media").received(), "inbound")).To(Equal(srSpeech(500, 2*time.Second)))
+	})
+
+	It("sends the far end's μ-law audio byte for byte", func() {
+		voice := srVoice()
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": closeAfter(20)},
+			harness.WithParty(srCaller, scenario.Person().SpeaksAudio(scenario.AudioMulaw, voice).After(100*time.Millisecond)))
+		r.run("/voice")
+		msgs := r.session("/media").received()
+		Expect(srLoud(msgs, "inbound")).To(Equal(srSpan(100, 180)), "100 ms of audio from 100 ms")
+		Expect(srAudioFrom(msgs, "inbound", 100, len(voice))).To(Equal(voice))
+	})
+
+	It("sends the far end's 16-bit PCM audio as its μ-law", func() {
+		voice := srVoice()
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": closeAfter(20)},
+			harness.WithParty(srCaller, scenario.Person().SpeaksAudio(scenario.AudioPCM16, srPCM(voice)).After(100*time.Millisecond)))
+		r.run("/voice")
+		msgs := r.session("/media").received()
+		Expect(srLoud(msgs, "inbound")).To(Equal(srSpan(100, 180)))
+		Expect(srAudioFrom(msgs, "inbound", 100, len(voice))).To(Equal(voice))
+	})
+
+	It("sends the far end's WAV file as its μ-law", func() {
+		voice := srVoice()
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": closeAfter(20)},
+			harness.WithParty(srCaller, scenario.Person().SpeaksAudio(scenario.AudioWAV, srWAV(srPCM(voice))).After(100*time.Millisecond)))
+		r.run("/voice")
+		msgs := r.session("/media").received()
+		Expect(srLoud(msgs, "inbound")).To(Equal(srSpan(100, 180)))
+		Expect(srAudioFrom(msgs, "inbound", 100, len(voice))).To(Equal(voice))
+	})
+
+	It("logs audio it cannot read (a WAV at 16 kHz) and keeps the far end silent", func() {
+		wav := srWAV(srPCM(srVoice()))
+		binary.LittleEndian.PutUint32(wav[24:], 16000)
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": closeAfter(20)},
+			harness.WithParty(srCaller, scenario.Person().SpeaksAudio(scenario.AudioWAV, wav).After(100*time.Millisecond)))
+		r.expectCodes(harness.CodeBadAudio)
+		r.run("/voice")
+		Expect(srLoud(r.session("/media").received(), "inbound")).To(BeEmpty())
+	})
+
+	It("sends one dtmf message per key the far end presses, KeyGap apart, before the frame of its instant", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": closeAfter(40)},
+			harness.WithParty(srCaller, scenario.Person().Presses("1#9").InStream().After(100*time.Millisecond).KeysApart(300*time.Millisecond)))
+		c := r.run("/voice")
+		log := srLog(r.session("/media").received())
+		var around []string
+		for i, l := range log {
+			if strings.HasPrefix(l, "dtmf") {
+				around = append(around, l+" / "+log[i+1])
+			}
+		}
+		Expect(around).To(HaveExactElements("dtmf 1 7 / media inbound 6 100", "dtmf # 23 / media inbound 21 400", "dtmf 9 39 / media inbound 36 700"), r.srv.Transcript)
+		Expect(srEventTimes(c, harness.EventInput, harness.ActionPressed)).To(HaveExactElements(100*time.Millisecond, 400*time.Millisecond, 700*time.Millisecond))
+	})
+
+	It("sends the keys the far end presses by the default KeyGap of 200 ms", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": closeAfter(30)},
+			harness.WithParty(srCaller, scenario.Person().Presses("42").InStream().After(100*time.Millisecond)))
+		c := r.run("/voice")
+		Expect(srEventTimes(c, harness.EventInput, harness.ActionPressed)).To(HaveExactElements(100*time.Millisecond, 300*time.Millisecond))
+		var digits []string
+		for _, m := range r.session("/media").received() {
+			if m.Dtmf != nil {
+				digits = append(digits, m.Dtmf.Track+" "+m.Dtmf.Digit)
+			}
+		}
+		Expect(digits).To(HaveExactElements("inbound_track 4", "inbound_track 2"))
+	})
+})
+
+var _ = Describe("Media Streams: <Stream>'s attributes", func() {
+	It("resolves a relative url against the document's URL, as wss", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Connect><Stream url="media"/></Connect></Response>`},
+			map[string]wsScript{"/media": closeAfter(1)})
+		c := r.run("/voice")
+		Expect(r.session("/media").URL).To(Equal("wss://app.example.com/media"))
+		var dialed []string
+		for _, e := range c.Events() {
+			if e.Kind == harness.EventStream && e.Action == harness.ActionDialing {
+				dialed = append(dialed, e.URL)
+			}
+		}
+		Expect(dialed).To(HaveExactElements("wss://app.example.com/media"))
+	})
+
+	ways("dials an http(s) url as ws(s)", func(loopback bool) {
+		r := newStreamRig(loopback, map[string]string{"/voice": `<Response><Connect><Stream url="{http}/media"/></Connect></Response>`},
+			map[string]wsScript{"/media": closeAfter(1)})
+		r.app.docs["/voice"] = strings.ReplaceAll(r.app.docs["/voice"], "{http}", "http"+strings.TrimPrefix(r.wsURL(""), "ws"))
+		r.run("/voice")
+		Expect(r.session("/media").URL).To(Equal(r.wsURL("/media")))
+	})
+
+	It("gives Start's tracks as track says: inbound_track, outbound_track, both_tracks", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Start>` +
+			`<Stream url="{ws}/in" track="inbound_track"/><Stream url="{ws}/out" track="outbound_track"/><Stream url="{ws}/both" track="both_tracks"/>` +
+			`</Start><Say>hello</Say></Response>`},
+			map[string]wsScript{"/in": listens, "/out": listens, "/both": listens})
+		r.run("/voice")
+		for path, tracks := range map[string][]string{"/in": {"inbound"}, "/out": {"outbound"}, "/both": {"inbound", "outbound"}} {
+			msgs := r.session(path).received()
+			Expect(msgs[1].Start.Tracks).To(Equal(tracks), path)
+			got := map[string]int{}
+			for _, m := range msgs {
+				if m.Media != nil {
+					got[m.Media.Track]++
+				}
+			}
+			want := map[string]int{}
+			for _, t := range tracks {
+				want[t] = 50
+			}
+			Expect(got).To(Equal(want), path)
+		}
+	})
+
+	It("streams the inbound track of a Start without track", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Start><Stream url="{ws}/media"/></Start><Pause length="1"/></Response>`},
+			map[string]wsScript{"/media": listens})
+		r.run("/voice")
+		msgs := r.session("/media").received()
+		Expect(msgs[1].Start.Tracks).To(Equal([]string{"inbound"}))
+		Expect(srMedia(msgs, "outbound")).To(BeEmpty())
+		Expect(srMedia(msgs, "inbound")).To(HaveLen(50))
+	})
+
+	It("refuses a <Connect><Stream> with another track than inbound_track (31941) and the call goes on to the action", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect(`action="/after"`, "/media", `track="both_tracks"`, ""),
+			"/after": `<Response><Say>after</Say></Response>`},
+			map[string]wsScript{"/media": listens})
+		r.expectCodes(31941)
+		c := r.run("/voice")
+		Expect(r.app.sessionsAt("/media")).To(BeEmpty(), "no socket is opened")
+		Expect(srSaid(c)).To(HaveExactElements("after @0s"))
+		actions := r.requestsOf(harness.KindAction)
+		Expect(actions).To(HaveLen(1))
+		Expect(actions[0].Form.Get("CallStatus")).To(Equal("in-progress"))
+	})
+
+	It("reads an unknown track as inbound_track, with a 12200 warning, as the TwiML parser reads every bad value", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Start><Stream url="{ws}/media" track="sideways"/></Start><Pause length="1"/></Response>`},
+			map[string]wsScript{"/media": listens})
+		r.expectCodes(twiml.CodeSchema)
+		r.run("/voice")
+		Expect(r.session("/media").received()[1].Start.Tracks).To(Equal([]string{"inbound"}))
+	})
+
+	It("sends stream-started and stream-stopped to statusCallback (POST) with every parameter, StreamName the name", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", `name="agent audio" statusCallback="https://app.example.com/stream-events"`, "")},
+			map[string]wsScript{"/media": closeAfter(50)})
+		c := r.run("/voice")
+		sid := r.session("/media").streamSid()
+		cbs := r.requestsOf(harness.KindStreamCallback)
+		Expect(cbs).To(HaveLen(2), r.srv.Transcript)
+		r.expectCallback(cbs[0], "POST", "/stream-events", srCallbackWant(r.srv, c, sid, "agent audio", "stream-started", 0))
+		r.expectCallback(cbs[1], "POST", "/stream-events", srCallbackWant(r.srv, c, sid, "agent audio", "stream-stopped", 980*time.Millisecond))
+		var names []string
+		for _, e := range c.Events() {
+			if e.Kind == harness.EventStream && e.Action != harness.ActionPlayed {
+				names = append(names, string(e.Action)+" "+e.Name+" "+e.SID)
+			}
+		}
+		Expect(names).To(HaveExactElements("dialing agent audio "+sid, "started agent audio "+sid, "stopped agent audio "+sid))
+	})
+
+	It("sends the callbacks with GET when statusCallbackMethod says so, StreamName the SID when the stream has no name", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", `statusCallback="https://app.example.com/stream-events" statusCallbackMethod="GET"`, "")},
+			map[string]wsScript{"/media": closeAfter(10)})
+		c := r.run("/voice")
+		sid := r.session("/media").streamSid()
+		cbs := r.requestsOf(harness.KindStreamCallback)
+		Expect(cbs).To(HaveLen(2), r.srv.Transcript)
+		r.expectCallback(cbs[0], "GET", "/stream-events", srCallbackWant(r.srv, c, sid, sid, "stream-started", 0))
+		r.expectCallback(cbs[1], "GET", "/stream-events", srCallbackWant(r.srv, c, sid, sid, "stream-stopped", 180*time.Millisecond))
+		u, err := url.Parse(cbs[1].URL)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(u.Query().Get("StreamEvent")).To(Equal("stream-stopped"))
+	})
+
+	It("passes <Parameter>s in customParameters: the last of a name wins, a pair of 500 characters or more is dropped with a 12200 warning", func() {
+		long := strings.Repeat("x", 499-len("fits"))
+		tooLong := strings.Repeat("y", 500-len("drops"))
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "",
+			`<Parameter name="dup" value="first"/><Parameter name="fits" value="`+long+`"/><Parameter name="drops" value="`+tooLong+`"/><Parameter name="dup" value="second"/>`)},
+			map[string]wsScript{"/media": closeAfter(1)})
+		r.expectCodes(twiml.CodeSchema)
+		r.run("/voice")
+		Expect(r.session("/media").received()[1].Start.CustomParameters).To(Equal(map[string]string{"dup": "second", "fits": long}))
+		Expect(r.srv.Notifications()[0].Level).To(Equal(harness.LevelWarning))
 	})
 })
 
