@@ -670,6 +670,282 @@ var _ = Describe("Media Streams: <Stream>'s attributes", func() {
 	})
 })
 
+// srAfter is the document of a Connect's action.
+const srAfter = `<Response><Say>after the stream</Say></Response>`
+
+var _ = Describe("Media Streams: <Connect> and <Start>", func() {
+	It("<Connect><Stream> holds the call until the application closes the socket, then requests the action (POST, CallStatus=in-progress) and runs its TwiML", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect(`action="/after"`, "/media", "", ""), "/after": srAfter},
+			map[string]wsScript{"/media": closeAfter(50)})
+		c := r.run("/voice")
+		actions := r.requestsOf(harness.KindAction)
+		Expect(actions).To(HaveLen(1), r.srv.Transcript)
+		Expect(actions[0].Method).To(Equal("POST"))
+		Expect(actions[0].URL).To(Equal(srOrigin + "/after"))
+		Expect(actions[0].Form.Get("CallStatus")).To(Equal("in-progress"))
+		Expect(actions[0].Form.Get("CallSid")).To(Equal(c.SID()))
+		Expect(srAt(actions[0].Time)).To(Equal(980*time.Millisecond), "when the application closed, having read the 50th frame")
+		Expect(srSaid(c)).To(HaveExactElements("after the stream @980ms"), "the verb after <Connect> does not run")
+		Expect(r.session("/media").ended()).To(Equal("closed by the application"))
+	})
+
+	It("<Connect action method=GET> requests the action with GET", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect(`action="/after" method="GET"`, "/media", "", ""), "/after": srAfter},
+			map[string]wsScript{"/media": closeAfter(5)})
+		c := r.run("/voice")
+		actions := r.requestsOf(harness.KindAction)
+		Expect(actions).To(HaveLen(1), r.srv.Transcript)
+		Expect(actions[0].Method).To(Equal("GET"))
+		u, err := url.Parse(actions[0].URL)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(u.Path).To(Equal("/after"))
+		Expect(u.Query().Get("CallStatus")).To(Equal("in-progress"))
+		Expect(srSaid(c)).To(HaveExactElements("after the stream @80ms"))
+	})
+
+	It("<Connect><Stream> without action goes on with the next verb once the application closes", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": closeAfter(50)})
+		c := r.run("/voice")
+		Expect(srSaid(c)).To(HaveExactElements("next verb @980ms"))
+		Expect(r.requestsOf(harness.KindAction)).To(BeEmpty())
+	})
+
+	It("<Connect><Stream> with nothing after it ends the call when the application closes", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Connect><Stream url="{ws}/media"/></Connect></Response>`},
+			map[string]wsScript{"/media": closeAfter(100)})
+		c := r.run("/voice")
+		info := c.Info()
+		Expect(info.Status).To(Equal(harness.StatusCompleted))
+		Expect(srAt(info.Ended)).To(Equal(1980 * time.Millisecond))
+	})
+
+	It("<Start><Stream> goes on at once, and its stream ends with the call: stop, then Twilio closes", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Start><Stream url="{ws}/media" statusCallback="https://app.example.com/stream-events"/></Start><Say>hello</Say></Response>`},
+			map[string]wsScript{"/media": listens})
+		c := r.run("/voice")
+		Expect(srSaid(c)).To(HaveExactElements("hello @0s"))
+		s := r.session("/media")
+		log := srLog(s.received())
+		Expect(log).To(HaveLen(2 + 50 + 1))
+		Expect(log[len(log)-2:]).To(HaveExactElements("media inbound 50 980", "stop 52"))
+		Expect(s.ended()).To(Equal("closed by Twilio: StatusNormalClosure"))
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "stopped @1s"))
+		var events []string
+		for _, req := range r.requestsOf(harness.KindStreamCallback) {
+			events = append(events, req.Form.Get("StreamEvent")+" @"+srAt(req.Time).String())
+		}
+		Expect(events).To(HaveExactElements("stream-started @0s", "stream-stopped @1s"))
+	})
+
+	It("<Stop><Stream name> stops the stream it names: stop, the close, stream-stopped; the call goes on", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Start><Stream name="s1" url="{ws}/media" statusCallback="https://app.example.com/stream-events"/></Start>` +
+			`<Pause length="2"/><Stop><Stream name="s1"/></Stop><Pause length="1"/></Response>`},
+			map[string]wsScript{"/media": listens})
+		c := r.run("/voice")
+		s := r.session("/media")
+		log := srLog(s.received())
+		Expect(log[len(log)-2:]).To(HaveExactElements("media inbound 100 1980", "stop 102"), r.srv.Transcript)
+		Expect(s.ended()).To(Equal("closed by Twilio: StatusNormalClosure"))
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "stopped @2s"))
+		cbs := r.requestsOf(harness.KindStreamCallback)
+		Expect(cbs).To(HaveLen(2))
+		r.expectCallback(cbs[1], "POST", "/stream-events", srCallbackWant(r.srv, c, s.streamSid(), "s1", "stream-stopped", 2*time.Second))
+		Expect(srAt(c.Info().Ended)).To(Equal(3*time.Second), "the call went on")
+	})
+
+	It("<Stop><Stream> without a name, or naming no stream, stops nothing", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Start><Stream name="s1" url="{ws}/media"/></Start>` +
+			`<Stop><Stream/></Stop><Stop><Stream name="other"/></Stop><Pause length="1"/></Response>`},
+			map[string]wsScript{"/media": listens})
+		c := r.run("/voice")
+		Expect(srMedia(r.session("/media").received(), "inbound")).To(HaveLen(50))
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "stopped @1s"), "it ran until the call ended")
+	})
+
+	It("a REST redirect during <Connect><Stream> sends stop, closes the socket, runs the new TwiML and does not request the action", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect(`action="/after"`, "/media", "", ""), "/after": srAfter},
+			map[string]wsScript{"/media": listens})
+		c := r.call("/voice")
+		r.srv.Advance(time.Second)
+		p := &api.UpdateCallParams{}
+		p.SetTwiml(`<Response><Say>redirected</Say></Response>`)
+		_, err := twilioclient.New(r.srv).Api.UpdateCall(c.SID(), p)
+		Expect(err).NotTo(HaveOccurred())
+		r.srv.Run()
+		s := r.session("/media")
+		log := srLog(s.received())
+		Expect(log[len(log)-2:]).To(HaveExactElements("media inbound 51 1000", "stop 53"), r.srv.Transcript)
+		Expect(s.ended()).To(Equal("closed by Twilio: StatusNormalClosure"))
+		Expect(r.requestsOf(harness.KindAction)).To(BeEmpty())
+		Expect(srSaid(c)).To(HaveExactElements("redirected @1s"))
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "stopped @1s"))
+	})
+
+	It("the far end hanging up during <Connect><Stream> sends stop and requests the action with CallStatus=completed, whose TwiML does not run", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect(`action="/after"`, "/media", "", ""), "/after": srAfter},
+			map[string]wsScript{"/media": listens},
+			harness.WithParty(srCaller, scenario.Person().HangsUp().InStream().After(1500*time.Millisecond)))
+		c := r.run("/voice")
+		s := r.session("/media")
+		log := srLog(s.received())
+		Expect(log[len(log)-2:]).To(HaveExactElements("media inbound 75 1480", "stop 77"), r.srv.Transcript)
+		actions := r.requestsOf(harness.KindAction)
+		Expect(actions).To(HaveLen(1))
+		Expect(actions[0].Form.Get("CallStatus")).To(Equal("completed"))
+		Expect(srAt(actions[0].Time)).To(Equal(1500 * time.Millisecond))
+		Expect(srSaid(c)).To(BeEmpty())
+		Expect(c.Status()).To(Equal(harness.StatusCompleted))
+	})
+
+	It("runs two <Connect><Stream> one after the other: a call has one bidirectional stream at a time", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Connect><Stream url="{ws}/one"/></Connect><Connect><Stream url="{ws}/two"/></Connect></Response>`},
+			map[string]wsScript{"/one": closeAfter(10), "/two": closeAfter(10)})
+		c := r.run("/voice")
+		one, two := r.session("/one"), r.session("/two")
+		Expect(one.streamSid()).NotTo(Equal(two.streamSid()))
+		Expect(srLog(two.received())[2]).To(Equal("media inbound 1 0"), "the second stream's own counters")
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "stopped @180ms", "started @180ms", "stopped @360ms"))
+	})
+})
+
+var _ = Describe("Media Streams: marks and clears", func() {
+	// speaks is a script that, on start, sends d of audio and then a mark
+	// named name.
+	speaks := func(d time.Duration, name string) wsScript {
+		return wsScript{}.and("start", func(s *wsSession, _ wsMsg) {
+			s.sendAudio(d, 0x10)
+			s.sendMark(name)
+		})
+	}
+
+	ways("echoes a mark once the audio sent before it has played: 1 s of audio, the mark at 1 s", func(loopback bool) {
+		r := newStreamRig(loopback, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": speaks(time.Second, "greeting").and("mark", func(s *wsSession, _ wsMsg) { s.close() })})
+		c := r.run("/voice")
+		log := srLog(r.session("/media").received())
+		Expect(log[len(log)-2:]).To(HaveExactElements("media inbound 50 980", "mark greeting 52"), r.srv.Transcript)
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "mark greeting @1s", "played 1s @1s", "stopped @1s"))
+	})
+
+	It("echoes marks in the order sent, each after the audio before it", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": wsScript{}.and("start", func(s *wsSession, _ wsMsg) {
+				s.sendAudio(500*time.Millisecond, 0x10)
+				s.sendMark("first")
+				s.sendAudio(300*time.Millisecond, 0x20)
+				s.sendMark("second")
+				s.sendMark("third")
+			}).and("mark", func(s *wsSession, m wsMsg) {
+				if m.Mark.Name == "third" {
+					s.close()
+				}
+			})})
+		c := r.run("/voice")
+		marks := srWithout(srLog(r.session("/media").received()), "media")
+		Expect(marks[2:]).To(HaveExactElements("mark first 27", "mark second 43", "mark third 44"), r.srv.Transcript)
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "mark first @500ms", "mark second @800ms", "mark third @800ms",
+			"played 800ms @800ms", "stopped @800ms"))
+	})
+
+	It("echoes a mark sent with nothing queued at once: before the next frame", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": wsScript{}.and("media", func(s *wsSession, m wsMsg) {
+				if m.Media.Timestamp == "180" {
+					s.sendMark("now")
+				}
+			}).and("mark", func(s *wsSession, _ wsMsg) { s.close() })})
+		c := r.run("/voice")
+		log := srLog(r.session("/media").received())
+		Expect(log[len(log)-2:]).To(HaveExactElements("media inbound 10 180", "mark now 12"), r.srv.Transcript)
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "mark now @180ms", "stopped @200ms"),
+			"echoed when the application's mark is applied (at 180 ms), sent at the next turn, when the application closes")
+	})
+
+	It("clear drops the queued audio and echoes the pending marks at once", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": speaks(2*time.Second, "end").and("media", func(s *wsSession, m wsMsg) {
+				if m.Media.Timestamp == "480" {
+					s.sendClear()
+				}
+			}).and("mark", func(s *wsSession, _ wsMsg) { s.close() })})
+		c := r.run("/voice")
+		log := srLog(r.session("/media").received())
+		Expect(log[len(log)-2:]).To(HaveExactElements("media inbound 25 480", "mark end 27"), r.srv.Transcript)
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "cleared 1.52s @480ms", "played 480ms @480ms", "mark end @480ms", "stopped @500ms"))
+	})
+
+	It("plays audio sent after a clear", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": speaks(2*time.Second, "first").and("media", func(s *wsSession, m wsMsg) {
+				if m.Media.Timestamp == "480" {
+					s.sendClear()
+					s.sendAudio(300*time.Millisecond, 0x30)
+					s.sendMark("second")
+				}
+			}).and("mark", func(s *wsSession, m wsMsg) {
+				if m.Mark.Name == "second" {
+					s.close()
+				}
+			})})
+		c := r.run("/voice")
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "cleared 1.52s @480ms", "played 480ms @480ms", "mark first @480ms",
+			"mark second @780ms", "played 300ms @780ms", "stopped @780ms"), r.srv.Transcript)
+	})
+})
+
+var _ = Describe("Media Streams: the far end reacting to the application", func() {
+	It("speaks once the application's mark has played (AfterMark)", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": wsScript{}.and("start", func(s *wsSession, _ wsMsg) {
+				s.sendAudio(time.Second, 0x10)
+				s.sendMark("question")
+			}).and("media", func(s *wsSession, _ wsMsg) {
+				if s.mediaCount() == 120 {
+					s.close()
+				}
+			})},
+			harness.WithParty(srCaller, scenario.Person().Says("yes").InStream().AfterMark("question")))
+		c := r.run("/voice")
+		Expect(srLoud(r.session("/media").received(), "inbound")).To(Equal(srSpeech(1000, time.Second)), r.srv.Transcript)
+		Expect(srEventTimes(c, harness.EventInput, harness.ActionSpoke)).To(HaveExactElements(time.Second))
+	})
+
+	It("speaks once the application's audio has finished playing (WhenAppStopsSpeaking)", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": wsScript{}.and("start", func(s *wsSession, _ wsMsg) {
+				s.sendAudio(600*time.Millisecond, 0x10)
+			}).and("media", func(s *wsSession, _ wsMsg) {
+				if s.mediaCount() == 100 {
+					s.close()
+				}
+			})},
+			harness.WithParty(srCaller, scenario.Person().Says("okay").InStream().WhenAppStopsSpeaking()))
+		c := r.run("/voice")
+		// A run of the application's audio ends when nothing more came by
+		// the turn after the queue ran dry: at 620 ms.
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "played 600ms @620ms", "stopped @1.98s"))
+		Expect(srLoud(r.session("/media").received(), "inbound")).To(Equal(srSpeech(620, time.Second)), r.srv.Transcript)
+	})
+
+	It("barges in 500 ms after the application's audio starts (WhenAppSpeaks); the application hears it and clears", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": wsScript{}.and("start", func(s *wsSession, _ wsMsg) {
+				s.sendAudio(3*time.Second, 0x10)
+				s.sendMark("done")
+			}).and("media", func(s *wsSession, m wsMsg) {
+				if !isSilence(m.Media.audio()) && m.Media.Timestamp == "500" {
+					s.sendClear()
+				}
+			}).and("mark", func(s *wsSession, _ wsMsg) { s.close() })},
+			harness.WithParty(srCaller, scenario.Person().Says("stop stop").InStream().WhenAppSpeaks().After(500*time.Millisecond)))
+		c := r.run("/voice")
+		msgs := r.session("/media").received()
+		Expect(srLoud(msgs, "inbound")).To(HaveExactElements("500"), "the application cleared and closed on the first frame of speech")
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "cleared 2.5s @500ms", "played 500ms @500ms", "mark done @500ms", "stopped @520ms"), r.srv.Transcript)
+	})
+})
+
 // srSpanSeq returns the counters from to to as strings.
 func srSpanSeq(from, to int) []string {
 	out := []string{}
