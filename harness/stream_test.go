@@ -946,6 +946,262 @@ var _ = Describe("Media Streams: the far end reacting to the application", func(
 	})
 })
 
+// srDialed returns the SID of the call's stream that was dialed to u.
+func srDialed(c *harness.Call, u string) string {
+	for _, e := range c.Events() {
+		if e.Kind == harness.EventStream && e.Action == harness.ActionDialing && e.URL == u {
+			return e.SID
+		}
+	}
+	return ""
+}
+
+// srValid reports whether sig is the signature of an upgrade request to u
+// with the auth token, as twilio-go's validator checks it: the URL and no
+// parameters.
+func srValid(token, u, sig string) bool {
+	v := client.NewRequestValidator(token)
+	return v.Validate(u, map[string]string{}, sig)
+}
+
+// srUnreachable is a WebSocket URL nothing listens at.
+const srUnreachable = "ws://127.0.0.1:1/media"
+
+var _ = Describe("Media Streams: errors", func() {
+	It("logs 31902 for an application that cannot be reached, sends stream-error (and no stream-started), and <Connect> goes on to its action", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Connect action="/after"><Stream url="` + srUnreachable +
+			`" statusCallback="https://app.example.com/stream-events"/></Connect><Say>next verb</Say></Response>`, "/after": srAfter}, nil)
+		r.expectCodes(31902)
+		c := r.run("/voice")
+		sid := srDialed(c, srUnreachable)
+		Expect(sid).To(MatchRegexp(`^MZ[0-9a-f]{32}$`))
+		n := r.srv.Notifications()[0]
+		Expect(n.Level).To(Equal(harness.LevelError))
+		Expect(n.Message).To(ContainSubstring("connection refused"))
+		cbs := r.requestsOf(harness.KindStreamCallback)
+		Expect(cbs).To(HaveLen(1), r.srv.Transcript)
+		want := srCallbackWant(r.srv, c, sid, sid, "stream-error", 0)
+		want["StreamError"] = n.Message
+		r.expectCallback(cbs[0], "POST", "/stream-events", want)
+		actions := r.requestsOf(harness.KindAction)
+		Expect(actions).To(HaveLen(1))
+		Expect(actions[0].Form.Get("CallStatus")).To(Equal("in-progress"))
+		Expect(srSaid(c)).To(HaveExactElements("after the stream @0s"))
+		Expect(srStreamEvents(c)).To(HaveExactElements("failed @0s"))
+	})
+
+	It("goes on with the next verb after a <Start><Stream> that cannot be reached", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Start><Stream url="` + srUnreachable + `"/></Start><Say>next verb</Say></Response>`}, nil)
+		r.expectCodes(31902)
+		c := r.run("/voice")
+		Expect(srSaid(c)).To(HaveExactElements("next verb @0s"))
+		Expect(c.Status()).To(Equal(harness.StatusCompleted))
+	})
+
+	ways("logs 31920 when the application answers the upgrade with 403, and sends stream-error", func(loopback bool) {
+		r := newStreamRig(loopback, map[string]string{"/voice": `<Response><Start><Stream url="{ws}/media" statusCallback="https://app.example.com/stream-events"/></Start><Say>next verb</Say></Response>`},
+			map[string]wsScript{"/media": {refuse: 403}})
+		r.expectCodes(31920)
+		c := r.run("/voice")
+		Expect(r.session("/media").ended()).To(Equal("refused"), "the application saw the upgrade request")
+		Expect(r.srv.Notifications()[0].Message).To(ContainSubstring("HTTP 403"))
+		var events []string
+		for _, req := range r.requestsOf(harness.KindStreamCallback) {
+			events = append(events, req.Form.Get("StreamEvent")+": "+req.Form.Get("StreamError"))
+		}
+		Expect(events).To(HaveExactElements("stream-error: " + r.srv.Notifications()[0].Message))
+		Expect(srSaid(c)).To(HaveExactElements("next verb @0s"))
+	})
+
+	It("logs 31922 for a URL whose scheme is not ws(s) or http(s), and dials nothing", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect(`action="/after"`, "/media", "", ""), "/after": srAfter},
+			map[string]wsScript{"/media": listens})
+		r.app.docs["/voice"] = strings.ReplaceAll(r.app.docs["/voice"], wsBase, "ftp://app.example.com")
+		r.expectCodes(31922)
+		c := r.run("/voice")
+		Expect(r.app.sessionsAt("/media")).To(BeEmpty())
+		Expect(srSaid(c)).To(HaveExactElements("after the stream @0s"))
+	})
+
+	It("logs 31923 for a malformed URL, and the call goes on", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Connect><Stream url="wss:///media"/></Connect><Say>next verb</Say></Response>`}, nil)
+		r.expectCodes(31923)
+		c := r.run("/voice")
+		Expect(srSaid(c)).To(HaveExactElements("next verb @0s"))
+	})
+
+	ways("logs 31951 once for the application's invalid messages (not JSON, binary, unknown event, another streamSid, missing fields), ignores them, and the stream goes on", func(loopback bool) {
+		r := newStreamRig(loopback, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": wsScript{}.and("start", func(s *wsSession, _ wsMsg) {
+				sid := s.streamSid()
+				s.send("not json")
+				s.sendBinary([]byte(`{"event":"mark"}`))
+				s.send(`{"event":"dance","streamSid":"` + sid + `"}`)
+				s.send(`{"event":"mark","streamSid":"MZ00000000000000000000000000000000","mark":{"name":"elsewhere"}}`)
+				s.send(`{"event":"mark","mark":{"name":"no sid"}}`)
+				s.send(`{"event":"media","streamSid":"` + sid + `"}`)
+				s.send(`{"event":"media","streamSid":"` + sid + `","media":{"payload":"%%%"}}`)
+				s.sendMark("valid")
+			}).and("mark", func(s *wsSession, _ wsMsg) { s.close() })})
+		r.expectCodes(31951)
+		c := r.run("/voice")
+		Expect(r.srv.Notifications()[0].Level).To(Equal(harness.LevelWarning))
+		log := srLog(r.session("/media").received())
+		Expect(log[len(log)-1]).To(Equal("mark valid 3"), "only the valid mark is echoed")
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "mark valid @0s", "stopped @20ms"))
+	})
+
+	It("logs 31951 once per stream: a second stream's invalid message is logged again", func() {
+		bad := wsScript{}.and("start", func(s *wsSession, _ wsMsg) { s.send("not json") }).and("media", func(s *wsSession, _ wsMsg) {
+			if s.mediaCount() == 3 {
+				s.close()
+			}
+		})
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Connect><Stream url="{ws}/one"/></Connect><Connect><Stream url="{ws}/two"/></Connect></Response>`},
+			map[string]wsScript{"/one": bad, "/two": bad})
+		r.expectCodes(31951, 31951)
+		r.run("/voice")
+	})
+
+	It("logs 31924 once for any message on a <Start> stream, ignores them, and the stream goes on", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Start><Stream url="{ws}/media"/></Start><Pause length="1"/></Response>`},
+			map[string]wsScript{"/media": wsScript{}.and("start", func(s *wsSession, _ wsMsg) {
+				s.sendAudio(100*time.Millisecond, 0x10)
+				s.sendMark("ignored")
+				s.sendClear()
+			})})
+		r.expectCodes(31924)
+		c := r.run("/voice")
+		Expect(r.srv.Notifications()[0].Level).To(Equal(harness.LevelError))
+		msgs := r.session("/media").received()
+		Expect(srWithout(srLog(msgs), "media")).To(HaveExactElements("connected", "start 1", "stop 52"))
+		Expect(srMedia(msgs, "inbound")).To(HaveLen(50))
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "stopped @1s"))
+	})
+
+	It("refuses a fork past four tracks with 99006 (both_tracks counts two); the others stream and the call goes on", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Start><Stream url="{ws}/a" track="both_tracks"/><Stream url="{ws}/b" track="both_tracks"/>` +
+			`<Stream url="{ws}/c"/></Start><Pause length="1"/></Response>`},
+			map[string]wsScript{"/a": listens, "/b": listens, "/c": listens})
+		r.expectCodes(harness.CodeStreamLimit)
+		c := r.run("/voice")
+		Expect(r.app.sessionsAt("/c")).To(BeEmpty())
+		Expect(srMedia(r.session("/a").received(), "outbound")).To(HaveLen(50))
+		Expect(srMedia(r.session("/b").received(), "inbound")).To(HaveLen(50))
+		Expect(srAt(c.Info().Ended)).To(Equal(time.Second))
+	})
+
+	It("refuses a second stream of the same name on a call with 99006", func() {
+		r := newStreamRig(false, map[string]string{"/voice": `<Response><Start><Stream name="x" url="{ws}/a"/><Stream name="x" url="{ws}/b"/></Start><Pause length="1"/></Response>`},
+			map[string]wsScript{"/a": listens, "/b": listens})
+		r.expectCodes(harness.CodeStreamLimit)
+		r.run("/voice")
+		Expect(r.app.sessionsAt("/b")).To(BeEmpty())
+		Expect(srMedia(r.session("/a").received(), "inbound")).To(HaveLen(50))
+	})
+
+	It("ends the stream of an application that stops reading with 99007 and stream-error, and the call goes on", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", `statusCallback="https://app.example.com/stream-events"`, "")},
+			map[string]wsScript{"/media": {deafAfter: "start"}}, harness.WithStreamPatience(200*time.Millisecond))
+		r.expectCodes(harness.CodeStreamStalled)
+		c := r.run("/voice")
+		Expect(srLog(r.session("/media").received())).To(HaveExactElements("connected", "start 1"))
+		var events []string
+		for _, req := range r.requestsOf(harness.KindStreamCallback) {
+			events = append(events, req.Form.Get("StreamEvent")+": "+req.Form.Get("StreamError"))
+		}
+		Expect(events).To(HaveExactElements("stream-started: ", "stream-error: "+r.srv.Notifications()[0].Message, "stream-stopped: "),
+			"a stream that had started sends stream-stopped after its error")
+		Expect(srStreamEvents(c)).To(HaveExactElements("started @0s", "failed @0s"))
+		Expect(srSaid(c)).To(HaveExactElements("next verb @0s"))
+	})
+})
+
+var _ = Describe("Media Streams: the upgrade request", func() {
+	ways("is signed with X-Twilio-Signature over the URL as written, no parameters, and carries Twilio's User-Agent", func(loopback bool) {
+		r := newStreamRig(loopback, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": closeAfter(1)})
+		r.run("/voice")
+		s := r.session("/media")
+		Expect(s.URL).To(Equal(r.wsURL("/media")))
+		sig := s.Header.Get("X-Twilio-Signature")
+		Expect(sig).NotTo(BeEmpty())
+		Expect(srValid(r.srv.AuthToken(), r.wsURL("/media"), sig)).To(BeTrue())
+		Expect(srValid(r.srv.AuthToken(), "http"+strings.TrimPrefix(r.wsURL("/media"), "ws"), sig)).To(BeFalse(), "the scheme is signed as written")
+		Expect(srValid("another token", r.wsURL("/media"), sig)).To(BeFalse())
+		Expect(s.Header.Get("User-Agent")).To(Equal(harness.UserAgent))
+		Expect(s.Header.Values("Sec-WebSocket-Protocol")).To(BeEmpty(), "no subprotocol")
+	})
+
+	It("keeps a query string written in the url, and signs the URL with it", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media?token=abc", "", "")},
+			map[string]wsScript{"/media": closeAfter(1)})
+		r.run("/voice")
+		s := r.session("/media")
+		Expect(s.URL).To(Equal("wss://app.example.com/media?token=abc"))
+		Expect(srValid(r.srv.AuthToken(), s.URL, s.Header.Get("X-Twilio-Signature"))).To(BeTrue())
+	})
+
+	It("signs with the auth token of the call's account", func() {
+		r := newStreamRig(false, map[string]string{"/voice": srConnect("", "/media", "", "")},
+			map[string]wsScript{"/media": closeAfter(1)})
+		other, token, err := r.srv.AddAccount("", "")
+		Expect(err).NotTo(HaveOccurred())
+		p := &api.CreateCallParams{}
+		p.SetTo(srCaller).SetFrom(srFrom).SetUrl(srOrigin + "/voice")
+		_, err = twilioclient.ForAccount(r.srv, other, token).Api.CreateCall(p)
+		Expect(err).NotTo(HaveOccurred())
+		r.srv.Run()
+		s := r.session("/media")
+		Expect(s.received()[1].Start.AccountSid).To(Equal(other))
+		Expect(srValid(token, s.URL, s.Header.Get("X-Twilio-Signature"))).To(BeTrue())
+		Expect(srValid(r.srv.AuthToken(), s.URL, s.Header.Get("X-Twilio-Signature"))).To(BeFalse())
+	})
+})
+
+var _ = Describe("Media Streams: determinism", func() {
+	// scene runs one call of an application that talks, marks, clears
+	// and listens to a far end that answers its mark, presses a key and
+	// barges in; it returns what the application received (with the
+	// endpoint's origin replaced) and the server's transcript.
+	scene := func(loopback bool) ([]string, string) {
+		r := newStreamRig(loopback, map[string]string{"/voice": srConnect(`action="/after"`, "/media", `name="bot"`, `<Parameter name="lang" value="en"/>`), "/after": srAfter},
+			map[string]wsScript{"/media": wsScript{}.and("start", func(s *wsSession, _ wsMsg) {
+				s.sendAudio(700*time.Millisecond, 0x10)
+				s.sendMark("greeting")
+			}).and("dtmf", func(s *wsSession, _ wsMsg) {
+				s.sendAudio(2*time.Second, 0x20)
+				s.sendMark("answer")
+			}).and("media", func(s *wsSession, m wsMsg) {
+				if m.Media.Timestamp == "1500" && !isSilence(m.Media.audio()) {
+					s.sendClear()
+				}
+				if s.mediaCount() == 150 {
+					s.close()
+				}
+			})},
+			harness.WithParty(srCaller, scenario.Person().Says("hello").InStream().AfterMark("greeting").
+				Presses("5").InStream().After(300*time.Millisecond).
+				Says("wait wait").InStream().After(1500*time.Millisecond)))
+		r.run("/voice")
+		var out []string
+		for _, m := range r.session("/media").received() {
+			out = append(out, m.Raw)
+		}
+		return out, strings.ReplaceAll(r.srv.Transcript(), r.app.base, "{ws}")
+	}
+
+	ways("gives the same messages and the same transcript every run", func(loopback bool) {
+		msgs1, transcript1 := scene(loopback)
+		msgs2, transcript2 := scene(loopback)
+		Expect(len(msgs1)).To(BeNumerically(">", 150))
+		Expect(msgs2).To(Equal(msgs1))
+		Expect(transcript2).To(Equal(transcript1))
+		Expect(transcript1).To(ContainSubstring(`mark "answer" played`))
+		Expect(transcript1).To(ContainSubstring("the application cleared its audio"))
+	})
+})
+
 // srSpanSeq returns the counters from to to as strings.
 func srSpanSeq(from, to int) []string {
 	out := []string{}
@@ -957,7 +1213,6 @@ func srSpanSeq(from, to int) []string {
 
 var (
 	_ = twiml.CodeSchema
-	_ = client.NewRequestValidator
 	_ = api.UpdateCallParams{}
 	_ = twilioclient.New
 )
