@@ -25,24 +25,24 @@ import (
 // receive, exactly as received, and follow the spec's script. Each spec
 // asserts on what the application saw.
 
-// wsApp is a stream spec's application: it answers each path of docs with
+// recApp is a stream spec's application: it answers each path of docs with
 // its TwiML, each path of ws with a WebSocket session following the
 // script, and every other path (callbacks) with 204.
-type wsApp struct {
+type recApp struct {
 	mu       sync.Mutex
 	base     string // the origin streams reach the application at: wss://… or ws://127.0.0.1:port
 	docs     map[string]string
-	ws       map[string]wsScript
-	sessions []*wsSession
+	ws       map[string]appScript
+	sessions []*appSession
 	release  chan struct{} // closed when the spec ends: deaf sessions return
 }
 
-// wsScript is what a WebSocket endpoint does.
-type wsScript struct {
+// appScript is what a WebSocket endpoint does.
+type appScript struct {
 	// refuse, when not 0, answers the upgrade with this HTTP status.
 	refuse int
 	// on reacts to a message, by its event, after recording it.
-	on map[string]func(*wsSession, wsMsg)
+	on map[string]func(*appSession, twMsg)
 	// deafAfter, when set, stops reading after a message of that event
 	// (the session then never reads again, nor answers pings).
 	deafAfter string
@@ -52,7 +52,7 @@ type wsScript struct {
 // origin.
 const wsBase = "{ws}"
 
-func (a *wsApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (a *recApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.mu.Lock()
 	doc, isDoc := a.docs[r.URL.Path]
 	script, isWS := a.ws[r.URL.Path]
@@ -71,12 +71,12 @@ func (a *wsApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveWS is one WebSocket session: it records the upgrade request, then
 // every message, and reacts as the script says until the connection ends.
-func (a *wsApp) serveWS(w http.ResponseWriter, r *http.Request, script wsScript) {
+func (a *recApp) serveWS(w http.ResponseWriter, r *http.Request, script appScript) {
 	scheme := "ws"
 	if r.TLS != nil {
 		scheme = "wss"
 	}
-	s := &wsSession{URL: scheme + "://" + r.Host + r.URL.RequestURI(), Path: r.URL.Path, Header: r.Header.Clone(),
+	s := &appSession{URL: scheme + "://" + r.Host + r.URL.RequestURI(), Path: r.URL.Path, Header: r.Header.Clone(),
 		done: make(chan struct{})}
 	a.mu.Lock()
 	a.sessions = append(a.sessions, s)
@@ -101,7 +101,7 @@ func (a *wsApp) serveWS(w http.ResponseWriter, r *http.Request, script wsScript)
 			s.end(fmt.Sprintf("closed by Twilio: %v", websocket.CloseStatus(err)))
 			return
 		}
-		m := decodeWSMsg(data, typ == websocket.MessageBinary)
+		m := decodeTwMsg(data, typ == websocket.MessageBinary)
 		s.mu.Lock()
 		s.got = append(s.got, m)
 		if m.Event == "media" {
@@ -124,11 +124,11 @@ func (a *wsApp) serveWS(w http.ResponseWriter, r *http.Request, script wsScript)
 
 // sessionsAt returns the sessions of path, in the order they began, each
 // once it has ended; deaf ones at once.
-func (a *wsApp) sessionsAt(path string) []*wsSession {
+func (a *recApp) sessionsAt(path string) []*appSession {
 	a.mu.Lock()
-	all := append([]*wsSession(nil), a.sessions...)
+	all := append([]*appSession(nil), a.sessions...)
 	a.mu.Unlock()
-	var out []*wsSession
+	var out []*appSession
 	for _, s := range all {
 		if s.Path != path {
 			continue
@@ -141,8 +141,8 @@ func (a *wsApp) sessionsAt(path string) []*wsSession {
 	return out
 }
 
-// wsSession is one WebSocket connection, as the application saw it.
-type wsSession struct {
+// appSession is one WebSocket connection, as the application saw it.
+type appSession struct {
 	URL    string      // as the application was reached: scheme, host, path and query
 	Path   string      // the path alone
 	Header http.Header // the upgrade request's headers
@@ -150,15 +150,14 @@ type wsSession struct {
 	conn   *websocket.Conn
 	done   chan struct{}
 	mu     sync.Mutex
-	got    []wsMsg
-	sent   []string
+	got    []twMsg
 	frames int      // media messages received
 	errs   []string // the application's failures to write
 	how    string   // how the session ended
 	closed bool     // the application closed it
 }
 
-func (s *wsSession) end(how string) {
+func (s *appSession) end(how string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.how == "" {
@@ -166,13 +165,13 @@ func (s *wsSession) end(how string) {
 	}
 }
 
-func (s *wsSession) isClosed() bool {
+func (s *appSession) isClosed() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.closed
 }
 
-func (s *wsSession) isDeaf() bool {
+func (s *appSession) isDeaf() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.how == "deaf"
@@ -180,35 +179,28 @@ func (s *wsSession) isDeaf() bool {
 
 // ended says how the session ended: "closed by Twilio: 1000", "closed by
 // the application", "refused"…
-func (s *wsSession) ended() string {
+func (s *appSession) ended() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.how
 }
 
 // received returns the messages received, in order.
-func (s *wsSession) received() []wsMsg {
+func (s *appSession) received() []twMsg {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]wsMsg(nil), s.got...)
+	return append([]twMsg(nil), s.got...)
 }
 
 // mediaCount is how many media messages it received so far.
-func (s *wsSession) mediaCount() int {
+func (s *appSession) mediaCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.frames
 }
 
-// sentTexts returns what the application sent, in order.
-func (s *wsSession) sentTexts() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.sent...)
-}
-
 // streamSid is the SID the start message gave, "" before it.
-func (s *wsSession) streamSid() string {
+func (s *appSession) streamSid() string {
 	for _, m := range s.received() {
 		if m.Start != nil {
 			return m.Start.StreamSid
@@ -219,27 +211,26 @@ func (s *wsSession) streamSid() string {
 
 // send writes one text message. It runs on the handler's goroutine: a
 // failure is kept for the rig to report.
-func (s *wsSession) send(text string) {
+func (s *appSession) send(text string) {
 	s.write(websocket.MessageText, []byte(text), text)
 }
 
 // sendBinary writes one binary message.
-func (s *wsSession) sendBinary(b []byte) {
+func (s *appSession) sendBinary(b []byte) {
 	s.write(websocket.MessageBinary, b, fmt.Sprintf("binary %x", b))
 }
 
-func (s *wsSession) write(typ websocket.MessageType, b []byte, what string) {
+func (s *appSession) write(typ websocket.MessageType, b []byte, what string) {
 	err := s.conn.Write(context.Background(), typ, b)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.sent = append(s.sent, what)
 	if err != nil {
 		s.errs = append(s.errs, fmt.Sprintf("writing %s: %v", clipText(what), err))
 	}
 }
 
 // sendJSON writes v as JSON.
-func (s *wsSession) sendJSON(v any) {
+func (s *appSession) sendJSON(v any) {
 	b, _ := json.Marshal(v) // maps of strings always marshal
 	s.send(string(b))
 }
@@ -253,38 +244,38 @@ func clipText(s string) string {
 }
 
 // sendAudio sends d of μ-law audio, every byte b, in one media message.
-func (s *wsSession) sendAudio(d time.Duration, b byte) {
+func (s *appSession) sendAudio(d time.Duration, b byte) {
 	s.sendBytes(bytes.Repeat([]byte{b}, int(d/time.Millisecond)*8))
 }
 
 // sendBytes sends μ-law audio in one media message.
-func (s *wsSession) sendBytes(ulaw []byte) {
+func (s *appSession) sendBytes(ulaw []byte) {
 	s.sendJSON(map[string]any{"event": "media", "streamSid": s.streamSid(),
 		"media": map[string]string{"payload": base64.StdEncoding.EncodeToString(ulaw)}})
 }
 
 // sendMark sends a mark.
-func (s *wsSession) sendMark(name string) {
+func (s *appSession) sendMark(name string) {
 	s.sendJSON(map[string]any{"event": "mark", "streamSid": s.streamSid(), "mark": map[string]string{"name": name}})
 }
 
 // sendClear sends a clear.
-func (s *wsSession) sendClear() {
+func (s *appSession) sendClear() {
 	s.sendJSON(map[string]string{"event": "clear", "streamSid": s.streamSid()})
 }
 
 // close ends the session from the application's side.
-func (s *wsSession) close() {
+func (s *appSession) close() {
 	s.mu.Lock()
 	s.closed, s.how = true, "closed by the application"
 	s.mu.Unlock()
 	s.conn.Close(websocket.StatusNormalClosure, "")
 }
 
-// wsMsg is a message Twilio sent, as received: its text, and its fields
+// twMsg is a message Twilio sent, as received: its text, and its fields
 // decoded strictly (a field Twilio does not document, or a counter that is
 // not a JSON string, is an error in Err).
-type wsMsg struct {
+type twMsg struct {
 	Raw    string `json:"-"`
 	Binary bool   `json:"-"`
 	Err    error  `json:"-"`
@@ -294,14 +285,14 @@ type wsMsg struct {
 	StreamSid      string   `json:"streamSid"`
 	Protocol       string   `json:"protocol"`
 	Version        string   `json:"version"`
-	Start          *wsStart `json:"start"`
-	Media          *wsMedia `json:"media"`
-	Dtmf           *wsDtmf  `json:"dtmf"`
-	Mark           *wsMark  `json:"mark"`
-	Stop           *wsStop  `json:"stop"`
+	Start          *twStart `json:"start"`
+	Media          *twMedia `json:"media"`
+	Dtmf           *twDtmf  `json:"dtmf"`
+	Mark           *twMark  `json:"mark"`
+	Stop           *twStop  `json:"stop"`
 }
 
-type wsStart struct {
+type twStart struct {
 	AccountSid       string            `json:"accountSid"`
 	StreamSid        string            `json:"streamSid"`
 	CallSid          string            `json:"callSid"`
@@ -314,7 +305,7 @@ type wsStart struct {
 	} `json:"mediaFormat"`
 }
 
-type wsMedia struct {
+type twMedia struct {
 	Track     string `json:"track"`
 	Chunk     string `json:"chunk"`
 	Timestamp string `json:"timestamp"`
@@ -322,7 +313,7 @@ type wsMedia struct {
 }
 
 // audio is the frame's μ-law bytes; nil if the payload is not base64.
-func (m *wsMedia) audio() []byte {
+func (m *twMedia) audio() []byte {
 	b, err := base64.StdEncoding.DecodeString(m.Payload)
 	if err != nil {
 		return nil
@@ -330,22 +321,22 @@ func (m *wsMedia) audio() []byte {
 	return b
 }
 
-type wsDtmf struct {
+type twDtmf struct {
 	Track string `json:"track"`
 	Digit string `json:"digit"`
 }
 
-type wsMark struct {
+type twMark struct {
 	Name string `json:"name"`
 }
 
-type wsStop struct {
+type twStop struct {
 	AccountSid string `json:"accountSid"`
 	CallSid    string `json:"callSid"`
 }
 
-func decodeWSMsg(data []byte, binary bool) wsMsg {
-	var m wsMsg
+func decodeTwMsg(data []byte, binary bool) twMsg {
+	var m twMsg
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.DisallowUnknownFields()
 	err := d.Decode(&m)
@@ -356,10 +347,10 @@ func decodeWSMsg(data []byte, binary bool) wsMsg {
 	return m
 }
 
-// wsSay is a line of a session's log: a message in a few words, for specs
+// String is a line of a session's log: the message in a few words, for specs
 // that check an order ("start 1", "media inbound 1 0", "mark m1 52",
 // "dtmf 5 7", "stop 60").
-func (m wsMsg) String() string {
+func (m twMsg) String() string {
 	switch m.Event {
 	case "connected":
 		return "connected"
@@ -382,7 +373,7 @@ func (m wsMsg) String() string {
 // and the notifications the spec expects.
 type streamRig struct {
 	srv      *harness.Server
-	app      *wsApp
+	app      *recApp
 	loopback bool
 	codes    []int
 }
@@ -401,9 +392,9 @@ const (
 // spec ends the server must have logged exactly the notifications the spec
 // expects (expectCodes), and every message Twilio sent must have decoded
 // strictly.
-func newStreamRig(loopback bool, docs map[string]string, ws map[string]wsScript, opts ...harness.Option) *streamRig {
+func newStreamRig(loopback bool, docs map[string]string, ws map[string]appScript, opts ...harness.Option) *streamRig {
 	GinkgoHelper()
-	app := &wsApp{base: "wss://app.example.com", docs: docs, ws: ws, release: make(chan struct{})}
+	app := &recApp{base: "wss://app.example.com", docs: docs, ws: ws, release: make(chan struct{})}
 	r := &streamRig{app: app, loopback: loopback}
 	if loopback {
 		ts := httptest.NewServer(app)
@@ -420,7 +411,7 @@ func newStreamRig(loopback bool, docs map[string]string, ws map[string]wsScript,
 		}
 		Expect(got).To(Equal(r.codes), r.srv.Transcript)
 		app.mu.Lock()
-		sessions := append([]*wsSession(nil), app.sessions...)
+		sessions := append([]*appSession(nil), app.sessions...)
 		app.mu.Unlock()
 		for _, s := range sessions {
 			s.mu.Lock()
@@ -461,7 +452,7 @@ func (r *streamRig) run(path string) *harness.Call {
 }
 
 // session returns the only session of path, once it has ended.
-func (r *streamRig) session(path string) *wsSession {
+func (r *streamRig) session(path string) *appSession {
 	GinkgoHelper()
 	ss := r.app.sessionsAt(path)
 	Expect(ss).To(HaveLen(1), "sessions at %s\n%s", path, r.srv.Transcript())
