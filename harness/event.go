@@ -29,7 +29,7 @@ const (
 	EventRecord       EventKind = "record"       // a <Record> started or ended
 	EventDial         EventKind = "dial"         // a <Dial> started, bridged or ended
 	EventSms          EventKind = "sms"          // <Sms> sent a message
-	EventFork         EventKind = "fork"         // <Start> or <Stop> changed a stream, transcription or recording
+	EventFork         EventKind = "fork"         // <Start> or <Stop> changed a transcription, SIPREC session or recording (a stream is EventStream)
 	EventConference   EventKind = "conference"   // the call joined, left or heard something in a conference, or its flags changed
 	EventQueue        EventKind = "queue"        // the call joined, waited in, was taken from or left a queue
 	EventStream       EventKind = "stream"       // a media stream was dialed, started, stopped or failed; a mark played; the application's audio played or was cleared

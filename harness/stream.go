@@ -347,16 +347,30 @@ func (st *stream) nextSeq() int64 {
 }
 
 // turnLocked is one 20 ms turn of an open stream: the application's audio
-// that played since the last turn, the frames of this one, then the
-// exchange.
+// that played since the last turn (its marks echoed), then, once the far
+// end has done what it does at this instant (framesLocked), the frames of
+// this one and the exchange.
 func (st *stream) turnLocked() {
+	if st.state != streamOpen {
+		return
+	}
+	st.play.advanceLocked(st, st.call.srv.clock.Now())
+	// The far end's steps due now (at the stream's start, or in answer to
+	// a mark just echoed or to the application's audio ending) are
+	// scheduled already: they run before the frames, which carry what
+	// they say from this instant on.
+	st.tick = st.call.afterUnlessEndedLocked(0, st.framesLocked)
+}
+
+// framesLocked sends the turn's frames and whatever else Twilio has to
+// say, as an exchange.
+func (st *stream) framesLocked() {
 	if st.state != streamOpen {
 		return
 	}
 	c := st.call
 	s := c.srv
 	now := s.clock.Now()
-	st.play.advanceLocked(st, now)
 	c.voice.pruneLocked(now.Add(-frameLength))
 	ts := st.slots * int64(frameLength/time.Millisecond)
 	for t, on := range st.tracks {

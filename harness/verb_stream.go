@@ -2,7 +2,7 @@ package harness
 
 import (
 	"fmt"
-	"strings"
+	"net/url"
 
 	"github.com/twimlharness/twimlharness/twiml"
 )
@@ -62,7 +62,9 @@ func (c *Call) streamSpecLocked(n *twiml.Stream) (streamSpec, bool) {
 		return sp, false
 	}
 	sp.url = n.URL
-	if lower := strings.ToLower(n.URL); !strings.HasPrefix(lower, "ws://") && !strings.HasPrefix(lower, "wss://") {
+	// An absolute URL is dialed as written: its scheme is checked when the
+	// stream is made (31922 for one Twilio does not dial).
+	if u, err := url.Parse(n.URL); err != nil || !u.IsAbs() {
 		u, err := c.resolveLocked(n.URL) // relative, against the document's URL
 		if err != nil {
 			c.notifyLocked(codeStreamMalformedURL, LevelError, "Stream - WebSocket - Malformed URL: "+err.Error(), n.URL, "")
