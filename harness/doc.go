@@ -423,6 +423,11 @@
 //     marks, a dtmf) go out with the next turn. Real-time pacing, for
 //     applications with wall-clock timers of their own, is the scaled
 //     clock at rate 1 ([ClockScaled]).
+//   - A turn's frames carry what the far end does at that same instant
+//     (speech at the stream's start, a step cued by a mark's echo). A fork
+//     of both tracks carries the application's audio of a bidirectional
+//     stream on its outbound track from the turn after it arrives: its
+//     first 20 ms are not in the fork.
 //   - The first media timestamp is "0"; chunk counts per track from "1";
 //     inbound and outbound frames of one slot share a timestamp, inbound
 //     first. Silence is μ-law 0xFF. The far end's speech (Says, Talks, at
@@ -443,7 +448,8 @@
 //     than 101), 31922 (scheme) or 31923 (malformed URL), with a
 //     stream-error callback; <Connect> then goes on as if the socket had
 //     closed (its action, or the next verb). An application that stops
-//     reading for the patience breaks the stream ([CodeStreamStalled]).
+//     reading (whose pings go unanswered for the patience at two turns in a
+//     row, with no pong in between) breaks the stream ([CodeStreamStalled]).
 //     A second bidirectional stream, a fifth unidirectional track or a
 //     duplicate name is refused with [CodeStreamLimit] (Twilio documents
 //     the limits, not the code) and the call goes on.

@@ -50,11 +50,12 @@ const (
 
 // WithStreamPatience sets how long, in real time, a media stream waits for
 // its application (default [DefaultStreamPatience]): for the WebSocket
-// upgrade's answer (then 31901), for the application to read a message
-// (then the stream ends with [CodeStreamStalled]), and for the pong of
-// each turn's ping (then the turn goes on without it, and what the
-// application sends later is applied at a later turn: such runs are not
-// repeatable).
+// upgrade's answer (then 31901), for the application to read a message,
+// and for the pong of each turn's ping (then the turn goes on without it,
+// and what the application sends later is applied at a later turn: such
+// runs are not repeatable). An application that reads nothing, or
+// answers no ping at two turns in a row, breaks the stream
+// ([CodeStreamStalled]).
 func WithStreamPatience(d time.Duration) Option {
 	return option(func(c *config) { c.streamPatience = d })
 }
@@ -423,7 +424,7 @@ func (st *stream) turnDoneLocked(res turnResult) {
 	}
 	switch {
 	case res.stalled:
-		st.failLocked(CodeStreamStalled, fmt.Sprintf("the application did not read the stream's messages for %v (harness.WithStreamPatience): the stream is broken", c.srv.cfg.streamPatience))
+		st.failLocked(CodeStreamStalled, fmt.Sprintf("the application did not read the stream's messages, nor answer its pings, for %v twice in a row (harness.WithStreamPatience): the stream is broken", c.srv.cfg.streamPatience))
 		return
 	case closed != nil && byApp:
 		st.stopLocked("the application closed the WebSocket", false)

@@ -53,6 +53,8 @@ type socket struct {
 	phase   atomic.Int32 // turnIdle, turnWriting or turnPinging
 	due     atomic.Int64 // when the turn's patience runs out, in Unix nanoseconds
 	stalled atomic.Bool
+	ponged  atomic.Bool // a pong came since the last turn that gave up on one
+	late    bool        // the last turn gave up on its pong (the exchange's alone)
 	pingCtx context.Context
 	giveUp  context.CancelFunc
 	open    context.Context // done once the reader has ended: a ping waits no more
@@ -95,9 +97,11 @@ func (s *Server) dialStream(target, sig string) (*socket, error) {
 	}
 	hu := *u
 	hu.Scheme = httpScheme
+	k := &socket{done: make(chan struct{})}
 	opts := &websocket.DialOptions{
 		HTTPHeader:      http.Header{HeaderSignature: {sig}, "User-Agent": {UserAgent}},
 		CompressionMode: websocket.CompressionDisabled,
+		OnPongReceived:  func(context.Context, []byte) { k.ponged.Store(true) },
 	}
 	dialURL := target
 	if app := s.out.apps[urlOrigin(&hu)]; app != nil {
@@ -117,7 +121,7 @@ func (s *Server) dialStream(target, sig string) (*socket, error) {
 		return nil, &streamDialError{dialErrorCode(err, resp), dialErrorText(err, resp)}
 	}
 	conn.SetReadLimit(streamReadLimit)
-	k := &socket{conn: conn, done: make(chan struct{})}
+	k.conn = conn
 	k.unhook = context.AfterFunc(s.ctx, func() { conn.CloseNow() })
 	k.dog = time.AfterFunc(time.Hour, k.bark)
 	k.dog.Stop()
@@ -222,10 +226,22 @@ func (k *socket) exchange(msgs [][]byte, patience time.Duration, ping bool) turn
 	k.phase.Store(turnPinging)
 	if err := k.conn.Ping(k.pingCtx); err != nil {
 		if k.open.Err() == nil && k.pingCtx.Err() != nil {
+			// No pong within the patience. Twice in a row with no pong
+			// at all in between, the application reads no more: its
+			// socket's buffers would take audio for minutes, but nothing
+			// it does reaches the call.
+			if k.late && !k.ponged.Swap(false) {
+				k.stalled.Store(true)
+				k.conn.CloseNow()
+				return turnResult{stalled: true}
+			}
+			k.late = true
+			k.ponged.Store(false)
 			return turnResult{late: true}
 		}
 		k.readerEnded(patience) // closed: the inbox says how
 	}
+	k.late = false
 	return turnResult{}
 }
 
