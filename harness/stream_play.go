@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/twimlharness/twimlharness/scenario"
@@ -157,9 +156,4 @@ func (p *playback) endLocked(st *stream) {
 // bytesDuration is how long n bytes of μ-law play.
 func bytesDuration(n int) time.Duration {
 	return time.Duration(n) * time.Millisecond / bytesPerMs
-}
-
-// String describes the queue, for debugging.
-func (p *playback) String() string {
-	return fmt.Sprintf("playback{queued %v, playing %v}", bytesDuration(p.queued), p.playing)
 }
