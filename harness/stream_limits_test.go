@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -195,5 +196,26 @@ func TestStreamLimitInbox(t *testing.T) {
 	}
 	if got := st.Info().Status; got != harness.StreamStatusStopped {
 		t.Errorf("the stream is %s, want %s: it goes on after the drop", got, harness.StreamStatusStopped)
+	}
+}
+
+// Close ends a stream that would run for ever (its application never
+// closes it, its far end never hangs up): every goroutine of the stream,
+// the application's handler among them, is gone once Close returns.
+func TestStreamCloseStopsItsGoroutines(t *testing.T) {
+	started := make(chan struct{})
+	app := limitApp(t, connectDoc, 0, func(context.Context, *websocket.Conn, string) { close(started) })
+	srv := harness.NewServer(nil, harness.WithApp("https://app.example.com", app), harness.WithAutoRun())
+	if _, err := srv.CreateCall(url.Values{"To": {"+14155550100"}, "From": {"+15005550006"}, "Url": {"https://app.example.com/voice"}}); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	srv.Close()
+	buf := make([]byte, 1<<20)
+	stacks := string(buf[:runtime.Stack(buf, true)])
+	for _, fn := range []string{"harness.(*socket).read", "harness.(*outbox).courier", "harness.(*upgradePipe).RoundTrip.func1", "harness.(*Server).autoRun"} {
+		if strings.Contains(stacks, fn) {
+			t.Errorf("a goroutine in %s outlived Close:\n%s", fn, stacks)
+		}
 	}
 }
