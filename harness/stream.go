@@ -149,41 +149,17 @@ func (st *stream) displayName() string {
 // a message (the stream is not made).
 func (c *Call) newStreamLocked(sp streamSpec) (*stream, int, string) {
 	s := c.srv
-	var tracks [2]bool
-	switch sp.track {
-	case "", "inbound_track":
-		tracks[trackInbound] = true
-	case "outbound_track":
-		tracks[trackOutbound] = true
-	case "both_tracks":
-		tracks = [2]bool{true, true}
-	default:
-		return nil, codeStreamTrack, fmt.Sprintf("Stream - Invalid Track configuration: track %q (want inbound_track, outbound_track or both_tracks)", sp.track)
+	tracks, code, msg := streamTracks(sp.track, sp.connect)
+	if code != 0 {
+		return nil, code, msg
 	}
-	if sp.connect && !tracks[trackInbound] || sp.connect && tracks[trackOutbound] {
-		return nil, codeStreamTrack, fmt.Sprintf("Stream - Invalid Track configuration: <Connect><Stream> takes only inbound_track, not %q", sp.track)
-	}
-	if u, err := streamURL(sp.url); err != nil {
+	u, err := streamURL(sp.url)
+	if err != nil {
 		return nil, err.code, err.Error()
-	} else {
-		sp.url = u
 	}
-	forkTracks := 0
-	for _, o := range c.streams {
-		if o.state == streamStopped {
-			continue
-		}
-		switch {
-		case sp.name != "" && o.name == sp.name:
-			return nil, CodeStreamLimit, fmt.Sprintf("a stream named %q is already running on this call: names must be unique per call", sp.name)
-		case sp.connect && o.connect:
-			return nil, CodeStreamLimit, "the call already has a bidirectional stream: Twilio allows one per call"
-		case !o.connect:
-			forkTracks += o.trackCount()
-		}
-	}
-	if want := countTracks(tracks); !sp.connect && forkTracks+want > maxForkTracks {
-		return nil, CodeStreamLimit, fmt.Sprintf("the call already streams %d tracks; Twilio streams at most %d at once (both_tracks counts two)", forkTracks, maxForkTracks)
+	sp.url = u
+	if msg := c.streamLimitLocked(sp, tracks); msg != "" {
+		return nil, CodeStreamLimit, msg
 	}
 	st := &stream{call: c, sid: s.ids.SID("MZ"), name: sp.name, url: sp.url, connect: sp.connect, tracks: tracks,
 		params: c.streamParamsLocked(sp.params), cbURL: sp.cbURL, cbMethod: sp.cbMethod, viaAPI: sp.viaAPI, created: s.clock.Now()}
@@ -199,6 +175,50 @@ func (c *Call) newStreamLocked(sp streamSpec) (*stream, int, string) {
 	return st, 0, ""
 }
 
+// streamTracks reads a stream's track attribute: the tracks it streams,
+// or Twilio's code and a message. A bidirectional stream takes only
+// inbound_track.
+func streamTracks(track string, connect bool) (tracks [2]bool, code int, msg string) {
+	switch track {
+	case "", "inbound_track":
+		tracks[trackInbound] = true
+	case "outbound_track":
+		tracks[trackOutbound] = true
+	case "both_tracks":
+		tracks = [2]bool{true, true}
+	default:
+		return tracks, codeStreamTrack, fmt.Sprintf("Stream - Invalid Track configuration: track %q (want inbound_track, outbound_track or both_tracks)", track)
+	}
+	if connect && tracks != [2]bool{true, false} {
+		return tracks, codeStreamTrack, fmt.Sprintf("Stream - Invalid Track configuration: <Connect><Stream> takes only inbound_track, not %q", track)
+	}
+	return tracks, 0, ""
+}
+
+// streamLimitLocked says which of Twilio's limits a new stream of the
+// call would break, if any: one bidirectional stream, four tracks of
+// unidirectional ones, names unique among the streams that run.
+func (c *Call) streamLimitLocked(sp streamSpec, tracks [2]bool) string {
+	forkTracks := 0
+	for _, o := range c.streams {
+		if o.state == streamStopped {
+			continue
+		}
+		switch {
+		case sp.name != "" && o.name == sp.name:
+			return fmt.Sprintf("a stream named %q is already running on this call: names must be unique per call", sp.name)
+		case sp.connect && o.connect:
+			return "the call already has a bidirectional stream: Twilio allows one per call"
+		case !o.connect:
+			forkTracks += countTracks(o.tracks)
+		}
+	}
+	if !sp.connect && forkTracks+countTracks(tracks) > maxForkTracks {
+		return fmt.Sprintf("the call already streams %d tracks; Twilio streams at most %d at once (both_tracks counts two)", forkTracks, maxForkTracks)
+	}
+	return ""
+}
+
 // kindName says which kind of stream st is.
 func (st *stream) kindName() string {
 	if st.connect {
@@ -206,8 +226,6 @@ func (st *stream) kindName() string {
 	}
 	return "unidirectional " + strings.Join(st.trackNames(), "+")
 }
-
-func (st *stream) trackCount() int { return countTracks(st.tracks) }
 
 func countTracks(t [2]bool) int {
 	n := 0
