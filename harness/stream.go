@@ -442,7 +442,7 @@ func (st *stream) turnDoneLocked(res turnResult) {
 	}
 	switch {
 	case res.stalled:
-		st.failLocked(CodeStreamStalled, fmt.Sprintf("the application did not read the stream's messages, nor answer its pings, for %v twice in a row (harness.WithStreamPatience): the stream is broken", c.srv.cfg.streamPatience))
+		st.failLocked(CodeStreamStalled, fmt.Sprintf("the application reads the stream no more: it left Twilio's messages unread, or two pings in a row unanswered, for %v each (harness.WithStreamPatience); the stream is broken", c.srv.cfg.streamPatience))
 		return
 	case closed != nil && byApp:
 		st.stopLocked("the application closed the WebSocket", false)
