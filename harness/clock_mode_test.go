@@ -112,7 +112,7 @@ func TestCallUpdatesByState(t *testing.T) {
 // bubble's goroutines to settle. No real time passes: the bubble's clock
 // jumps ahead when every goroutine in it waits.
 func elapse(d time.Duration) {
-	time.Sleep(d)
+	harness.Sleep(d) // the system clock's wait, which the bubble fakes
 	synctest.Wait()
 }
 

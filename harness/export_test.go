@@ -1,5 +1,7 @@
 package harness
 
+import "time"
+
 // VerificationsOf is how many caller ID verifications s holds, for tests
 // of what a long-lived server keeps.
 func VerificationsOf(s *Server) int {
@@ -21,3 +23,8 @@ func SetConferenceFlags(c *Call, hold, muted bool) {
 		p.setMutedLocked(muted)
 	}
 }
+
+// Sleep waits d on the system clock, as the harness does where it waits
+// in real time (system_clock.go): inside a testing/synctest bubble, d of
+// the bubble's fake time.
+func Sleep(d time.Duration) { sleep(d) }

@@ -123,8 +123,7 @@ func (s *Server) dialStream(target, sig string) (*socket, error) {
 	conn.SetReadLimit(streamReadLimit)
 	k.conn = conn
 	k.unhook = context.AfterFunc(s.ctx, func() { conn.CloseNow() })
-	k.dog = time.AfterFunc(time.Hour, k.bark)
-	k.dog.Stop()
+	k.dog = watchdog(k.bark)
 	k.open, k.ended = context.WithCancel(context.Background())
 	k.pingCtx, k.giveUp = context.WithCancel(k.open)
 	s.wg.Add(1)
@@ -202,7 +201,7 @@ type turnResult struct {
 // application and waits for the pong, each within patience of real time.
 // Call without any lock, one exchange at a time.
 func (k *socket) exchange(msgs [][]byte, patience time.Duration, ping bool) turnResult {
-	k.due.Store(time.Now().Add(patience).UnixNano())
+	k.due.Store(realNanos() + int64(patience))
 	k.phase.Store(turnWriting)
 	k.dog.Reset(patience)
 	defer func() {
@@ -247,22 +246,13 @@ func (k *socket) exchange(msgs [][]byte, patience time.Duration, ping bool) turn
 
 // readerEnded waits, at most d, for the reader to see the connection
 // closed, and reports whether it did.
-func (k *socket) readerEnded(d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-k.done:
-		return true
-	case <-t.C:
-		return false
-	}
-}
+func (k *socket) readerEnded(d time.Duration) bool { return awaitAtMost(k.done, d) }
 
 // bark is the watchdog: a turn took longer than the patience. An
 // application that does not read has its connection closed; one that does
 // not answer the ping is no longer waited for.
 func (k *socket) bark() {
-	if time.Now().UnixNano() < k.due.Load() { // armed for an earlier turn, and late
+	if realNanos() < k.due.Load() { // armed for an earlier turn, and late
 		return
 	}
 	switch k.phase.Load() {
@@ -304,7 +294,7 @@ func (p *upgradePipe) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	u.Scheme, u.Host = "", ""
 	r.URL = &u
-	w := &upgradeWriter{header: http.Header{}, conn: appEnd, ready: make(chan struct{})}
+	w := &upgradeWriter{responseRecorder: newResponseRecorder(maxRefusal), conn: appEnd, ready: make(chan struct{})}
 	p.srv.handlers.Add(1)
 	go func() {
 		defer p.srv.handlers.Done()
@@ -351,35 +341,27 @@ type bufferedConn struct {
 	io.Closer
 }
 
+// maxRefusal is how much of the body of a handler that refuses an upgrade
+// the harness keeps.
+const maxRefusal = 4096
+
 // upgradeWriter is the http.ResponseWriter of an in-process upgrade: an
-// http.Hijacker whose connection is one end of a memPipe.
+// http.Hijacker whose connection is one end of a memPipe. A handler that
+// does not upgrade answers into its recorder.
 type upgradeWriter struct {
-	header   http.Header
-	status   int
-	body     bytes.Buffer
+	*responseRecorder
 	conn     net.Conn
 	hijacked bool
 	ready    chan struct{}
 	once     sync.Once
 }
 
-func (w *upgradeWriter) Header() http.Header { return w.header }
-
-func (w *upgradeWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-}
-
+// Write writes the reply of a handler that did not upgrade.
 func (w *upgradeWriter) Write(b []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
 	if w.hijacked {
 		return 0, http.ErrHijacked
 	}
-	if w.body.Len() < 4096 {
-		w.body.Write(b[:min(len(b), 4096-w.body.Len())])
-	}
-	return len(b), nil
+	return w.responseRecorder.Write(b)
 }
 
 // Hijack hands the handler its end of the pipe.
@@ -398,10 +380,7 @@ func (w *upgradeWriter) finish() { w.once.Do(func() { close(w.ready) }) }
 
 // response is the reply of a handler that did not upgrade.
 func (w *upgradeWriter) response(req *http.Request) *http.Response {
-	code := w.status
-	if code == 0 {
-		code = http.StatusOK
-	}
+	code := w.code()
 	return &http.Response{Status: fmt.Sprint(code, " ", http.StatusText(code)), StatusCode: code, Proto: "HTTP/1.1",
 		ProtoMajor: 1, ProtoMinor: 1, Header: w.header, Body: io.NopCloser(bytes.NewReader(w.body.Bytes())), Request: req}
 }

@@ -7,9 +7,10 @@ import (
 )
 
 // This file is where the harness reads real time or waits for it: the
-// system clock of [WithSystemClock], the scaled clock of [ClockScaled], and
+// system clock of [WithSystemClock], the scaled clock of [ClockScaled],
 // the engine running by itself ([ClockAuto]), which follows real time while
-// an application is slow to answer. The virtual clock itself is
+// an application is slow to answer, and the patience of media streams with
+// their applications ([WithStreamPatience]) and of Close with theirs. The virtual clock itself is
 // harness/internal/clock; the modes are in clock_mode.go.
 
 // systemNow returns the system clock's time, in UTC.
@@ -280,10 +281,29 @@ func waitAtMost(wg *sync.WaitGroup, d time.Duration) {
 		wg.Wait()
 		close(done)
 	}()
+	awaitAtMost(done, d)
+}
+
+// awaitAtMost waits, in real time, at most d for done to close, and
+// reports whether it did.
+func awaitAtMost(done <-chan struct{}, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-done:
+		return true
 	case <-t.C:
+		return false
 	}
 }
+
+// watchdog returns a real-time timer, stopped, that runs fn each time it
+// is armed (Reset) and not stopped before it fires.
+func watchdog(fn func()) *time.Timer {
+	t := time.AfterFunc(time.Hour, fn)
+	t.Stop()
+	return t
+}
+
+// realNanos returns the system clock's time in Unix nanoseconds.
+func realNanos() int64 { return time.Now().UnixNano() }
