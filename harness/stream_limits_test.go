@@ -3,7 +3,6 @@ package harness_test
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,59 +15,22 @@ import (
 	"github.com/twimlharness/twimlharness/harness"
 )
 
-// limitApp is an application whose stream does what onStart says once the
-// start message arrives, then reads until the socket closes; after
-// closeAfter frames (0: never) it closes the socket itself.
+// limitApp is a miniApp whose stream does what onStart says once the
+// start message arrives; after closeAfter frames (0: never) it closes the
+// socket itself.
 func limitApp(t *testing.T, doc string, closeAfter int, onStart func(ctx context.Context, c *websocket.Conn, sid string)) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/voice", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/xml")
-		fmt.Fprint(w, doc)
-	})
-	mux.HandleFunc("/media", func(w http.ResponseWriter, r *http.Request) {
-		c, err := websocket.Accept(w, r, nil)
-		if err != nil {
-			t.Error(err)
-			return
+	frames := 0
+	return miniApp(t, doc, func(ctx context.Context, c *websocket.Conn, m miniMsg) bool {
+		switch m.Event {
+		case "start":
+			frames = 0
+			onStart(ctx, c, m.StreamSid)
+		case "media":
+			frames++
+			return frames == closeAfter
 		}
-		defer c.CloseNow()
-		c.SetReadLimit(1 << 20)
-		ctx := context.Background()
-		frames := 0
-		for {
-			_, data, err := c.Read(ctx)
-			if err != nil {
-				return
-			}
-			var m struct {
-				Event     string `json:"event"`
-				StreamSid string `json:"streamSid"`
-			}
-			json.Unmarshal(data, &m)
-			switch m.Event {
-			case "start":
-				onStart(ctx, c, m.StreamSid)
-			case "media":
-				if frames++; frames == closeAfter {
-					c.Close(websocket.StatusNormalClosure, "")
-					return
-				}
-			}
-		}
+		return false
 	})
-	return mux
-}
-
-// limitCall runs one call to app with opts, to its end.
-func limitCall(t *testing.T, app http.Handler, opts ...harness.Option) (*harness.Server, *harness.Call) {
-	t.Helper()
-	srv := harness.NewServer(t, append([]harness.Option{harness.WithApp("https://app.example.com", app)}, opts...)...)
-	call, err := srv.CreateCall(url.Values{"To": {"+14155550100"}, "From": {"+15005550006"}, "Url": {"https://app.example.com/voice"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	call.Wait()
-	return srv, call
 }
 
 const connectDoc = `<Response><Connect><Stream url="wss://app.example.com/media"/></Connect></Response>`
@@ -104,7 +66,7 @@ func TestStreamLimitMessages(t *testing.T) {
 			c.Write(ctx, websocket.MessageText, []byte(fmt.Sprintf(`{"event":"mark","streamSid":%q,"mark":{"name":"m%d"}}`, sid, i)))
 		}
 	})
-	_, call := limitCall(t, app, harness.WithLimits(harness.Limits{StreamMessages: 6}))
+	_, call := miniCall(t, app, nil, harness.WithLimits(harness.Limits{StreamMessages: 6}))
 	st := call.Streams()[0]
 	msgs := st.Messages()
 	if len(msgs) != 7 {
@@ -124,7 +86,7 @@ func TestStreamLimitAudio(t *testing.T) {
 	app := limitApp(t, connectDoc, 60, func(ctx context.Context, c *websocket.Conn, sid string) {
 		sendAudio(ctx, t, c, sid, 8000, 1) // a second of the application's audio
 	})
-	_, call := limitCall(t, app, harness.WithLimits(harness.Limits{StreamAudio: 100 * time.Millisecond}))
+	_, call := miniCall(t, app, nil, harness.WithLimits(harness.Limits{StreamAudio: 100 * time.Millisecond}))
 	st := call.Streams()[0]
 	for _, track := range []string{harness.TrackInbound, harness.TrackApp} {
 		if got, want := len(st.WAV(track)), 44+2*800; got != want {
@@ -142,7 +104,7 @@ func TestStreamLimitBuffered(t *testing.T) {
 	app := limitApp(t, connectDoc, 2, func(ctx context.Context, c *websocket.Conn, sid string) {
 		sendAudio(ctx, t, c, sid, 600_000, 9) // 11.25 minutes in nine messages of 75 s
 	})
-	_, call := limitCall(t, app)
+	_, call := miniCall(t, app, nil)
 	notes := notesWith(call, 31931)
 	if len(notes) != 1 || !strings.Contains(notes[0].Message, "10 minutes") {
 		t.Fatalf("notifications 31931: %+v, want one about the 10 minutes Twilio buffers\n%s", notes, call.Transcript())
@@ -158,7 +120,7 @@ func TestStreamLimitMessageSize(t *testing.T) {
 	app := limitApp(t, connectDoc, 0, func(ctx context.Context, c *websocket.Conn, sid string) {
 		sendAudio(ctx, t, c, sid, 3_200_000, 1) // 4.3 MB of base64
 	})
-	_, call := limitCall(t, app)
+	_, call := miniCall(t, app, nil)
 	if notes := notesWith(call, 31924); len(notes) != 1 {
 		t.Fatalf("notifications 31924: %+v, want one for the broken connection\n%s\n%s", notes, call.Transcript(), call.Streams()[0].Transcript())
 	}
@@ -176,7 +138,7 @@ func TestStreamLimitInbox(t *testing.T) {
 			c.Write(ctx, websocket.MessageText, junk)
 		}
 	})
-	_, call := limitCall(t, app)
+	_, call := miniCall(t, app, nil)
 	notes := notesWith(call, 31931)
 	if len(notes) != 1 || !strings.Contains(notes[0].Message, "1 messages dropped") {
 		t.Fatalf("notifications 31931: %+v, want one about the message dropped\n%s", notes, call.Transcript())
