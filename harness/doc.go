@@ -433,7 +433,8 @@
 //     first. Silence is μ-law 0xFF. The far end's speech (Says, Talks, at
 //     a <Gather>, a <Record>, in a conference or in the stream) is a
 //     deterministic synthetic voice of the speech's length on the inbound
-//     track; the call's <Say> and <Play> are the same voice on the
+//     track (syllables of 200 ms, 150 ms voiced at about -20 dBFS and 50
+//     ms of silence, so that a detector of speech by level hears it); the call's <Say> and <Play> are the same voice on the
 //     outbound track; SpeaksAudio streams the given audio as is.
 //   - The application's audio plays at 8 bytes a millisecond; a mark is
 //     echoed once the audio before it has played, a clear drops the rest
