@@ -1,6 +1,7 @@
 package harness_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -52,7 +53,7 @@ func ExampleCall_Streams() {
 				c.Write(ctx, websocket.MessageText, []byte(`{"event":"mark","streamSid":"`+m.StreamSid+`","mark":{"name":"greeting"}}`))
 			case "media": // the caller's voice is anything but μ-law silence (0xFF)
 				frame, _ := base64.StdEncoding.DecodeString(m.Media.Payload)
-				if strings.Trim(string(frame), "\xff") != "" {
+				if bytes.Count(frame, []byte{0xff}) != len(frame) {
 					loud++
 				}
 				if loud == 25 { // half a second of speech: done
