@@ -50,6 +50,7 @@ type Call struct {
 	queue     *enqueueing  // the queue it waits in, if any
 	streams   []*stream    // its media streams, in the order they started
 	voice     *callVoice   // what is heard on it, for its streams; nil until one starts
+	relays    []*relay     // its ConversationRelay sessions, in the order they started
 	pending   pending      // its requests on their way, and the events that wait for them
 	deleted   bool         // deleted with the REST API: the API no longer shows it
 	forgotten bool         // the server no longer keeps it (see Retention)

@@ -44,6 +44,19 @@ const (
 	// harness cannot read (SpeaksAudio with a WAV that is not 8 kHz mono
 	// PCM or μ-law, say): the far end stays silent instead.
 	CodeBadAudio = 99008
+	// CodeRelayNoAnswer is logged (a warning) when a ConversationRelay
+	// application does not answer the caller's prompt within the relay
+	// patience ([WithRelayPatience]): the conversation goes on, the caller
+	// taking its next turn. Twilio waits for ever; a test should not.
+	CodeRelayNoAnswer = 99009
+)
+
+// Twilio's codes of ConversationRelay, logged about a call.
+const (
+	codeRelayConnect    = 64102 // "Unable to Connect to Websocket URL"
+	codeRelayEnded      = 64105 // "Websocket ended": the socket dropped, or too many malformed messages
+	codeRelayArgument   = 64106 // "Invalid argument": a provider, voice or model Twilio does not support
+	codeRelayBadMessage = 64107 // "Invalid Message Received": the message is dropped, the session goes on
 )
 
 // Twilio's codes of Media Streams, logged about a call.

@@ -380,6 +380,7 @@ func (c *Call) finishLocked(st Status, sip int, reason string) {
 	c.line.price = c.priceTextLocked()
 	c.stopRecordingsLocked()
 	c.stopStreamsLocked("the call ended")
+	c.stopRelaysLocked()
 	c.reportUnusedStepsLocked()
 	if l := c.dial.leg; l != nil {
 		l.endedLocked()

@@ -33,6 +33,7 @@ const (
 	EventConference   EventKind = "conference"   // the call joined, left or heard something in a conference, or its flags changed
 	EventQueue        EventKind = "queue"        // the call joined, waited in, was taken from or left a queue
 	EventStream       EventKind = "stream"       // a media stream was dialed, started, stopped or failed; a mark played; the application's audio played or was cleared
+	EventRelay        EventKind = "relay"        // a ConversationRelay session was dialed, started, ended or failed; the agent spoke, played, sent digits, switched language, or was interrupted
 )
 
 // What a participant of a conference hears, besides other participants
@@ -84,6 +85,14 @@ const (
 	ActionMark    EventAction = "mark"    // EventStream: Twilio echoed the application's mark Name: the audio before it played, or a clear dropped it (Text says which)
 	ActionCleared EventAction = "cleared" // EventStream: the application cleared its audio (Duration of it was dropped)
 	ActionPlayed  EventAction = "played"  // EventStream: the far end heard Duration of the application's audio
+
+	ActionEnded       EventAction = "ended"        // EventRelay: the session (SID) ended; Status is its SessionStatus, Text says why
+	ActionAgentSaid   EventAction = "agent-said"   // EventRelay: the agent speaks Words (Name: the language) for Duration
+	ActionAgentPlayed EventAction = "agent-played" // EventRelay: the agent plays URL for Duration
+	ActionAgentDigits EventAction = "agent-digits" // EventRelay: the agent sends Digits to the far end
+	ActionInterrupted EventAction = "interrupted"  // EventRelay: the caller interrupted the agent after Duration of its talk cycle, having heard Words
+	ActionPreempted   EventAction = "preempted"    // EventRelay: the application's next message cut a preemptible talk cycle after Duration (Words heard)
+	ActionLanguage    EventAction = "language"     // EventRelay: the application switched the active languages (Text)
 )
 
 // Event is one entry of a call's history. Kind says what happened and
@@ -290,6 +299,8 @@ func (e *callEvent) detail() string {
 		return e.queueDetail(m)
 	case EventStream:
 		return e.streamDetail(m)
+	case EventRelay:
+		return e.relayDetail(m)
 	case EventNote:
 		switch e.action {
 		case ActionDetecting:
@@ -310,8 +321,15 @@ func (e *callEvent) exportLocked(callSID string) Event {
 	if e.kind == EventConference || e.action == ActionSpoke && m.sid != "" {
 		out.To, out.Conference, out.Label, out.Source = "", m.to, m.name, m.source
 	}
-	if e.kind == EventStream {
+	if e.kind == EventStream || e.kind == EventRelay {
 		out.Name = m.name
+	}
+	if e.kind == EventRelay {
+		out.Status = e.status
+		switch e.action {
+		case ActionAgentSaid, ActionInterrupted, ActionPreempted:
+			out.Words = e.text
+		}
 	}
 	if e.kind == EventQueue {
 		out.To, out.Queue, out.Position, out.Source = "", m.to, m.position, m.source
@@ -325,6 +343,9 @@ func (e *callEvent) exportLocked(callSID string) Event {
 	switch e.kind {
 	case EventSay, EventSms, EventInput, EventGather:
 		out.Words = e.text
+		if e.kind == EventInput && m.noun == relayVerbName { // in a ConversationRelay session: its language
+			out.Name = m.name
+		}
 	case EventConference, EventQueue:
 		if e.action == ActionHeard && e.text != "silence" {
 			out.Words = e.text

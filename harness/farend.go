@@ -36,6 +36,12 @@ func (c *Call) countVerbLocked(name string) {
 // nil when no step matches (the far end stays silent). prompt is what the
 // verb (or the call before it) said.
 func (c *Call) stepForLocked(verb, prompt string) *scenario.Step {
+	return c.stepWhereLocked(verb, prompt, nil)
+}
+
+// stepWhereLocked is stepForLocked, but when the step that applies does
+// not pass only (if set) it is left for later, and none is returned.
+func (c *Call) stepWhereLocked(verb, prompt string, only func(*scenario.Step) bool) *scenario.Step {
 	steps := c.farEnd.party.Steps
 	if len(steps) == 0 {
 		return nil
@@ -51,6 +57,9 @@ func (c *Call) stepForLocked(verb, prompt string) *scenario.Step {
 	for i := range steps {
 		if st.used[i] || !steps[i].Matches(verb, st.counts[verb], input, prompt) {
 			continue
+		}
+		if only != nil && !only(&steps[i]) {
+			return nil
 		}
 		if !steps[i].Repeat {
 			st.used[i] = true

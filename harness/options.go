@@ -67,6 +67,7 @@ type config struct {
 	retention      Retention
 	replyPatience  time.Duration
 	streamPatience time.Duration
+	relayPatience  time.Duration
 	systemClock    bool
 }
 
@@ -87,6 +88,7 @@ func defaultConfig() config {
 		callLimits:     DefaultLimits(),
 		replyPatience:  DefaultReplyPatience,
 		streamPatience: DefaultStreamPatience,
+		relayPatience:  DefaultRelayPatience,
 		clock:          Clock{Mode: ClockManual},
 	}
 }

@@ -72,6 +72,9 @@ func (s *Server) Reset(keep ...Keep) {
 		for _, st := range c.streams {
 			st.abandonLocked()
 		}
+		for _, r := range c.relays {
+			r.abandonLocked()
+		}
 		c.forgetLocked()
 	}
 	clear(s.calls)

@@ -60,6 +60,12 @@ type socket struct {
 	open    context.Context // done once the reader has ended: a ping waits no more
 	ended   context.CancelFunc
 
+	// arrived is signalled (without blocking) when the reader adds to the
+	// inbox or ends; notify, if set before the reader starts, is called
+	// then too (a ConversationRelay session's applier).
+	arrived chan struct{}
+	notify  func()
+
 	mu       sync.Mutex // guards the fields below; never held with Server.mu
 	inbox    []appMessage
 	inboxLen int
@@ -87,6 +93,13 @@ func (e *streamDialError) Error() string { return e.msg }
 // dialStream opens the WebSocket to target (ws:// or wss://), signed with
 // sig; it returns a *streamDialError on failure.
 func (s *Server) dialStream(target, sig string) (*socket, error) {
+	return s.dialSocket(target, sig, nil)
+}
+
+// dialSocket opens the WebSocket to target, signed with sig; notify, if
+// not nil, is called each time the application sends something or the
+// connection closes.
+func (s *Server) dialSocket(target, sig string, notify func()) (*socket, error) {
 	u, err := url.Parse(target)
 	if err != nil || u.Host == "" {
 		return nil, &streamDialError{codeStreamMalformedURL, fmt.Sprintf("Stream - WebSocket - Malformed URL: %q", target)}
@@ -97,7 +110,7 @@ func (s *Server) dialStream(target, sig string) (*socket, error) {
 	}
 	hu := *u
 	hu.Scheme = httpScheme
-	k := &socket{done: make(chan struct{})}
+	k := &socket{done: make(chan struct{}), arrived: make(chan struct{}, 1), notify: notify}
 	opts := &websocket.DialOptions{
 		HTTPHeader:      http.Header{HeaderSignature: {sig}, "User-Agent": {UserAgent}},
 		CompressionMode: websocket.CompressionDisabled,
@@ -159,6 +172,7 @@ func dialErrorText(err error, resp *http.Response) string {
 // read keeps what the application sends until the connection closes.
 func (k *socket) read(wg *sync.WaitGroup) {
 	defer wg.Done()
+	defer k.signal()
 	defer k.ended()
 	defer close(k.done)
 	for {
@@ -177,6 +191,42 @@ func (k *socket) read(wg *sync.WaitGroup) {
 			k.inboxLen += len(data)
 		}
 		k.mu.Unlock()
+		k.signal()
+	}
+}
+
+// signal tells whoever waits for the application that it sent something,
+// or that the connection closed.
+func (k *socket) signal() {
+	select {
+	case k.arrived <- struct{}{}:
+	default:
+	}
+	if k.notify != nil {
+		k.notify()
+	}
+}
+
+// awaitInbox waits, at most d of real time, until a message of the inbox
+// satisfies ok or the connection closes, and reports whether one did.
+// Call without any lock.
+func (k *socket) awaitInbox(ok func(appMessage) bool, d time.Duration) bool {
+	deadline := realNanos() + int64(d)
+	seen := 0
+	for {
+		k.mu.Lock()
+		for ; seen < len(k.inbox); seen++ {
+			if ok(k.inbox[seen]) {
+				k.mu.Unlock()
+				return true
+			}
+		}
+		closed := k.closed != nil
+		k.mu.Unlock()
+		left := time.Duration(deadline - realNanos())
+		if closed || left <= 0 || !awaitAtMost(k.arrived, left) {
+			return false
+		}
 	}
 }
 
@@ -265,8 +315,12 @@ func (k *socket) bark() {
 }
 
 // close ends the connection with a normal closure and waits for the reader.
-func (k *socket) close() {
-	k.conn.Close(websocket.StatusNormalClosure, "")
+func (k *socket) close() { k.closeWith(websocket.StatusNormalClosure, "") }
+
+// closeWith ends the connection with code and reason, and waits for the
+// reader.
+func (k *socket) closeWith(code websocket.StatusCode, reason string) {
+	k.conn.Close(code, reason)
 	k.conn.CloseNow()
 	<-k.done
 	k.unhook()

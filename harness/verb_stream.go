@@ -20,13 +20,17 @@ type streamVerb struct {
 
 // connectVerbLocked runs <Connect>. With a <Stream> it connects the call to
 // a bidirectional stream, which holds it until the application closes the
-// WebSocket; its other nouns are not simulated yet.
+// WebSocket; with a <ConversationRelay>, to a session (relay.go); its
+// other nouns are not simulated yet.
 func (c *Call) connectVerbLocked(v *twiml.Connect) bool {
 	var noun *twiml.Stream
 	for _, n := range v.Nouns {
 		if s, ok := n.(*twiml.Stream); ok {
 			noun = s
 			break
+		}
+		if cr, ok := n.(*twiml.ConversationRelay); ok {
+			return c.relayLocked(v, cr)
 		}
 	}
 	if noun == nil {

@@ -58,4 +58,7 @@ func never(twiml.Verb) bool { return false }
 func dialAnswers(v twiml.Verb) bool { return !v.(*twiml.Dial).AnswerOnBridge }
 
 // takesInput reports whether the verb named name waits for the far end.
-func (s *Server) takesInput(name string) bool { return s.verbs[name].takesInput }
+// A ConversationRelay session takes input too: the caller's turns.
+func (s *Server) takesInput(name string) bool {
+	return name == relayVerbName || s.verbs[name].takesInput
+}

@@ -227,6 +227,32 @@ func (p Party) InStream() Party {
 	return p.AtNext("Stream")
 }
 
+// InConversation returns a copy of p whose last step applies in a
+// ConversationRelay session (<Connect><ConversationRelay>), at the
+// caller's next turn: each time the agent has finished speaking (its
+// welcome greeting, an answer), and at the start when there is no
+// greeting. Steps with no verb named apply there too, one a turn, in order;
+// WhenPromptContains matches what the agent said in the turn. Says becomes
+// a prompt once said (InLanguage sets its lang), Presses a dtmf message
+// per key when the session detects them, Interrupting barges into the
+// agent's speech, its delay counted from when the agent started, and
+// HangsUp hangs up.
+func (p Party) InConversation() Party {
+	return p.AtNext("ConversationRelay")
+}
+
+// InLanguage returns a copy of p whose last Says is heard in lang (a
+// ConversationRelay prompt's lang), instead of the session's recognition
+// language.
+func (p Party) InLanguage(lang string) Party {
+	return p.last("InLanguage", func(s *Step) {
+		if s.Do.Kind != Speak {
+			panic("scenario: InLanguage follows Says, not " + s.Do.Kind.String())
+		}
+		s.Do.Language = lang
+	})
+}
+
 // SpeaksAudio returns a copy of p that speaks audio into the next media
 // stream: format is [AudioMulaw], [AudioPCM16] or [AudioWAV] (8 kHz, one
 // channel). Audio the harness cannot read is logged when the step runs,

@@ -41,9 +41,12 @@ type PartySpec struct {
 // StepSpec is a Step in JSON: exactly one of Press, Say, TalkSeconds,
 // HangUp or Silent, with optional timing and trigger.
 type StepSpec struct {
-	Press          string  `json:"press,omitempty"`
-	Say            string  `json:"say,omitempty"`
-	Confidence     float64 `json:"confidence,omitempty"`
+	Press      string  `json:"press,omitempty"`
+	Say        string  `json:"say,omitempty"`
+	Confidence float64 `json:"confidence,omitempty"`
+	// Language is the language Say is heard in, in a ConversationRelay
+	// session.
+	Language       string  `json:"language,omitempty"`
 	TalkSeconds    float64 `json:"talk_seconds,omitempty"`
 	Text           string  `json:"text,omitempty"`
 	ThenPress      string  `json:"then_press,omitempty"`
@@ -146,7 +149,7 @@ func (s StepSpec) step() (Step, error) {
 		a, kinds = Action{Kind: Press, Digits: s.Press}, kinds+1
 	}
 	if s.Say != "" {
-		a, kinds = Action{Kind: Speak, Text: s.Say, Confidence: s.Confidence}, kinds+1
+		a, kinds = Action{Kind: Speak, Text: s.Say, Confidence: s.Confidence, Language: s.Language}, kinds+1
 	}
 	if s.TalkSeconds > 0 {
 		a, kinds = Action{Kind: Talk, Duration: seconds(s.TalkSeconds), Text: s.Text, Digits: s.ThenPress, HangUpAfterTalk: s.ThenHangUp}, kinds+1
@@ -230,7 +233,7 @@ func (s Step) spec() StepSpec {
 	case Press:
 		out.Press = a.Digits
 	case Speak:
-		out.Say, out.Confidence = a.Text, a.Confidence
+		out.Say, out.Confidence, out.Language = a.Text, a.Confidence, a.Language
 	case Talk:
 		out.TalkSeconds, out.Text, out.ThenPress, out.ThenHangUp = a.Duration.Seconds(), a.Text, a.Digits, a.HangUpAfterTalk
 	case HangUp:

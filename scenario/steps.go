@@ -127,6 +127,9 @@ type Action struct {
 	// AudioPCM16 or AudioWAV).
 	Audio       []byte
 	AudioFormat string
+	// Language is the language Speak is heard in, in a ConversationRelay
+	// session (the prompt's lang); empty means the session's.
+	Language string
 	// On, in a media stream, waits for a cue of the application's audio
 	// (a mark played, its audio starting or stopping), then acts after
 	// Delay.
@@ -215,13 +218,18 @@ func (s Step) String() string {
 // the call waits in a queue ("Enqueue") the far end can only hang up or
 // stay silent. In a media stream ("Stream") it speaks (text, talk or
 // audio), presses keys and hangs up; only there can it wait for a cue of
-// the application's audio, or speak given audio.
+// the application's audio, or speak given audio. In a ConversationRelay
+// session ("ConversationRelay") it speaks, talks, presses keys, stays
+// silent and hangs up, a step a turn of the conversation.
 func (s Step) Fits(verb string) bool {
 	if s.Do.AfterLeaving && verb != "Conference" {
 		return false
 	}
 	if verb == "Stream" {
 		return true
+	}
+	if verb == "ConversationRelay" {
+		return s.Do.On.Kind == CueNone && s.Do.Kind != SpeakAudio
 	}
 	if s.Do.On.Kind != CueNone || s.Do.Kind == SpeakAudio {
 		return false
