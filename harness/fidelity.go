@@ -63,6 +63,17 @@ type Fidelity struct {
 	// 4 hours unless the account has asked for longer calls (at most 24
 	// hours). Zero means the default.
 	MaxTimeLimit time.Duration
+	// RelayEndAfterSpeech makes a ConversationRelay application's end
+	// wait until the agent's speech already queued has played (the caller
+	// may still interrupt it). By default end takes effect at once and
+	// what was queued is dropped: Twilio closes the socket within about
+	// 90 ms of end, and whether it speaks the rest first is not documented.
+	RelayEndAfterSpeech bool
+	// RelayFailureGoesOn makes a ConversationRelay session that failed
+	// (its socket could not be opened, or dropped) in a <Connect> without
+	// an action go on with the next verb. By default the call ends, as
+	// Twilio's older documentation says ("disconnects the call").
+	RelayFailureGoesOn bool
 }
 
 // DefaultFidelity returns the harness's default choices.

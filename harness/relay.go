@@ -101,6 +101,8 @@ type relay struct {
 	turns     []ConversationTurn
 	logCut    bool
 	kick      chan struct{} // the application sent something: the applier looks
+
+	endAfterSpeech bool // the application sent end: the session ends once the agent is silent (Fidelity.RelayEndAfterSpeech)
 }
 
 // relayClose is how a session's socket is to be closed.
@@ -440,6 +442,10 @@ func (r *relay) receiveLocked(m appMessage) {
 		r.switchLanguageLocked(ev)
 	case relayEnd:
 		r.handoff = ev.handoff
+		if c.srv.cfg.fidelity.RelayEndAfterSpeech && r.talk.busy() {
+			r.endAfterSpeech = true // the talker ends the session once silent
+			return
+		}
 		r.endLocked(SessionEnded, "the application sent end")
 	}
 }
@@ -580,7 +586,7 @@ func (vb *relayVerb) sessionEndedLocked() {
 		c.transferLocked(KindAction, vb.v.Action, vb.v.Method, vb.r.actionParamsLocked())
 		return
 	}
-	if vb.r.status == SessionFailed {
+	if vb.r.status == SessionFailed && !c.srv.cfg.fidelity.RelayFailureGoesOn {
 		c.hangUpLocked(StatusCompleted, "the ConversationRelay session failed and the <Connect> has no action")
 		return
 	}

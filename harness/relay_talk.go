@@ -52,6 +52,9 @@ type talker struct {
 // speaking reports whether the agent is speaking (or playing, or dialing).
 func (t *talker) speaking() bool { return t.cur != nil }
 
+// busy reports whether the agent speaks, or has something queued.
+func (t *talker) busy() bool { return t.cur != nil || len(t.queue) > 0 }
+
 // addGreetingLocked queues the welcome greeting.
 func (t *talker) addGreetingLocked(r *relay, text string) {
 	t.cycles++
@@ -172,6 +175,10 @@ func (t *talker) nextLocked(r *relay) {
 	if len(t.queue) == 0 {
 		t.cur = nil
 		r.infoLocked("speaker-events", "agentSpeaking", "off")
+		if r.endAfterSpeech {
+			r.endLocked(SessionEnded, "the application sent end, and the agent has said what was queued")
+			return
+		}
 		r.caller.agentStopsLocked(r)
 		return
 	}
@@ -267,6 +274,9 @@ func (t *talker) interruptLocked(r *relay, kind inputSet) bool {
 	r.cutTurnLocked(heard, d, kind.String())
 	t.dropLocked(r)
 	r.infoLocked("speaker-events", "agentSpeaking", "off")
+	if r.endAfterSpeech {
+		r.endLocked(SessionEnded, "the application sent end, and the caller interrupted what was queued")
+	}
 	return true
 }
 
