@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -14,6 +15,12 @@ import (
 // as [WithMediaDuration] says, digits as long as <Play digits>. A talk
 // cycle is the text up to a message with last set; the caller may cut it
 // short (interrupt), and the next message may cut a preemptible one.
+
+// maxQueuedSpeech bounds what the agent's play queue holds that has not
+// played yet (text, URLs and digits; a day of speech), so that an
+// application that floods the socket cannot exhaust the server. Past it
+// the session fails with [CodeLimitReached]. Twilio documents no limit.
+const maxQueuedSpeech = 1 << 20
 
 // Kinds of talk item.
 const (
@@ -47,6 +54,18 @@ type talker struct {
 	open       int       // the talk cycle whose last token has not come, 0 for none
 	last       *talkItem // its item still queued, which its next tokens join
 	starting   bool      // the agent starts to speak at this instant
+	queued     int       // the bytes of text the queue holds
+}
+
+// roomLocked reports whether the queue takes n more bytes of text; if not,
+// the session fails.
+func (t *talker) roomLocked(r *relay, n int) bool {
+	if t.queued+n <= maxQueuedSpeech {
+		t.queued += n
+		return true
+	}
+	r.failLocked(CodeLimitReached, fmt.Sprintf("the application queued more than %d bytes of speech the agent has not said yet; the harness ends the session", maxQueuedSpeech))
+	return false
 }
 
 // speaking reports whether the agent is speaking (or playing, or dialing).
@@ -58,6 +77,7 @@ func (t *talker) busy() bool { return t.cur != nil || len(t.queue) > 0 }
 // addGreetingLocked queues the welcome greeting.
 func (t *talker) addGreetingLocked(r *relay, text string) {
 	t.cycles++
+	t.queued += len(text)
 	t.pushLocked(r, &talkItem{kind: talkGreeting, text: text, lang: r.tts, cycle: t.cycles, interrupt: r.cfg.welcomeInterrupt})
 }
 
@@ -66,6 +86,9 @@ func (t *talker) addGreetingLocked(r *relay, text string) {
 func (t *talker) addTextLocked(r *relay, ev relayEvent) {
 	last := ev.Last != nil && *ev.Last
 	token := *ev.Token
+	if !t.roomLocked(r, len(token)) {
+		return
+	}
 	if t.open == 0 { // a new talk cycle
 		t.preemptLocked(r)
 		t.cycles++
@@ -115,6 +138,9 @@ func (t *talker) addPlayLocked(r *relay, ev relayEvent) {
 	if !ok {
 		each = DefaultMediaDuration
 	}
+	if !t.roomLocked(r, len(u)) {
+		return
+	}
 	t.preemptLocked(r)
 	t.cycles++
 	t.open, t.last = 0, nil
@@ -126,6 +152,9 @@ func (t *talker) addPlayLocked(r *relay, ev relayEvent) {
 // addDigitsLocked applies a sendDigits message: the digits play after
 // what is queued.
 func (t *talker) addDigitsLocked(r *relay, ev relayEvent) {
+	if !t.roomLocked(r, len(*ev.Digits)) {
+		return
+	}
 	t.cycles++
 	t.open, t.last = 0, nil
 	t.pushLocked(r, &talkItem{kind: talkDigits, text: *ev.Digits, cycle: t.cycles, dur: digitsDuration(*ev.Digits), interrupt: r.cfg.interruptible})
@@ -138,6 +167,8 @@ func (t *talker) preemptLocked(r *relay) {
 	for _, it := range t.queue {
 		if !it.preemptible {
 			keep = append(keep, it)
+		} else {
+			t.queued -= len(it.text)
 		}
 	}
 	clear(t.queue[len(keep):])
@@ -160,7 +191,7 @@ func (t *talker) pushLocked(r *relay, it *talkItem) {
 	if t.cur == nil && !t.starting {
 		t.starting = true
 		r.afterLocked(0, func() {
-			t.starting = false
+			t.starting, t.queued = false, 0
 			if t.cur == nil {
 				t.nextLocked(r)
 			}
@@ -185,6 +216,7 @@ func (t *talker) nextLocked(r *relay) {
 	it := t.queue[0]
 	t.queue[0] = nil
 	t.queue = t.queue[1:]
+	t.queued -= len(it.text)
 	c := r.call
 	now := c.srv.clock.Now()
 	if prev == nil || prev.cycle != it.cycle {
