@@ -82,13 +82,7 @@ func TestRelayCloseStopsItsGoroutines(t *testing.T) {
 	}
 	<-started
 	srv.Close()
-	buf := make([]byte, 1<<20)
-	stacks := string(buf[:runtime.Stack(buf, true)])
-	for _, fn := range []string{"harness.(*socket).read", "harness.(*relay).applier", "harness.(*outbox).courier", "harness.(*upgradePipe).RoundTrip.func1", "harness.(*Server).autoRun"} {
-		if strings.Contains(stacks, fn) {
-			t.Errorf("a goroutine in %s outlived Close:\n%s", fn, stacks)
-		}
-	}
+	noGoroutinesIn(t, "harness.(*socket).read", "harness.(*relay).applier", "harness.(*outbox).courier", "harness.(*upgradePipe).RoundTrip.func1", "harness.(*Server).autoRun")
 }
 
 // What an application sends from a goroutine of its own, after the
