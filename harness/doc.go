@@ -477,6 +477,62 @@
 //     StreamError and Timestamp (ISO 8601, milliseconds), and no call
 //     parameters; stream-started follows the start message, stream-error
 //     replaces it for a stream that never opened.
+//   - ConversationRelay ([Call.Conversations]): Twilio is the WebSocket
+//     client, dialing as for a media stream (in-process for a [WithApp]
+//     origin; ws:// too, where Twilio takes only wss://, 64102 otherwise),
+//     the upgrade signed over the url as written. Every attribute is read
+//     with Twilio's defaults; a value outside an attribute's words is
+//     12200 and the default, an unknown attribute 12200; a ttsProvider or
+//     transcriptionProvider Twilio does not have, or a multi language
+//     without ElevenLabs and Deepgram nova, is 64106: an error message,
+//     then the session fails. setup's fields are strings (empty when
+//     unknown); callStatus is the call's status in capitals, RINGING for
+//     an inbound call the Connect answers.
+//   - A session has no clock of its own: the messages Twilio sends at one
+//     virtual instant leave together, the application is pinged, and what
+//     it sent before its pong is applied at that instant. After a final
+//     prompt virtual time waits, up to [WithRelayPatience] (10 s) of real
+//     time, for the answer (text with last, play, sendDigits or end); then
+//     [CodeRelayNoAnswer] and the caller takes its next turn. What the
+//     application sends later is applied when it arrives. SessionDuration
+//     is virtual time.
+//   - The agent's text lasts as long as the <Say> of it (0.4 s a word, at
+//     least a second) from when it starts; tokens of one talk cycle that
+//     arrive together are one utterance. A play lasts as [WithMediaDuration]
+//     says (loop 0 is 1,000 times); sendDigits as <Play digits>, after
+//     what is queued. An interrupt's utteranceUntilInterrupt is the talk
+//     cycle's words heard so far (0.4 s a word), its
+//     durationUntilInterruptMs the time since the cycle began; the caller
+//     interrupts from its first word (interruptSensitivity changes
+//     nothing). Speech the agent's talk does not let interrupt is reported
+//     only if reportInputDuringAgentSpeech says so. A preemptible item is
+//     cut by the application's next talk cycle, play or digits, with no
+//     interrupt. The queue holds at most 1 MiB of speech not yet said
+//     ([CodeLimitReached] past it; Twilio documents no limit).
+//   - The caller's speech is one prompt once said (partials of one more
+//     word each 400 ms first, with partialPrompts), its lang the step's
+//     InLanguage or the active recognition language ("en" under multi);
+//     prompts carry no confidence, as observed live. Keys are dtmf
+//     messages only with dtmfDetection; with interruptible including dtmf
+//     a key while the agent speaks interrupts first. debug (or events)
+//     speaker-events and tokens-played send info messages (agentSpeaking,
+//     clientSpeaking, tokensPlayed); roundTripDelayMs is not sent.
+//   - end takes effect at once, dropping speech still queued
+//     ([Fidelity.RelayEndAfterSpeech] plays it first), and the socket is
+//     closed with 1000; the action gets SessionId, SessionStatus=ended,
+//     SessionDuration and HandoffData (only when sent). A socket the
+//     application closes without end, one that drops, or 10 invalid
+//     messages in a row (closed with 1007 "Too many consecutive malformed
+//     messages") fail the session with 64105; an invalid message alone is
+//     a 64107 warning and an error message back, and is dropped. A failed
+//     session requests the action with SessionStatus=failed, ErrorCode and
+//     ErrorMessage (its TwiML runs); without an action the call ends
+//     ([Fidelity.RelayFailureGoesOn] runs the next verb). The caller
+//     hanging up, or the Calls API completing the call, closes the socket
+//     with 1000 "Closing websocket session" and requests the action with
+//     SessionStatus=completed and CallStatus=completed (its TwiML ignored);
+//     a REST redirect closes it with 1000 and requests nothing. The
+//     account's limit of concurrent sessions (64109) is not simulated.
 //   - A failed request for the call's TwiML (its Url, an action, a
 //     <Redirect>) goes to the call's FallbackUrl with ErrorCode and ErrorUrl,
 //     as Twilio's "Availability and Reliability" page says of "a fatal error

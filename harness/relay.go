@@ -91,6 +91,7 @@ type relay struct {
 	tts, stt  string   // the active languages
 	out       [][]byte // Twilio's messages waiting for the next exchange
 	answer    bool     // the next exchange waits for the application's answer
+	flushing  bool     // an exchange of this instant is scheduled
 	inTurn    bool     // an exchange is in flight: the socket is its own until it is applied
 	closing   *relayClose
 	malformed int // invalid messages in a row
@@ -339,23 +340,24 @@ func (r *relay) recordMessageLocked(m RelayMessage) {
 // the end of the current instant's work, so that the messages queued by
 // one event go together.
 func (r *relay) flushLocked() {
-	if r.inTurn || len(r.out) == 0 || r.state != streamOpen {
+	if r.inTurn || r.flushing || len(r.out) == 0 || r.state != streamOpen {
 		return
 	}
 	c := r.call
 	s := c.srv
-	r.inTurn = true
+	r.flushing = true
 	k, patience, grace := r.sock, s.cfg.streamPatience, s.cfg.relayPatience
 	var res turnResult
 	var answered bool
 	// Deferred to a clock event of now, so that what else happens at this
 	// instant (a prompt and the far end's next step) joins the exchange.
+	// A session that ended meanwhile sent its last messages as it closed.
 	c.afterUnlessEndedLocked(0, func() {
+		r.flushing = false
 		if r.state != streamOpen {
-			r.inTurn = false
-			r.closeSocketLocked()
 			return
 		}
+		r.inTurn = true
 		msgs, wait := r.out, r.answer
 		r.out, r.answer = nil, false
 		s.out.exchangeLocked(c, func() {
