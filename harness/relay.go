@@ -157,7 +157,6 @@ func (c *Call) relayLocked(v *twiml.Connect, n *twiml.ConversationRelay) bool {
 	vb.r = r
 	c.relays = append(c.relays, r)
 	c.program.active = vb
-	c.countVerbLocked(relayVerbName)
 	u, why := r.urlLocked(n.URL)
 	r.url = u
 	c.recordLocked(callEvent{kind: EventRelay, action: ActionDialing, url: u, more: &eventMore{sid: r.sid}})
