@@ -287,7 +287,7 @@ func (r *relay) applier(k *socket) {
 		s.mu.Lock()
 		if r.sock == k && r.state == streamOpen && !r.inTurn {
 			s.tickLocked()
-			r.applyInboxLocked(turnResult{})
+			r.applyInboxLocked(turnResult{}, nil)
 			r.flushLocked()
 			s.wakeLocked()
 		}
@@ -302,7 +302,7 @@ func (r *relay) applier(k *socket) {
 			// One last look: what the reader kept before it ended.
 			s.mu.Lock()
 			if r.sock == k && r.state == streamOpen && !r.inTurn {
-				r.applyInboxLocked(turnResult{})
+				r.applyInboxLocked(turnResult{}, nil)
 				s.wakeLocked()
 			}
 			s.mu.Unlock()
@@ -348,6 +348,7 @@ func (r *relay) flushLocked() {
 	k, patience, grace := r.sock, s.cfg.streamPatience, s.cfg.relayPatience
 	var res turnResult
 	var answered bool
+	var seen []decodedMessage // the messages the answer wait decoded
 	// Deferred to a clock event of now, so that what else happens at this
 	// instant (a prompt and the far end's next step) joins the exchange.
 	// A session that ended meanwhile sent its last messages as it closed.
@@ -362,7 +363,7 @@ func (r *relay) flushLocked() {
 		s.out.exchangeLocked(c, func() {
 			res = k.exchange(msgs, patience, true)
 			if wait && res.err == nil && !res.stalled {
-				answered = k.awaitInbox(answers(), grace)
+				answered = k.awaitInbox(answers(&seen), grace)
 			}
 		}, func() {
 			s.mu.Lock()
@@ -372,7 +373,7 @@ func (r *relay) flushLocked() {
 				r.closeSocketLocked()
 				return
 			}
-			r.applyInboxLocked(res)
+			r.applyInboxLocked(res, seen)
 			if wait && !answered && r.state == streamOpen && !r.talk.speaking() {
 				c.notifyLocked(CodeRelayNoAnswer, LevelWarning, fmt.Sprintf("ConversationRelay session %s: the application did not answer the caller's prompt within %v (harness.WithRelayPatience); the caller goes on", r.sid, grace), r.url, "")
 				r.caller.noAnswerLocked(r)
@@ -383,14 +384,16 @@ func (r *relay) flushLocked() {
 }
 
 // applyInboxLocked applies what the application sent, then what the
-// exchange found (a broken or closed socket).
-func (r *relay) applyInboxLocked(res turnResult) {
+// exchange found (a broken or closed socket). seen is what the exchange's
+// answer wait decoded of the inbox, in order (decoded once, not twice).
+func (r *relay) applyInboxLocked(res turnResult, seen []decodedMessage) {
 	if r.state != streamOpen {
 		return
 	}
 	msgs, dropped, closed, byApp := r.sock.take()
-	for _, m := range msgs {
-		r.receiveLocked(m)
+	for i, m := range msgs {
+		ev, err := decodedAt(seen, i, m)
+		r.receiveLocked(m, ev, err)
 		if r.state != streamOpen {
 			return
 		}
@@ -412,11 +415,11 @@ func (r *relay) applyInboxLocked(res turnResult) {
 	}
 }
 
-// receiveLocked applies one message of the application's.
-func (r *relay) receiveLocked(m appMessage) {
+// receiveLocked applies one message of the application's, decoded (ev,
+// or what is wrong with it).
+func (r *relay) receiveLocked(m appMessage, ev relayEvent, err error) {
 	c := r.call
 	rec := RelayMessage{FromApp: true, Text: clip(string(m.data), 1024)}
-	ev, err := decodeRelayMessage(m)
 	rec.Type = ev.Type
 	if err != nil {
 		rec.Problem = err.Error()
