@@ -28,3 +28,14 @@ func SetConferenceFlags(c *Call, hold, muted bool) {
 // in real time (system_clock.go): inside a testing/synctest bubble, d of
 // the bubble's fake time.
 func Sleep(d time.Duration) { sleep(d) }
+
+// RelayTimers returns how many clock timers the call's latest
+// ConversationRelay session keeps.
+func RelayTimers(c *Call) int {
+	c.srv.mu.Lock()
+	defer c.srv.mu.Unlock()
+	if len(c.relays) == 0 {
+		return 0
+	}
+	return len(c.relays[len(c.relays)-1].timers)
+}

@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -541,7 +542,13 @@ func (r *relay) closeSocketLocked() {
 }
 
 // afterLocked runs fn after d while the session is open.
+// The timers that ran are dropped from time to time: a session of hours
+// schedules thousands (one that ran but waits, parked, for a reply of its
+// call's still checks that the session is open).
 func (r *relay) afterLocked(d time.Duration, fn func()) {
+	if len(r.timers) >= 32 && len(r.timers) == cap(r.timers) {
+		r.timers = slices.DeleteFunc(r.timers, func(t *clock.Timer) bool { return !t.Pending() })
+	}
 	r.timers = append(r.timers, r.call.afterUnlessEndedLocked(d, func() {
 		if r.state == streamOpen {
 			fn()

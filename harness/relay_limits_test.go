@@ -129,3 +129,28 @@ func TestRelayLateMessagesApplied(t *testing.T) {
 		t.Fatalf("the agent said %q, want the late answer too\n%s", said, call.Transcript())
 	}
 }
+
+// A long conversation keeps only the timers it may still cancel: those
+// that ran are dropped as it goes.
+func TestRelayTimersDoNotPileUp(t *testing.T) {
+	a := &relayApp{doc: relayDoc, on: func(ctx context.Context, c *websocket.Conn, m relayMsg) bool {
+		if m.Type == "prompt" && m.Last {
+			say(ctx, c, `{"type":"text","token":"Tell me more.","last":true}`)
+		}
+		return false
+	}}
+	party := scenario.Person().Says("and then some more words").EveryTime()
+	srv := harness.NewServer(t, harness.WithApp("https://app.example.com", a.handler(t)), harness.WithParty("+14155550100", party))
+	call, err := srv.CreateCall(url.Values{"To": {"+14155550100"}, "From": {"+15005550006"}, "Url": {"https://app.example.com/voice"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Advance(10 * time.Minute) // about 190 turns
+	cv, _ := call.Conversation()
+	if len(cv.Turns) < 300 {
+		t.Fatalf("%d turns in ten minutes, want hundreds", len(cv.Turns))
+	}
+	if n := harness.RelayTimers(call); n > 64 {
+		t.Errorf("the session keeps %d timers after %d turns, want at most 64", n, len(cv.Turns))
+	}
+}
