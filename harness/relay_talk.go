@@ -214,8 +214,9 @@ func (t *talker) nextLocked(r *relay) {
 		return
 	}
 	it := t.queue[0]
-	t.queue[0] = nil
-	t.queue = t.queue[1:]
+	n := copy(t.queue, t.queue[1:]) // in place: the queue keeps its array
+	t.queue[n] = nil
+	t.queue = t.queue[:n]
 	t.queued -= len(it.text)
 	c := r.call
 	now := c.srv.clock.Now()
