@@ -193,6 +193,7 @@ type eventMore struct {
 	legTo    string         // EventDial bridged, on the parent: the leg's address
 	source   string         // EventConference heard: who or what
 	position int            // EventQueue enqueued: the position in the queue
+	handoff  *string        // EventRelay ended: the end message's handoffData, nil when none came
 }
 
 // extra returns the event's rarer fields, zero when it has none.
