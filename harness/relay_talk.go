@@ -52,6 +52,10 @@ type talker struct {
 // speaking reports whether the agent is speaking (or playing, or dialing).
 func (t *talker) speaking() bool { return t.cur != nil }
 
+// busy reports whether the agent is speaking or about to: what the
+// application sent at this instant starts once it is all in.
+func (t *talker) busy() bool { return t.cur != nil || t.starting || len(t.queue) > 0 }
+
 // addGreetingLocked queues the welcome greeting.
 func (t *talker) addGreetingLocked(r *relay, text string) {
 	t.cycles++
