@@ -228,6 +228,9 @@ func (e *callEvent) detail() string {
 			}
 			return fmt.Sprintf("pressed %q", e.digits[0])
 		case ActionSpoke:
+			if m.noun == relayVerbName { // to a ConversationRelay session: in its language
+				return fmt.Sprintf("said %q (%s)", e.text, m.name)
+			}
 			return fmt.Sprintf("said %q", e.text)
 		case ActionTalked:
 			return fmt.Sprintf("talks for %v", e.dur)
