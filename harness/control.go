@@ -52,6 +52,9 @@ const ControlPrefix = "/_harness/"
 //	GET    calls/{sid}/streams/{ref}                      a stream's record, with its messages; {ref} is its SID or name
 //	GET    calls/{sid}/streams/{ref}/transcript           a stream's transcript
 //	GET    calls/{sid}/streams/{ref}.wav?track=inbound    a track of a stream as a WAV: inbound, outbound or app
+//	GET    calls/{sid}/conversations                      {"conversations": [conversation, …]}: the call's ConversationRelay sessions, each without its messages
+//	GET    calls/{sid}/conversations/{id}                 a session's record, with its turns and messages; {id} is its session ID (VX…)
+//	GET    calls/{sid}/conversations/{id}/transcript      a session's conversation as text (Conversation.Transcript)
 //	GET    conferences                                    {"conferences": [conference, …]}: each without its events
 //	GET    conferences/{sid}                              a conference's record (as conferences/{sid}/record)
 //	GET    conferences/{sid}/transcript | record | diagram  one conference; {sid} may be its name (the latest of that name)
@@ -378,6 +381,8 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 		return callView(parts[2], c, opts), nil
 	case method == http.MethodGet && parts[0] == "calls" && len(parts) >= 3 && parts[2] == "streams":
 		return s.controlStreams(parts[1], parts[3:], r.URL.Query())
+	case method == http.MethodGet && parts[0] == "calls" && len(parts) >= 3 && parts[2] == "conversations":
+		return s.controlConversations(parts[1], parts[3:], r.URL.Query())
 	case method == http.MethodGet && path == "conferences":
 		return s.controlConferences(r.URL.Query())
 	case method == http.MethodGet && parts[0] == "conferences" && (len(parts) == 2 || len(parts) == 3 && isView(parts[2])):
@@ -489,6 +494,64 @@ func (s *Server) controlStreams(sid string, rest []string, q url.Values) (any, e
 	rec := st.st.recordJSONLocked(true)
 	s.mu.Unlock()
 	return rec, nil
+}
+
+// conversationListItem is a conversation in the control API's list: its
+// record without its messages.
+type conversationListItem struct {
+	ConversationRecordJSON
+	Messages []RelayMessage `json:"messages,omitempty"` // never set: hides the record's
+}
+
+// controlConversations answers GET calls/{sid}/conversations and below it
+// (rest): the list of the call's ConversationRelay sessions, a session's
+// record, or its transcript.
+func (s *Server) controlConversations(sid string, rest []string, q url.Values) (any, error) {
+	c := s.Call(sid)
+	if c == nil {
+		return nil, &controlError{http.StatusNotFound, "no call " + sid}
+	}
+	all := c.Conversations()
+	if len(rest) == 0 {
+		if err := onlyParams(q, "the list of a call's conversations takes none"); err != nil {
+			return nil, err
+		}
+		list := []conversationListItem{}
+		for _, cv := range all {
+			list = append(list, conversationListItem{ConversationRecordJSON: cv.recordJSON(false)})
+		}
+		return map[string][]conversationListItem{"conversations": list}, nil
+	}
+	if len(rest) > 2 || len(rest) == 2 && rest[1] != "transcript" {
+		return nil, &controlError{http.StatusNotFound, fmt.Sprintf("no control endpoint GET %scalls/%s/conversations/%s: a conversation "+
+			"has its record (conversations/{id}) and its transcript (conversations/{id}/transcript)", ControlPrefix, sid, strings.Join(rest, "/"))}
+	}
+	i := slices.IndexFunc(all, func(cv Conversation) bool { return cv.SessionID == rest[0] })
+	if i < 0 {
+		return nil, &controlError{http.StatusNotFound, fmt.Sprintf("no conversation %s on call %s: %s", rest[0], sid, sessionsText(all))}
+	}
+	if len(rest) == 2 {
+		if err := onlyParams(q, "a conversation's transcript takes none"); err != nil {
+			return nil, err
+		}
+		return all[i].Transcript(), nil
+	}
+	if err := onlyParams(q, "a conversation's record takes none"); err != nil {
+		return nil, err
+	}
+	return all[i].recordJSON(true), nil
+}
+
+// sessionsText says which sessions a call had, for an error message.
+func sessionsText(all []Conversation) string {
+	if len(all) == 0 {
+		return "the call had no ConversationRelay session"
+	}
+	ids := make([]string, len(all))
+	for i, cv := range all {
+		ids[i] = cv.SessionID
+	}
+	return "give a session ID (VX…) the call had: " + strings.Join(ids, ", ")
 }
 
 // streamWAV answers GET calls/{sid}/streams/{ref}.wav: the track that

@@ -193,6 +193,7 @@ type eventMore struct {
 	legTo    string         // EventDial bridged, on the parent: the leg's address
 	source   string         // EventConference heard: who or what
 	position int            // EventQueue enqueued: the position in the queue
+	handoff  *string        // EventRelay ended: the end message's handoffData, nil when none came
 }
 
 // extra returns the event's rarer fields, zero when it has none.
@@ -227,6 +228,9 @@ func (e *callEvent) detail() string {
 			}
 			return fmt.Sprintf("pressed %q", e.digits[0])
 		case ActionSpoke:
+			if m.noun == relayVerbName { // to a ConversationRelay session: in its language
+				return fmt.Sprintf("said %q (%s)", e.text, m.name)
+			}
 			return fmt.Sprintf("said %q", e.text)
 		case ActionTalked:
 			return fmt.Sprintf("talks for %v", e.dur)

@@ -22,7 +22,11 @@ import (
 // application's WebSocket of a media stream: Twilio connects to it and
 // starts the stream, echoes the marks played, hears the clears, and the
 // far end hears the application's audio; notes say when the stream
-// stopped or failed.
+// stopped or failed. The WebSocket of a ConversationRelay session is one
+// too: Twilio connects to it and sends setup, passes on the caller's
+// speech as prompts (keys as dtmf) and its interrupts; the application's
+// text, plays and digits reach the caller; the session ends with the
+// application's end (and its handoffData), or Twilio closes it.
 func (c *Call) Mermaid() string {
 	s := c.srv
 	s.mu.Lock()
@@ -146,6 +150,7 @@ func (s *Server) renderMerge(out *chunkWriter, d *diagrammer, m *eventMerge) err
 			return err
 		}
 	}
+	d.flushRelays()
 	return out.flush()
 }
 
@@ -182,7 +187,7 @@ func (s *Server) firstUses(calls []*Call, last uint64) ([]firstUse, []*conferenc
 			case EventRequest:
 				host, _ := appHostPath(e.hook.target)
 				use("A", "A"+host, host, e.seq)
-			case EventStream:
+			case EventStream, EventRelay:
 				if e.action == ActionDialing {
 					key, label := socketLane(e.url)
 					use("W", key, label, e.seq)
@@ -318,10 +323,15 @@ type diagrammer struct {
 	ids  map[string]string // participant key → id
 	out  *bytes.Buffer
 	conf *conference // the conference diagrammed; nil for a diagram of calls
+	// relayLanes are the ConversationRelay sessions running, by call, at
+	// the event rendered (relay_mermaid.go); relayOrder the calls that
+	// had one, in the order their first session began.
+	relayLanes map[*Call]*relayLane
+	relayOrder []*Call
 }
 
 func newDiagrammer(s *Server, out *bytes.Buffer, conf *conference) *diagrammer {
-	return &diagrammer{srv: s, ids: map[string]string{}, out: out, conf: conf}
+	return &diagrammer{srv: s, ids: map[string]string{}, out: out, conf: conf, relayLanes: map[*Call]*relayLane{}}
 }
 
 // add writes one line.
@@ -376,6 +386,7 @@ func (d *diagrammer) event(c *Call, e *callEvent) {
 		return
 	}
 	p := d.party(c)
+	d.flushRelay(c, e)
 	if cf := d.srv.roomOfEventLocked(e); cf != nil {
 		d.inConference(p, cf, e)
 		return
@@ -398,6 +409,7 @@ func (d *diagrammer) event(c *Call, e *callEvent) {
 	case EventInput:
 		if e.action != ActionPlanned {
 			d.add("%s->>T: %s", p, escape(e.detail()))
+			d.relayInputLocked(c, e)
 		}
 	case EventSms:
 		d.add("T->>%s: SMS %s", p, escape(e.detail()))
@@ -409,6 +421,8 @@ func (d *diagrammer) event(c *Call, e *callEvent) {
 		d.add("Note over T,%s: %s", p, escape(e.detail()))
 	case EventStream:
 		d.streamLocked(c, p, e)
+	case EventRelay:
+		d.relayEventLocked(c, p, e)
 	default:
 		d.add("Note over T: %s", escape(e.detail()))
 	}

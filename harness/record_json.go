@@ -31,6 +31,41 @@ type CallRecordJSON struct {
 	// Streams are the call's media streams, in the order they started,
 	// each with its messages; absent for a call without any.
 	Streams []StreamRecordJSON `json:"streams,omitempty"`
+	// Conversations are the call's ConversationRelay sessions, in the
+	// order they started, each with its turns and messages; absent for a
+	// call without any.
+	Conversations []ConversationRecordJSON `json:"conversations,omitempty"`
+}
+
+// ConversationRecordJSON is the JSON form of a ConversationRelay session's
+// record, a [Conversation], as [Call.JSON] writes it.
+type ConversationRecordJSON struct {
+	SessionID string `json:"session_id"`
+	CallSID   string `json:"call_sid"`
+	URL       string `json:"url"`
+	// Status is the SessionStatus once it ended (ended, completed,
+	// failed, or redirected), empty while it runs.
+	Status string `json:"status"`
+	// Started and Ended are absent when it has not.
+	Started    *time.Time `json:"started,omitempty"`
+	Ended      *time.Time `json:"ended,omitempty"`
+	DurationMS int64      `json:"duration_ms"`
+	// HandoffData is the end message's handoffData, verbatim; absent when
+	// none came.
+	HandoffData  *string `json:"handoff_data,omitempty"`
+	ErrorCode    int     `json:"error_code,omitempty"`
+	ErrorMessage string  `json:"error_message,omitempty"`
+	// Parameters are setup's customParameters, in order; Attributes the
+	// <ConversationRelay>'s attributes, as written.
+	Parameters            []StreamParameter `json:"parameters"`
+	Attributes            map[string]string `json:"attributes"`
+	TTSLanguage           string            `json:"tts_language"`
+	TranscriptionLanguage string            `json:"transcription_language"`
+	// Turns are who said what, in order; Messages the messages both ways
+	// (absent from the control API's list of a call's conversations).
+	Turns       []ConversationTurn `json:"turns"`
+	Messages    []RelayMessage     `json:"messages"`
+	MessagesCut bool               `json:"messages_cut,omitempty"`
 }
 
 // StreamRecordJSON is the JSON form of a media stream's record, as
@@ -189,6 +224,9 @@ func (c *Call) recordJSONLocked(rc recordConfig) CallRecordJSON {
 	for _, st := range c.streams {
 		out.Streams = append(out.Streams, st.recordJSONLocked(true))
 	}
+	for _, r := range c.relays {
+		out.Conversations = append(out.Conversations, r.viewLocked().recordJSON(true))
+	}
 	return out
 }
 
@@ -215,7 +253,8 @@ func (st *stream) recordJSONLocked(messages bool) StreamRecordJSON {
 
 // JSON returns the call's record as indented JSON: its state, every event
 // with the requests made and their replies, its notifications and
-// recordings, and its media streams with their messages.
+// recordings, its media streams with their messages, and its
+// ConversationRelay sessions with their turns and messages.
 func (c *Call) JSON(opts ...RecordOption) []byte {
 	rc := recordConfigOf(opts)
 	c.srv.mu.Lock()

@@ -508,7 +508,7 @@ func (r *relay) endLocked(status, why string) {
 	if status == SessionFailed {
 		action = ActionFailed
 	}
-	c.recordLocked(callEvent{kind: EventRelay, action: action, status: Status(status), text: why, code: r.errCode, url: r.url, more: &eventMore{sid: r.sid}})
+	c.recordLocked(callEvent{kind: EventRelay, action: action, status: Status(status), text: why, code: r.errCode, url: r.url, more: &eventMore{sid: r.sid, handoff: r.handoff}})
 	if wasOpen {
 		if r.closing == nil {
 			reason := ""

@@ -70,7 +70,7 @@ func (ct *callerTurns) agentStopsLocked(r *relay) {
 // noAnswerLocked: the caller's input got no answer (none in time, or none
 // to its keys). The caller takes its next turn.
 func (ct *callerTurns) noAnswerLocked(r *relay) {
-	if ct.planned || r.talk.speaking() {
+	if ct.planned || r.talk.busy() {
 		return
 	}
 	r.call.countVerbLocked(relayVerbName)

@@ -13,7 +13,11 @@ func (e *callEvent) relayDetail(m eventMore) string {
 	case ActionStarted:
 		return "ConversationRelay session " + m.sid + " started"
 	case ActionEnded:
-		return fmt.Sprintf("ConversationRelay session %s %s: %s", m.sid, e.status, e.text)
+		s := fmt.Sprintf("ConversationRelay session %s %s: %s", m.sid, e.status, e.text)
+		if m.handoff != nil {
+			s += "; handoffData " + strconv.Quote(*m.handoff)
+		}
+		return s
 	case ActionFailed:
 		return fmt.Sprintf("ConversationRelay session %s failed (%d): %s", m.sid, e.code, e.text)
 	case ActionAgentSaid:
@@ -24,7 +28,7 @@ func (e *callEvent) relayDetail(m eventMore) string {
 	case ActionAgentPlayed:
 		return fmt.Sprintf("the agent plays %s (%v)", e.url, e.dur)
 	case ActionAgentDigits:
-		return "the agent sends digits " + e.digits
+		return fmt.Sprintf("the agent sends digits %s (%v)", e.digits, e.dur)
 	case ActionInterrupted:
 		return fmt.Sprintf("the caller interrupted the agent (%s) after %dms, having heard %s", m.noun, e.dur.Milliseconds(), strconv.Quote(e.text))
 	case ActionPreempted:

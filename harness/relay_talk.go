@@ -71,8 +71,9 @@ func (t *talker) roomLocked(r *relay, n int) bool {
 // speaking reports whether the agent is speaking (or playing, or dialing).
 func (t *talker) speaking() bool { return t.cur != nil }
 
-// busy reports whether the agent speaks, or has something queued.
-func (t *talker) busy() bool { return t.cur != nil || len(t.queue) > 0 }
+// busy reports whether the agent is speaking or about to: what the
+// application sent at this instant starts once it is all in.
+func (t *talker) busy() bool { return t.cur != nil || t.starting || len(t.queue) > 0 }
 
 // addGreetingLocked queues the welcome greeting.
 func (t *talker) addGreetingLocked(r *relay, text string) {

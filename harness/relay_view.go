@@ -76,50 +76,72 @@ func (t ConversationTurn) MarshalJSON() ([]byte, error) {
 }
 
 // Conversation is a ConversationRelay session of a call, as the record
-// keeps it.
+// keeps it: a snapshot, from [Call.Conversations] or [Call.Conversation].
+// It marshals to JSON as a [ConversationRecordJSON].
 type Conversation struct {
 	// SessionID is the session's VX… (setup's sessionId).
-	SessionID string `json:"session_id"`
+	SessionID string
+	// CallSID is the SID of the call it belongs to.
+	CallSID string
 	// URL is the WebSocket's URL, as dialed and signed.
-	URL string `json:"url"`
+	URL string
 	// Status is the session's SessionStatus once it ended (ended,
 	// completed, failed; "redirected" when a REST redirect ended it, which
 	// requests no action), empty while it runs.
-	Status string `json:"status"`
+	Status string
 	// Started and Ended are when the socket opened and the session ended
 	// (zero when it never opened, or runs).
-	Started time.Time `json:"started"`
-	Ended   time.Time `json:"ended"`
+	Started time.Time
+	Ended   time.Time
 	// Duration is how long it was open, as SessionDuration counts it.
-	Duration time.Duration `json:"-"`
+	Duration time.Duration
 	// HandoffData is the end message's handoffData, nil when none came.
-	HandoffData *string `json:"handoff_data,omitempty"`
+	HandoffData *string
 	// ErrorCode and ErrorMessage say why a failed session failed.
-	ErrorCode    int    `json:"error_code,omitempty"`
-	ErrorMessage string `json:"error_message,omitempty"`
+	ErrorCode    int
+	ErrorMessage string
 	// Parameters are setup's customParameters, in order.
-	Parameters []twiml.Parameter `json:"parameters,omitempty"`
+	Parameters []twiml.Parameter
 	// Attributes are the <ConversationRelay>'s attributes, as written.
-	Attributes []twiml.Attr `json:"attributes,omitempty"`
+	Attributes []twiml.Attr
 	// TTSLanguage and TranscriptionLanguage are the active languages at
 	// the end (or now).
-	TTSLanguage           string `json:"tts_language"`
-	TranscriptionLanguage string `json:"transcription_language"`
+	TTSLanguage           string
+	TranscriptionLanguage string
 	// Turns are who said what, in order.
-	Turns []ConversationTurn `json:"turns"`
+	Turns []ConversationTurn
 	// Messages are the messages both ways, up to [Limits.StreamMessages];
 	// MessagesCut says the limit was reached.
-	Messages    []RelayMessage `json:"messages"`
-	MessagesCut bool           `json:"messages_cut,omitempty"`
+	Messages    []RelayMessage
+	MessagesCut bool
+
+	origin time.Time // the server's start, from which Transcript counts
 }
 
-// MarshalJSON writes the conversation with its Duration in milliseconds.
+// MarshalJSON writes the conversation as a [ConversationRecordJSON].
 func (cv Conversation) MarshalJSON() ([]byte, error) {
-	type plain Conversation
-	return json.Marshal(struct {
-		plain
-		DurationMS int64 `json:"duration_ms"`
-	}{plain(cv), cv.Duration.Milliseconds()})
+	return json.Marshal(cv.recordJSON(true))
+}
+
+// recordJSON returns the conversation's record, with its messages if
+// messages is true.
+func (cv Conversation) recordJSON(messages bool) ConversationRecordJSON {
+	out := ConversationRecordJSON{SessionID: cv.SessionID, CallSID: cv.CallSID, URL: cv.URL, Status: cv.Status,
+		Started: optTime(cv.Started), Ended: optTime(cv.Ended), DurationMS: cv.Duration.Milliseconds(),
+		HandoffData: cv.HandoffData, ErrorCode: cv.ErrorCode, ErrorMessage: cv.ErrorMessage,
+		Parameters: make([]StreamParameter, len(cv.Parameters)), Attributes: make(map[string]string, len(cv.Attributes)),
+		TTSLanguage: cv.TTSLanguage, TranscriptionLanguage: cv.TranscriptionLanguage,
+		Turns: append([]ConversationTurn{}, cv.Turns...), MessagesCut: cv.MessagesCut}
+	for i, p := range cv.Parameters {
+		out.Parameters[i] = StreamParameter{p.Name, p.Value}
+	}
+	for _, a := range cv.Attributes {
+		out.Attributes[a.Name] = a.Value
+	}
+	if messages {
+		out.Messages = append([]RelayMessage{}, cv.Messages...)
+	}
+	return out
 }
 
 // Interrupted returns the agent's turns the caller cut short.
@@ -158,7 +180,7 @@ func (c *Call) Conversation() (Conversation, bool) {
 
 // viewLocked returns a snapshot of the session.
 func (r *relay) viewLocked() Conversation {
-	cv := Conversation{SessionID: r.sid, URL: r.url, Status: r.status, Started: r.opened, Ended: r.ended,
+	cv := Conversation{SessionID: r.sid, CallSID: r.call.sid, origin: r.call.srv.cfg.start, URL: r.url, Status: r.status, Started: r.opened, Ended: r.ended,
 		Duration: r.duration(), ErrorCode: r.errCode, ErrorMessage: r.errMsg, Parameters: slices.Clone(r.params),
 		Attributes: slices.Clone(r.cfg.attrs), TTSLanguage: r.tts, TranscriptionLanguage: r.stt,
 		Turns: slices.Clone(r.turns), Messages: slices.Clone(r.log), MessagesCut: r.logCut}

@@ -3,14 +3,18 @@
 // recorded, the requests it made, its status callbacks and notifications,
 // the conferences it was in (HaveJoinedConference, HaveHeard,
 // HaveBeenOnHold, and HaveConferenceEvents, which also takes a
-// [*harness.Conference]), and its media streams (HaveStreamed,
+// [*harness.Conference]), its media streams (HaveStreamed,
 // HaveSentAudio, HaveMarks, HaveCleared, which also take a
-// [*harness.Stream]).
+// [*harness.Stream]), and its ConversationRelay sessions (HaveConversed,
+// with the turn matchers AgentSaid, CallerSaid, CallerPressed,
+// AgentPlayed and AgentSentDigits; HaveBeenInterrupted, HaveHandedOff,
+// HaveSessionStatus; each also takes a [harness.Conversation]).
 //
 //	Expect(call).To(matchers.HaveStatus(harness.StatusCompleted))
 //	Expect(call).To(matchers.HaveSaid("press 1"))
 //	Expect(call).To(matchers.HaveRequested(harness.KindAction).To("/menu").WithParam("Digits", "1"))
 //	Expect(srv).To(matchers.HaveNoUnexpectedNotifications())
+//	Expect(call).To(matchers.HaveConversed(matchers.CallerSaid("book"), matchers.AgentSaid("Which day")))
 //
 // Each matcher works on a [*harness.Call]; those about requests, speech and
 // notifications also work on a [*harness.Server] (every call). They accept
@@ -19,7 +23,8 @@
 //
 // A failure message shows what differed and the transcript of the call
 // (and of its conference, for the conference matchers; of its streams,
-// for the stream matchers), so that a
+// for the stream matchers; of its conversation, for the conversation
+// matchers), so that a
 // failing spec says what the call did. With Eventually, a matcher
 // stops waiting once the call has ended: a finished call never changes.
 //
