@@ -60,9 +60,9 @@ const (
 	Spanish = "es-ES"
 )
 
-// Days are the days the clinic books, Monday to Friday, as the keypad
+// days are the days the clinic books, Monday to Friday, as the keypad
 // menu numbers them (1 to 5).
-var Days = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}
+var days = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}
 
 // Rules is the deterministic model: it understands weekdays, yes and no,
 // a request for a person or for Spanish, in English and Spanish, and the
@@ -101,7 +101,7 @@ func (Rules) Reply(_ context.Context, conv Conversation, in Input) (Reply, error
 	case lang == Spanish && words.has("english", "ingles"):
 		lang, rep.Lang = English, English
 	}
-	p := phrases[lang]
+	p := phrasesFor(lang)
 	day, pending := words.day(), conv.Day
 	switch {
 	case words.has(personWords...):
@@ -126,7 +126,7 @@ func (Rules) Reply(_ context.Context, conv Conversation, in Input) (Reply, error
 
 // keyReply answers a key of the keypad menu.
 func keyReply(conv Conversation, lang, key string) Reply {
-	p := phrases[lang]
+	p := phrasesFor(lang)
 	switch {
 	case key == "0":
 		return Reply{Text: p.handoff, Handoff: "the caller pressed 0"}
@@ -135,7 +135,7 @@ func keyReply(conv Conversation, lang, key string) Reply {
 	case conv.Day != "" && key == "2":
 		return Reply{Text: p.another}
 	case len(key) == 1 && key >= "1" && key <= "5":
-		day := Days[key[0]-'1']
+		day := days[key[0]-'1']
 		return Reply{Text: p.propose(day), Propose: day}
 	}
 	return Reply{Text: p.keypad, OfferKeypad: true}
@@ -154,6 +154,15 @@ func (p phrasebook) propose(day string) string {
 
 func (p phrasebook) booked(day string) string {
 	return strings.ReplaceAll(p.bookedFmt, "{day}", p.dayNames[day])
+}
+
+// phrasesFor returns the phrasebook of lang, English for a language the
+// rules do not speak.
+func phrasesFor(lang string) phrasebook {
+	if p, ok := phrases[lang]; ok {
+		return p
+	}
+	return phrases[English]
 }
 
 var phrases = map[string]phrasebook{

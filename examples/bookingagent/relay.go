@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log"
 	"net/http"
 	"strings"
@@ -153,8 +152,11 @@ func (c *Conversation) interrupted(heard string) {
 func (s *session) answer(ctx context.Context, in Input) error {
 	conv := s.app.read(s.callSID)
 	rep, err := s.app.cfg.Model.Reply(ctx, conv, in)
-	if err != nil {
-		rep = Reply{Text: phrases[conv.Lang].handoff, Handoff: "the model failed: " + err.Error()}
+	if err == nil && rep.Text == "" {
+		err = errors.New("it replied nothing")
+	}
+	if err != nil { // a person does better than silence
+		rep = Reply{Text: phrasesFor(conv.Lang).handoff, Handoff: "the model failed: " + err.Error()}
 	}
 	lang := conv.Lang
 	if rep.Lang != "" && rep.Lang != lang {
@@ -163,11 +165,8 @@ func (s *session) answer(ctx context.Context, in Input) error {
 			return err
 		}
 	}
-	switch {
-	case rep.Book != "" || rep.Handoff != "":
+	if rep.Book != "" || rep.Handoff != "" {
 		return s.end(ctx, rep, lang)
-	case rep.Text == "":
-		return fmt.Errorf("the model replied nothing to %+v", in)
 	}
 	s.app.update(s.callSID, func(c *Conversation) {
 		c.Lang = lang
