@@ -68,7 +68,9 @@ func (ct *callerTurns) agentStopsLocked(r *relay) {
 }
 
 // noAnswerLocked: the caller's input got no answer (none in time, or none
-// to its keys). The caller takes its next turn.
+// to its keys). The caller takes its next turn, unless the agent speaks or
+// is about to (what the application sent at this instant is queued): the
+// caller's turn then comes when the agent stops.
 func (ct *callerTurns) noAnswerLocked(r *relay) {
 	if ct.planned || r.talk.busy() {
 		return

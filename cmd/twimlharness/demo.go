@@ -42,8 +42,8 @@ type demoCall struct {
 // demo runs the bundled example apps through a few scripted calls (a menu
 // choice, a busy forward ending in voicemail, an answering machine, a warm
 // transfer in a conference, callers in a call centre's queue, a voice bot
-// on a media stream) and prints each call's transcript, and the
-// conference's.
+// on a media stream, an AI agent on ConversationRelay) and prints each
+// call's transcript, and the conference's.
 func demo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -63,12 +63,14 @@ func demo(args []string, stdout, stderr io.Writer) int {
 	reminders := reminder.New(reminder.Config{AuthToken: harness.DefaultAuthToken, BaseURL: remindersOrigin, From: clinicNumber})
 	support := &lateApp{} // the warm transfer app needs the server's REST client
 	bot := &lateBot{}     // and so does the answering bot
+	booking := newBookingAgent()
 	srv := harness.NewServer(nil,
 		harness.WithApp(clinicOrigin, ivr.New(ivr.Config{AuthToken: harness.DefaultAuthToken, Billing: billingNumber, Operator: operatorNumber})),
 		harness.WithApp(remindersOrigin, reminders),
 		harness.WithApp(supportOrigin, support),
 		harness.WithApp(centreOrigin, centre),
 		harness.WithApp(botOrigin, bot),
+		harness.WithApp(bookingOrigin, booking),
 		harness.WithParty(billingNumber, scenario.Busy().RingsFor(4*time.Second)))
 	defer srv.Close()
 	for _, n := range []harness.IncomingNumber{
@@ -138,6 +140,11 @@ func demo(args []string, stdout, stderr io.Writer) int {
 	}
 	n++
 	if err := demoStreamBot(srv, bot.App, n, stdout); err != nil {
+		fmt.Fprintf(stderr, "twimlharness demo: call %d: %v\n", n, err)
+		return 1
+	}
+	n++
+	if err := demoBookingAgent(srv, booking, n, stdout); err != nil {
 		fmt.Fprintf(stderr, "twimlharness demo: call %d: %v\n", n, err)
 		return 1
 	}

@@ -58,7 +58,12 @@ func TestDemo(t *testing.T) {
 		"hangup       hung up with the REST API",
 		"stream       stream MZ",
 		"stopped: the call ended",
-		"7 calls,",
+		"8. a caller books an appointment with an AI agent on ConversationRelay, cutting in on its answer: completed, booked",
+		`relay        the caller interrupted the agent (speech) after 2000ms, having heard "Sorry, we're closed at the"`,
+		`relay        the agent says "Wednesday at 10 AM works. Shall I book it for you?"`,
+		"relay        ConversationRelay session VX",
+		`say          "You're booked for Wednesday at 10 AM. See you then, goodbye!"`,
+		"8 calls,",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
