@@ -278,16 +278,3 @@ func canonical(name string, names []string) (string, bool) {
 	}
 	return "", false
 }
-
-// voiceFor returns the settings that speak and listen in code: its
-// <Language>, or the element's own.
-func (cfg *relayConfig) voiceFor(code string) relayVoice {
-	for _, l := range cfg.languages {
-		if l.Code == code {
-			return l
-		}
-	}
-	v := cfg.voice
-	v.Code = code
-	return v
-}

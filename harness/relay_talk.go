@@ -35,8 +35,7 @@ type talkItem struct {
 	kind        string
 	text        string // the words; the URL played; the digits
 	lang        string
-	cycle       int  // the talk cycle it belongs to
-	open        bool // text whose cycle has not ended: later tokens join it while it waits
+	cycle       int // the talk cycle it belongs to
 	interrupt   inputSet
 	preemptible bool
 	dur         time.Duration
@@ -342,7 +341,6 @@ func firstWords(s string, n int) string {
 		}
 	}
 	if in {
-		words++
 		end = len(s)
 	}
 	return strings.TrimSpace(s[:end])
