@@ -41,7 +41,7 @@ type talker struct {
 	cur        *talkItem // playing now
 	start      time.Time // when cur started
 	cycleStart time.Time // when cur's talk cycle started
-	cycleSaid  string    // the words of cur's cycle spoken before cur
+	cycleSaid  string    // the text of cur's cycle spoken before cur, as sent
 	timer      *clock.Timer
 	cycles     int
 	open       int       // the talk cycle whose last token has not come, 0 for none
@@ -233,7 +233,7 @@ func (t *talker) finishedLocked(r *relay) {
 	case talkDigits:
 		r.infoLocked("tokens-played", "tokensPlayed", it.text)
 	case talkText, talkGreeting:
-		t.cycleSaid = joinWords(t.cycleSaid, it.text)
+		t.cycleSaid += it.text // tokens of a cycle join as sent
 		r.infoLocked("tokens-played", "tokensPlayed", it.text)
 	}
 	r.caller.heardLocked(it)
@@ -248,9 +248,9 @@ func (t *talker) heardLocked(r *relay) (string, time.Duration) {
 	heard := t.cycleSaid
 	if it.kind == talkText || it.kind == talkGreeting {
 		n := int(now.Sub(t.start) / (400 * time.Millisecond))
-		heard = joinWords(heard, firstWords(it.text, n))
+		heard += firstWords(it.text, n)
 	}
-	return heard, now.Sub(t.cycleStart)
+	return strings.TrimSpace(heard), now.Sub(t.cycleStart)
 }
 
 // interruptLocked is the caller's input (kind) while the agent speaks:
@@ -281,7 +281,8 @@ func (t *talker) dropLocked(r *relay) {
 // stopLocked silences the agent at the end of the session.
 func (t *talker) stopLocked(r *relay) { t.dropLocked(r) }
 
-// firstWords returns the first n words of s, as written.
+// firstWords returns the first n words of s, as written (with the
+// space before them).
 func firstWords(s string, n int) string {
 	end, words, in := 0, 0, false
 	for i, ch := range s {
@@ -301,7 +302,7 @@ func firstWords(s string, n int) string {
 		words++
 		end = len(s)
 	}
-	return strings.TrimSpace(s[:end])
+	return strings.TrimRight(s[:end], " \t\n\r")
 }
 
 // joinWords joins two stretches of speech with a space.
