@@ -74,9 +74,10 @@ func (ct *callerTurns) agentStopsLocked(r *relay) {
 }
 
 // noAnswerLocked: the caller's input got no answer (none in time, or none
-// to its keys). The caller takes its next turn.
+// to its keys). The caller takes its next turn, unless the agent speaks,
+// or is about to (what the application sent at this instant starts it).
 func (ct *callerTurns) noAnswerLocked(r *relay) {
-	if ct.planned || r.talk.speaking() {
+	if ct.planned || r.talk.speaking() || r.talk.starting {
 		return
 	}
 	r.call.countVerbLocked(relayVerbName)
