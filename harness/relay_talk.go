@@ -145,7 +145,11 @@ func (t *talker) preemptLocked(r *relay) {
 		r.cutTurnLocked(heard, d, "")
 		r.call.srv.clock.Cancel(t.timer)
 		t.cur = nil
-		t.nextLocked(r)
+		r.infoLocked("speaker-events", "agentSpeaking", "off")
+		// What comes next (the message that cut it) starts at this
+		// instant: the agent has not fallen silent, and the caller's turn
+		// waits until it does.
+		t.startSoonLocked(r)
 	}
 }
 
@@ -154,6 +158,12 @@ func (t *talker) preemptLocked(r *relay) {
 // join the item that waits).
 func (t *talker) pushLocked(r *relay, it *talkItem) {
 	t.queue = append(t.queue, it)
+	t.startSoonLocked(r)
+}
+
+// startSoonLocked makes a silent agent play what is queued once what the
+// application sent at this instant is in.
+func (t *talker) startSoonLocked(r *relay) {
 	if t.cur == nil && !t.starting {
 		t.starting = true
 		r.afterLocked(0, func() {
