@@ -348,7 +348,10 @@ func (r *relay) flushLocked() {
 	var answered bool
 	// Deferred to a clock event of now, so that what else happens at this
 	// instant (a prompt and the far end's next step) joins the exchange.
-	c.afterUnlessEndedLocked(0, func() {
+	// It runs even if the call ends meanwhile: it closes the socket then.
+	c.afterLocked(0, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		if r.state != streamOpen {
 			r.inTurn = false
 			r.closeSocketLocked()
