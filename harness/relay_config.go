@@ -229,6 +229,13 @@ func (c *Call) readRelayConfigLocked(n *twiml.ConversationRelay) relayConfig {
 	if cfg.sttLanguage == "" {
 		cfg.sttLanguage = cfg.language
 	}
+	if cfg.invalid == "" && (cfg.ttsLanguage == "multi" || cfg.sttLanguage == "multi") {
+		// Automatic detection set on the element itself: the same rule as
+		// for a <Language code="multi">.
+		v := cfg.voice
+		v.Code = "multi"
+		cfg.invalid = v.settle(relayVoice{})
+	}
 	return cfg
 }
 

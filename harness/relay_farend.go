@@ -25,6 +25,7 @@ type callerTurns struct {
 	used    bool   // a step was picked in this turn
 	planned bool   // a picked step waits to act
 	heard   string // what the agent said in this turn
+	cycle   int    // the talk cycle heard last
 }
 
 // turnLocked starts a turn of the caller's: the agent said prompt (or
@@ -49,9 +50,14 @@ func (ct *callerTurns) agentStartsLocked(r *relay, text string) {
 
 // heardLocked adds what the agent said to the turn.
 func (ct *callerTurns) heardLocked(it *talkItem) {
-	if it.kind == talkText || it.kind == talkGreeting {
+	switch {
+	case it.kind != talkText && it.kind != talkGreeting:
+	case it.cycle == ct.cycle && ct.heard != "":
+		ct.heard += it.text // a talk cycle's tokens join as sent
+	default:
 		ct.heard = joinWords(ct.heard, it.text)
 	}
+	ct.cycle = it.cycle
 }
 
 // agentStopsLocked: the agent has said all it had to say. The caller's

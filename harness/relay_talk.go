@@ -47,7 +47,7 @@ type talker struct {
 	cur        *talkItem // playing now
 	start      time.Time // when cur started
 	cycleStart time.Time // when cur's talk cycle started
-	cycleSaid  string    // the words of cur's cycle spoken before cur
+	cycleSaid  string    // the text of cur's cycle spoken before cur, as sent
 	timer      *clock.Timer
 	cycles     int
 	open       int       // the talk cycle whose last token has not come, 0 for none
@@ -179,7 +179,11 @@ func (t *talker) preemptLocked(r *relay) {
 		r.cutTurnLocked(heard, d, "")
 		r.call.srv.clock.Cancel(t.timer)
 		t.cur = nil
-		t.nextLocked(r)
+		r.infoLocked("speaker-events", "agentSpeaking", "off")
+		// What comes next (the message that cut it) starts at this
+		// instant: the agent has not fallen silent, and the caller's turn
+		// waits until it does.
+		t.startSoonLocked(r)
 	}
 }
 
@@ -188,6 +192,12 @@ func (t *talker) preemptLocked(r *relay) {
 // join the item that waits).
 func (t *talker) pushLocked(r *relay, it *talkItem) {
 	t.queue = append(t.queue, it)
+	t.startSoonLocked(r)
+}
+
+// startSoonLocked makes a silent agent play what is queued once what the
+// application sent at this instant is in.
+func (t *talker) startSoonLocked(r *relay) {
 	if t.cur == nil && !t.starting {
 		t.starting = true
 		r.afterLocked(0, func() {
@@ -273,7 +283,7 @@ func (t *talker) finishedLocked(r *relay) {
 	case talkDigits:
 		r.infoLocked("tokens-played", "tokensPlayed", it.text)
 	case talkText, talkGreeting:
-		t.cycleSaid = joinWords(t.cycleSaid, it.text)
+		t.cycleSaid += it.text // tokens of a cycle join as sent
 		r.infoLocked("tokens-played", "tokensPlayed", it.text)
 	}
 	r.caller.heardLocked(it)
@@ -288,9 +298,9 @@ func (t *talker) heardLocked(r *relay) (string, time.Duration) {
 	heard := t.cycleSaid
 	if it.kind == talkText || it.kind == talkGreeting {
 		n := int(now.Sub(t.start) / (400 * time.Millisecond))
-		heard = joinWords(heard, firstWords(it.text, n))
+		heard += firstWords(it.text, n)
 	}
-	return heard, now.Sub(t.cycleStart)
+	return strings.TrimSpace(heard), now.Sub(t.cycleStart)
 }
 
 // interruptLocked is the caller's input (kind) while the agent speaks:
@@ -324,7 +334,8 @@ func (t *talker) dropLocked(r *relay) {
 // stopLocked silences the agent at the end of the session.
 func (t *talker) stopLocked(r *relay) { t.dropLocked(r) }
 
-// firstWords returns the first n words of s, as written.
+// firstWords returns the first n words of s, as written (with the
+// space before them).
 func firstWords(s string, n int) string {
 	end, words, in := 0, 0, false
 	for i, ch := range s {
@@ -343,7 +354,7 @@ func firstWords(s string, n int) string {
 	if in {
 		end = len(s)
 	}
-	return strings.TrimSpace(s[:end])
+	return strings.TrimRight(s[:end], " \t\n\r")
 }
 
 // joinWords joins two stretches of speech with a space.

@@ -206,7 +206,7 @@ func (r *relay) addTurnLocked(t ConversationTurn) {
 func (r *relay) agentTurnLocked(it *talkItem) {
 	if n := len(r.turns); n > 0 {
 		if last := &r.turns[n-1]; last.Speaker == SpeakerAgent && last.cycle == it.cycle && it.kind == talkText {
-			last.Text = joinWords(last.Text, it.text)
+			last.Text += it.text // the tokens of one talk cycle, as sent
 			last.Duration += it.dur
 			return
 		}
