@@ -84,13 +84,6 @@ func (a *relayApp) handler(t testing.TB) http.Handler {
 	return mux
 }
 
-// messages returns the messages Twilio sent so far.
-func (a *relayApp) messages() []relayMsg {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return append([]relayMsg(nil), a.got...)
-}
-
 // say writes messages of the application's, as JSON.
 func say(ctx context.Context, c *websocket.Conn, msgs ...string) {
 	for _, m := range msgs {

@@ -332,7 +332,13 @@ func (t *talker) dropLocked(r *relay) {
 }
 
 // stopLocked silences the agent at the end of the session.
-func (t *talker) stopLocked(r *relay) { t.dropLocked(r) }
+func (t *talker) stopLocked(r *relay) {
+	if t.cur != nil {
+		heard, d := t.heardLocked(r)
+		r.cutTurnLocked(heard, d, "end")
+	}
+	t.dropLocked(r)
+}
 
 // firstWords returns the first n words of s, as written (with the
 // space before them).

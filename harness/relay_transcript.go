@@ -27,9 +27,8 @@ func (cv Conversation) writeTranscript(b *strings.Builder) {
 	fmt.Fprintf(b, "conversation %s to %s (call %s): %s\n", cv.SessionID, cv.URL, cv.CallSID, cv.statusText())
 	for _, t := range cv.Turns {
 		line := t.line()
-		if end := t.Time.Add(t.Duration); t.Speaker == SpeakerAgent && !t.Interrupted && !t.Preempted &&
-			!cv.Ended.IsZero() && end.After(cv.Ended) {
-			line += fmt.Sprintf(" — cut off by the session's end after %v", cv.Ended.Sub(t.Time))
+		if t.CutOff {
+			line += fmt.Sprintf(" — cut off by the session's end after %v", t.Duration)
 		}
 		fmt.Fprintf(b, "  %s  %-6s  %s\n", clockText(t.Time.Sub(origin)), t.Speaker, line)
 	}

@@ -54,6 +54,10 @@ type ConversationTurn struct {
 	// Preempted is set on an agent's turn the application's next message
 	// cut (it was preemptible); Heard is what was said of it.
 	Preempted bool `json:"preempted,omitempty"`
+	// CutOff is set on an agent's turn the end of the session cut (the
+	// call ended, the application sent end, a redirect); Heard is what
+	// was said of it.
+	CutOff bool `json:"cut_off,omitempty"`
 	// Unreported is set on a caller's turn Twilio did not pass on to the
 	// application: speech or keys while the agent spoke, which could not
 	// interrupt it and which reportInputDuringAgentSpeech does not report,
@@ -216,8 +220,8 @@ func (r *relay) agentTurnLocked(it *talkItem) {
 }
 
 // cutTurnLocked marks the agent's last turn cut short after d, having
-// been heard up to heard: interrupted by (speech or dtmf), or preempted
-// when by is empty.
+// been heard up to heard: interrupted by (speech or dtmf), preempted when
+// by is empty, cut off by the session's end when by is "end".
 func (r *relay) cutTurnLocked(heard string, d time.Duration, by string) {
 	for i := len(r.turns) - 1; i >= 0; i-- {
 		t := &r.turns[i]
@@ -225,9 +229,12 @@ func (r *relay) cutTurnLocked(heard string, d time.Duration, by string) {
 			continue
 		}
 		t.Heard, t.Duration = heard, d
-		if by == "" {
+		switch by {
+		case "":
 			t.Preempted = true
-		} else {
+		case "end":
+			t.CutOff = true
+		default:
 			t.Interrupted, t.By = true, by
 		}
 		return

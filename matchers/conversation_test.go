@@ -297,7 +297,7 @@ func TestConversationMatchersFailureMessages(t *testing.T) {
 				"but its turn 2, caller says \"I want to book\" (en-US, 1.6s), is not turn 2 (the agent said \"Which day\"). Its turns",
 				"      1 = 1  agent greets"}},
 		{"conversed exactly, too many", func() { gomega.Expect(hungUp).To(HaveConversed().Exactly()) },
-			[]string{"to have conversed with exactly these turns:\n    (no turn)\nbut it has 1 turns, 1 more than expected, from turn 1: agent greets \"Hello, how can I help?\" (en-US, 2s)"}},
+			[]string{"to have conversed with exactly these turns:\n    (no turn)\nbut it has 1 turns, 1 more than expected, from turn 1: agent greets \"Hello, how can I help?\" (en-US, 500ms)"}},
 		{"conversed exactly, too few", func() { gomega.Expect(hungUp).To(HaveConversed(AgentSaid("Hello"), CallerSaid("hi")).Exactly()) },
 			[]string{"but it has 1 turns, and no turn 2 (the caller said \"hi\")"}},
 		{"conversed, no session", func() { gomega.Expect(plain).To(HaveConversed(AgentSaid("Hello"))) },
