@@ -28,7 +28,7 @@ func (cv Conversation) writeTranscript(b *strings.Builder) {
 	for _, t := range cv.Turns {
 		line := t.line()
 		if t.CutOff {
-			line += fmt.Sprintf(" — cut off by the session's end after %v", t.Duration)
+			line += fmt.Sprintf(" — cut off by the session's end after %v, heard up to %q", t.Duration, t.Heard)
 		}
 		fmt.Fprintf(b, "  %s  %-6s  %s\n", clockText(t.Time.Sub(origin)), t.Speaker, line)
 	}

@@ -68,7 +68,7 @@ func TestConversationTranscriptEnds(t *testing.T) {
 		want []string
 	}{
 		{"the caller hung up during the greeting", hung, []string{"): completed after 500ms\n",
-			`00:00:00.000  agent   greets "Welcome to the clinic" (en-US, 1.6s) — cut off by the session's end after 500ms` + "\n",
+			`00:00:00.000  agent   greets "Welcome to the clinic" (en-US, 500ms) — cut off by the session's end after 500ms, heard up to "Welcome"` + "\n",
 			"  00:00:00.500  end     the call ended\n"}},
 		{"the application closed the socket", failed, []string{"): failed after 0s\n",
 			"  00:00:00.000  end     failed (64105): Websocket ended: the application closed the WebSocket without sending end\n"}},
