@@ -375,7 +375,7 @@ func (r *relay) flushLocked() {
 				return
 			}
 			r.applyInboxLocked(res, seen)
-			if wait && !answered && r.state == streamOpen && !r.talk.speaking() {
+			if wait && !answered && r.state == streamOpen && !r.talk.busy() { // tokens without last: the agent says them
 				c.notifyLocked(CodeRelayNoAnswer, LevelWarning, fmt.Sprintf("ConversationRelay session %s: the application did not answer the caller's prompt within %v (harness.WithRelayPatience); the caller goes on", r.sid, grace), r.url, "")
 				r.caller.noAnswerLocked(r)
 			}

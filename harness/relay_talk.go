@@ -146,6 +146,7 @@ func (t *talker) addPlayLocked(r *relay, ev relayEvent) {
 	t.open, t.last = 0, nil
 	it := &talkItem{kind: talkPlay, text: u, cycle: t.cycles, dur: times(n, each)}
 	t.settleLocked(r, it, ev)
+	it.lang = "" // audio, in no language of the agent's
 	t.pushLocked(r, it)
 }
 

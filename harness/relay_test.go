@@ -609,6 +609,8 @@ func rsTurns(cv harness.Conversation) []string {
 			s += fmt.Sprintf(" interrupted by %s, heard %q", t.By, t.Heard)
 		case t.Preempted:
 			s += fmt.Sprintf(" preempted, heard %q", t.Heard)
+		case t.CutOff:
+			s += fmt.Sprintf(" cut off, heard %q", t.Heard)
 		}
 		if t.Unreported {
 			s += " unreported"
@@ -876,7 +878,7 @@ var _ = Describe("ConversationRelay: the application's messages", func() {
 			harness.WithMediaDuration("https://app.example.com/hold.mp3", 3*time.Second))
 		c := r.run("/voice")
 		Expect(rsRelayEvents(c)).To(HaveExactElements("started @0s", "played https://app.example.com/hold.mp3 6s @1s", "ended completed @7s"), r.srv.Transcript)
-		Expect(rsTurns(r.conversation(c))[1]).To(Equal(`agent play "https://app.example.com/hold.mp3" 6s en-US @1s`))
+		Expect(rsTurns(r.conversation(c))[1]).To(Equal(`agent play "https://app.example.com/hold.mp3" 6s @1s`))
 	})
 
 	It("plays a play message once without loop, for DefaultMediaDuration when the source's length is not set", func() {
@@ -1461,6 +1463,8 @@ var _ = Describe("ConversationRelay: how sessions end", func() {
 		cv := r.conversation(c)
 		Expect(cv.Status).To(Equal(harness.SessionCompleted))
 		Expect(cv.Duration).To(Equal(2600 * time.Millisecond))
+		Expect(rsTurns(cv)).To(HaveExactElements(`caller speech "tell me a story" 1.6s en-US @0s`,
+			`agent text "Once upon a time there was a fox" 1s en-US cut off, heard "Once upon" @1.6s`), "the hang-up cut the agent's turn")
 	})
 
 	It("closes the socket with 1000 on a REST redirect, runs the new TwiML and requests no action", func() {
@@ -1677,7 +1681,7 @@ var _ = Describe("ConversationRelay: the Conversation view", func() {
 			`caller speech "Friday" 1s en-US @5.3s`,
 			`agent text "Press one to confirm" 1.6s en-US @6.3s`,
 			`caller keys "1" 0s @7.9s`,
-			`agent play "https://app.example.com/chime.mp3" 500ms en-US @7.9s`,
+			`agent play "https://app.example.com/chime.mp3" 500ms @7.9s`,
 			`agent text "Booked" 1s en-US @8.4s`,
 			`caller speech "thanks" 1s en-US @9.4s`), r.srv.Transcript)
 		Expect(cv.Status).To(Equal(harness.SessionEnded))
