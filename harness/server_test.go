@@ -4,8 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
-	"strings"
 	"testing"
 
 	api "github.com/twilio/twilio-go/rest/api/v2010"
@@ -65,13 +63,7 @@ func TestCloseStopsEveryGoroutine(t *testing.T) {
 		resp.Body.Close()
 	}
 	srv.Close()
-	buf := make([]byte, 1<<20)
-	stacks := string(buf[:runtime.Stack(buf, true)])
-	for _, fn := range []string{"harness.(*Server).runClock", "harness.(*Server).autoRun", "harness.(*limitListener).turnAway", "net/http.(*conn).serve", "net/http.(*Server).Serve"} {
-		if strings.Contains(stacks, fn) {
-			t.Errorf("a goroutine in %s outlived Close:\n%s", fn, stacks)
-		}
-	}
+	noGoroutinesIn(t, "harness.(*Server).runClock", "harness.(*Server).autoRun", "harness.(*limitListener).turnAway", "net/http.(*conn).serve", "net/http.(*Server).Serve")
 }
 
 func TestClearParty(t *testing.T) {
