@@ -499,8 +499,9 @@
 //   - The agent's text lasts as long as the <Say> of it (0.4 s a word, at
 //     least a second) from when it starts; tokens of one talk cycle that
 //     arrive together are one utterance. A play lasts as [WithMediaDuration]
-//     says (loop 0 is 1,000 times); sendDigits as <Play digits>, after
-//     what is queued. An interrupt's utteranceUntilInterrupt is the talk
+//     says (loop 0 is 1,000 times; its source is not fetched, as <Play>'s
+//     is not); sendDigits as <Play digits>, after what is queued, and is
+//     recorded on the call (the far end's script does not hear digits). An interrupt's utteranceUntilInterrupt is the talk
 //     cycle's words heard so far (0.4 s a word), its
 //     durationUntilInterruptMs the time since the cycle began; the caller
 //     interrupts from its first word (interruptSensitivity changes
