@@ -169,23 +169,6 @@ func (c *Call) relayLocked(v *twiml.Connect, n *twiml.ConversationRelay) bool {
 	return true
 }
 
-// dedupeParams returns ps with the last of each name.
-func dedupeParams(ps []twiml.Parameter) []twiml.Parameter {
-	var out []twiml.Parameter
-	for _, p := range ps {
-		i := 0
-		for i < len(out) && out[i].Name != p.Name {
-			i++
-		}
-		if i < len(out) {
-			out[i].Value = p.Value
-			continue
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
 // urlLocked returns the session's URL resolved against the document's, or
 // why Twilio could not connect to it.
 func (r *relay) urlLocked(ref string) (string, string) {
@@ -210,28 +193,7 @@ func (r *relay) urlLocked(ref string) (string, string) {
 
 // openLocked dials the application, as an exchange in flight.
 func (r *relay) openLocked() {
-	c := r.call
-	s := c.srv
-	sig := s.accounts[c.account].signer.Sign(r.url, nil)
-	var k *socket
-	var err error
-	s.out.exchangeLocked(c, func() {
-		k, err = s.dialSocket(r.url, sig, r.poke)
-		if k == nil {
-			return
-		}
-		s.mu.Lock()
-		gone := r.state == streamStopped
-		s.mu.Unlock()
-		if gone {
-			k.close()
-			k = nil
-		}
-	}, func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		r.openedLocked(k, err)
-	})
+	r.call.dialSocketLocked(r.url, r.poke, func() bool { return r.state == streamStopped }, r.openedLocked)
 }
 
 // poke tells the session's applier that the application sent something.
@@ -248,12 +210,6 @@ func (r *relay) poke() {
 func (r *relay) openedLocked(k *socket, err error) {
 	c := r.call
 	s := c.srv
-	if r.state == streamStopped {
-		if k != nil && err == nil {
-			s.out.exchangeLocked(c, k.close, func() {})
-		}
-		return
-	}
 	if err != nil {
 		r.failLocked(codeRelayConnect, "Unable to Connect to Websocket URL: "+strings.TrimPrefix(err.(*streamDialError).msg, "Stream - WebSocket - "))
 		return
@@ -281,32 +237,25 @@ func (r *relay) applier(k *socket) {
 	s := r.call.srv
 	defer s.wg.Done()
 	for {
+		// The reader signals once more after it ended, so a message read
+		// just before it is applied here before the applier stops: the
+		// reader's closing is in the inbox once k.done is.
+		ended := false
 		select {
 		case <-r.kick:
 		case <-k.done:
+			ended = true
 		}
 		s.mu.Lock()
-		if r.sock == k && r.state == streamOpen && !r.inTurn {
+		live := r.sock == k && r.state == streamOpen
+		if live && !r.inTurn { // an exchange in flight applies the inbox itself
 			s.tickLocked()
 			r.applyInboxLocked(turnResult{}, nil)
 			r.flushLocked()
 			s.wakeLocked()
 		}
-		done := r.state != streamOpen || r.sock != k
 		s.mu.Unlock()
-		select {
-		case <-k.done:
-			done = true
-		default:
-		}
-		if done {
-			// One last look: what the reader kept before it ended.
-			s.mu.Lock()
-			if r.sock == k && r.state == streamOpen && !r.inTurn {
-				r.applyInboxLocked(turnResult{}, nil)
-				s.wakeLocked()
-			}
-			s.mu.Unlock()
+		if ended || !live {
 			return
 		}
 	}

@@ -267,60 +267,43 @@ func streamURL(u string) (string, *streamURLError) {
 // a name wins; a pair of 500 characters or more is dropped with a
 // warning.
 func (c *Call) streamParamsLocked(ps []twiml.Parameter) []twiml.Parameter {
-	var out []twiml.Parameter
+	var kept []twiml.Parameter
 	for _, p := range ps {
 		if len(p.Name)+len(p.Value) >= maxParameterPair {
 			c.notifyLocked(twiml.CodeSchema, LevelWarning, fmt.Sprintf("<Parameter name=%q>: name and value together must be under %d characters; dropped", p.Name, maxParameterPair), c.program.docURL, "")
 			continue
 		}
-		replaced := false
-		for i := range out {
-			if out[i].Name == p.Name {
-				out[i].Value, replaced = p.Value, true
-			}
+		kept = append(kept, p)
+	}
+	return dedupeParams(kept)
+}
+
+// dedupeParams returns ps with one parameter of each name, where the
+// first was, with the last one's value.
+func dedupeParams(ps []twiml.Parameter) []twiml.Parameter {
+	var out []twiml.Parameter
+	for _, p := range ps {
+		i := 0
+		for i < len(out) && out[i].Name != p.Name {
+			i++
 		}
-		if !replaced {
-			out = append(out, p)
+		if i < len(out) {
+			out[i].Value = p.Value
+			continue
 		}
+		out = append(out, p)
 	}
 	return out
 }
 
 // openLocked dials the application, as an exchange in flight.
 func (st *stream) openLocked() {
-	c := st.call
-	s := c.srv
-	sig := s.accounts[c.account].signer.Sign(st.url, nil)
-	var k *socket
-	var err error
-	s.out.exchangeLocked(c, func() {
-		k, err = s.dialStream(st.url, sig)
-		if k == nil {
-			return
-		}
-		s.mu.Lock()
-		gone := st.state == streamStopped // a reset forgot it while it dialed
-		s.mu.Unlock()
-		if gone {
-			k.close()
-			k = nil
-		}
-	}, func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		st.openedLocked(k, err)
-	})
+	st.call.dialSocketLocked(st.url, nil, func() bool { return st.state == streamStopped }, st.openedLocked)
 }
 
 // openedLocked goes on once the dial is done: the stream starts, or fails.
 func (st *stream) openedLocked(k *socket, err error) {
 	c := st.call
-	if st.state == streamStopped { // the call ended, or the stream was stopped, while dialing
-		if k != nil && err == nil {
-			c.srv.out.exchangeLocked(c, k.close, func() {})
-		}
-		return
-	}
 	if err != nil {
 		de := err.(*streamDialError)
 		st.failLocked(de.code, de.msg)

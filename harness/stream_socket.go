@@ -90,10 +90,40 @@ type streamDialError struct {
 
 func (e *streamDialError) Error() string { return e.msg }
 
-// dialStream opens the WebSocket to target (ws:// or wss://), signed with
-// sig; it returns a *streamDialError on failure.
-func (s *Server) dialStream(target, sig string) (*socket, error) {
-	return s.dialSocket(target, sig, nil)
+// dialSocketLocked opens the WebSocket of a stream or session of c to target,
+// signed, as an exchange in flight; notify is the socket's (nil for none).
+// What dials may be dropped meanwhile (a reset, the call's end: gone
+// reports it, with srv.mu held): its socket is closed then. Otherwise
+// opened runs, with srv.mu held, once the dial is done; its error is a
+// *streamDialError.
+func (c *Call) dialSocketLocked(target string, notify func(), gone func() bool, opened func(*socket, error)) {
+	s := c.srv
+	sig := s.accounts[c.account].signer.Sign(target, nil)
+	var k *socket
+	var err error
+	s.out.exchangeLocked(c, func() {
+		k, err = s.dialSocket(target, sig, notify)
+		if k == nil {
+			return
+		}
+		s.mu.Lock()
+		dropped := gone()
+		s.mu.Unlock()
+		if dropped {
+			k.close()
+			k = nil
+		}
+	}, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if gone() { // dropped since the check
+			if k != nil {
+				s.out.exchangeLocked(c, k.close, func() {})
+			}
+			return
+		}
+		opened(k, err)
+	})
 }
 
 // dialSocket opens the WebSocket to target, signed with sig; notify, if
