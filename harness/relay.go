@@ -292,44 +292,49 @@ func (r *relay) flushLocked() {
 	if r.inTurn || r.flushing || len(r.out) == 0 || r.state != streamOpen {
 		return
 	}
-	c := r.call
-	s := c.srv
 	r.flushing = true
-	k, patience, grace := r.sock, s.cfg.streamPatience, s.cfg.relayPatience
-	var res turnResult
-	var answered bool
-	var seen []decodedMessage // the messages the answer wait decoded
 	// Deferred to a clock event of now, so that what else happens at this
 	// instant (a prompt and the far end's next step) joins the exchange.
 	// A session that ended meanwhile sent its last messages as it closed.
-	c.afterUnlessEndedLocked(0, func() {
+	r.call.afterUnlessEndedLocked(0, func() {
 		r.flushing = false
-		if r.state != streamOpen {
+		if r.state == streamOpen {
+			r.exchangeLocked()
+		}
+	})
+}
+
+// exchangeLocked puts the queued messages in flight as one exchange:
+// written, the application pinged, and, after a final prompt, its answer
+// waited for; then what it sent is applied at this instant.
+func (r *relay) exchangeLocked() {
+	c := r.call
+	s := c.srv
+	k, patience, grace := r.sock, s.cfg.streamPatience, s.cfg.relayPatience
+	msgs, wait := r.out, r.answer
+	r.out, r.answer, r.inTurn = nil, false, true
+	var res turnResult
+	var answered bool
+	var seen []decodedMessage // the messages the answer wait decoded
+	s.out.exchangeLocked(c, func() {
+		res = k.exchange(msgs, patience, true)
+		if wait && res.err == nil && !res.stalled {
+			answered = k.awaitInbox(answers(&seen), grace)
+		}
+	}, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		r.inTurn = false
+		if r.closing != nil {
+			r.closeSocketLocked()
 			return
 		}
-		r.inTurn = true
-		msgs, wait := r.out, r.answer
-		r.out, r.answer = nil, false
-		s.out.exchangeLocked(c, func() {
-			res = k.exchange(msgs, patience, true)
-			if wait && res.err == nil && !res.stalled {
-				answered = k.awaitInbox(answers(&seen), grace)
-			}
-		}, func() {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			r.inTurn = false
-			if r.closing != nil {
-				r.closeSocketLocked()
-				return
-			}
-			r.applyInboxLocked(res, seen)
-			if wait && !answered && r.state == streamOpen && !r.talk.busy() { // tokens without last: the agent says them
-				c.notifyLocked(CodeRelayNoAnswer, LevelWarning, fmt.Sprintf("ConversationRelay session %s: the application did not answer the caller's prompt within %v (harness.WithRelayPatience); the caller goes on", r.sid, grace), r.url, "")
-				r.caller.noAnswerLocked(r)
-			}
-			r.flushLocked()
-		})
+		r.applyInboxLocked(res, seen)
+		if wait && !answered && r.state == streamOpen && !r.talk.busy() { // tokens without last: the agent says them
+			c.notifyLocked(CodeRelayNoAnswer, LevelWarning, fmt.Sprintf("ConversationRelay session %s: the application did not answer the caller's prompt within %v (harness.WithRelayPatience); the caller goes on", r.sid, grace), r.url, "")
+			r.caller.noAnswerLocked(r)
+		}
+		r.flushLocked()
 	})
 }
 
