@@ -370,9 +370,9 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 		}
 		return s.streamedView(path, opts), nil
 	case method == http.MethodGet && parts[0] == "calls" && len(parts) == 3 && isView(parts[2]):
-		c := s.Call(parts[1])
-		if c == nil {
-			return nil, &controlError{http.StatusNotFound, "no call " + parts[1]}
+		c, err := s.controlCall(parts[1])
+		if err != nil {
+			return nil, err
 		}
 		opts, err := callViewQuery(r.URL.Query())
 		if err != nil {
@@ -436,6 +436,14 @@ type fileReply struct {
 	body        []byte
 }
 
+// controlCall returns the call sid names, or the control API's 404.
+func (s *Server) controlCall(sid string) (*Call, error) {
+	if c := s.Call(sid); c != nil {
+		return c, nil
+	}
+	return nil, &controlError{http.StatusNotFound, "no call " + sid + " on this server (it may have been forgotten: see harness.Retention)"}
+}
+
 // streamListItem is a stream in the control API's list: its record
 // without its messages.
 type streamListItem struct {
@@ -447,9 +455,9 @@ type streamListItem struct {
 // the list of the call's streams, a stream's record, its transcript, or a
 // track as a WAV.
 func (s *Server) controlStreams(sid string, rest []string, q url.Values) (any, error) {
-	c := s.Call(sid)
-	if c == nil {
-		return nil, &controlError{http.StatusNotFound, "no call " + sid}
+	c, err := s.controlCall(sid)
+	if err != nil {
+		return nil, err
 	}
 	if len(rest) == 0 {
 		if err := onlyParams(q, "the list of a call's streams takes none"); err != nil {
@@ -507,9 +515,9 @@ type conversationListItem struct {
 // (rest): the list of the call's ConversationRelay sessions, a session's
 // record, or its transcript.
 func (s *Server) controlConversations(sid string, rest []string, q url.Values) (any, error) {
-	c := s.Call(sid)
-	if c == nil {
-		return nil, &controlError{http.StatusNotFound, "no call " + sid}
+	c, err := s.controlCall(sid)
+	if err != nil {
+		return nil, err
 	}
 	all := c.Conversations()
 	if len(rest) == 0 {
@@ -669,8 +677,8 @@ func (s *Server) callsQuery(q url.Values) ([]ViewOption, error) {
 			return nil, badControl("call %q is not a call SID (CA and 32 hex digits): give one SID a call parameter, "+
 				"and repeat the parameter for several (call=CA…&call=CA…)", sid)
 		}
-		if s.Call(sid) == nil {
-			return nil, &controlError{http.StatusNotFound, "no call " + sid}
+		if _, err := s.controlCall(sid); err != nil {
+			return nil, err
 		}
 	}
 	return []ViewOption{OnlyCalls(sids...)}, nil

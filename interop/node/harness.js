@@ -53,4 +53,34 @@ function startServe(...args) {
   });
 }
 
-module.exports = { ACCOUNT_SID, AUTH_TOKEN, HarnessRequestClient, control, startServe };
+// callToTheEnd places a call through the twilio library aimed at base,
+// runs the clock until nothing is left to happen (clock/run), and returns
+// the library's client and the call as fetched then, which must have
+// completed.
+async function callToTheEnd(base, params) {
+  const twilio = require("twilio");
+  const client = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: new HarnessRequestClient(base) });
+  const call = await client.calls.create(params);
+  const run = await control(base, "POST", "clock/run");
+  assert.strictEqual(run.status, 200, await run.text());
+  const done = await client.calls(call.sid).fetch();
+  assert.strictEqual(done.status, "completed");
+  return { client, call: done };
+}
+
+// assertOneSignedUpgrade checks that an app saw one WebSocket upgrade, on
+// path, signed for wsURL as the TwiML wrote it with no parameters
+// (up.valid: the app checked it with twilio.validateRequest(token, sig,
+// url, {})), and that the same signature does not check out for the URL's
+// http:// form (what a webhook's recipe would sign). It returns the upgrade.
+function assertOneSignedUpgrade(upgrades, path, wsURL) {
+  const twilio = require("twilio");
+  assert.strictEqual(upgrades.length, 1, JSON.stringify(upgrades));
+  const up = upgrades[0];
+  assert.strictEqual(up.path, path);
+  assert.ok(up.valid, "the upgrade's X-Twilio-Signature validates with twilio.validateRequest(token, sig, url, {})");
+  assert.ok(!twilio.validateRequest(AUTH_TOKEN, up.sig, wsURL.replace(/^ws:/, "http:"), {}));
+  return up;
+}
+
+module.exports = { ACCOUNT_SID, AUTH_TOKEN, HarnessRequestClient, control, startServe, callToTheEnd, assertOneSignedUpgrade };

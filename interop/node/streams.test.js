@@ -33,7 +33,7 @@ const assert = require("node:assert");
 const http = require("node:http");
 const twilio = require("twilio");
 const { WebSocketServer } = require("ws");
-const { AUTH_TOKEN, ACCOUNT_SID, HarnessRequestClient, control, startServe } = require("./harness");
+const { ACCOUNT_SID, AUTH_TOKEN, control, startServe, callToTheEnd, assertOneSignedUpgrade } = require("./harness");
 
 // The far end of the call, and who calls it.
 const CALLEE = "+14155550166";
@@ -130,23 +130,11 @@ test("a Node WebSocket app on <Connect><Stream> against serve", { timeout: 60_00
   });
   assert.strictEqual(party.status, 200, await party.text());
 
-  const client = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: new HarnessRequestClient(base) });
-  const call = await client.calls.create({ to: CALLEE, from: CALLER, url: `${app.base}/voice` });
-  // clock/run returns once nothing is left to happen: the call is over.
-  const run = await control(base, "POST", "clock/run");
-  assert.strictEqual(run.status, 200, await run.text());
-  const done = await client.calls(call.sid).fetch();
-  assert.strictEqual(done.status, "completed");
+  const { call } = await callToTheEnd(base, { to: CALLEE, from: CALLER, url: `${app.base}/voice` });
 
-  // The upgrade: one, signed for the stream's URL as the TwiML wrote it,
-  // with no parameters; the same signature does not check out for the
-  // URL's http:// form (what a webhook's recipe would sign).
+  // The upgrade: one, signed for the stream's URL as the TwiML wrote it.
   const seen = app.seen;
-  assert.strictEqual(seen.upgrades.length, 1, JSON.stringify(seen.upgrades));
-  const up = seen.upgrades[0];
-  assert.strictEqual(up.path, "/media");
-  assert.ok(up.valid, "the upgrade's X-Twilio-Signature validates with twilio.validateRequest(token, sig, url, {})");
-  assert.ok(!twilio.validateRequest(AUTH_TOKEN, up.sig, app.streamURL.replace(/^ws:/, "http:"), {}));
+  const up = assertOneSignedUpgrade(seen.upgrades, "/media", app.streamURL);
 
   // connected, then start.
   const [connected, start, ...rest] = seen.messages;
