@@ -48,7 +48,9 @@ const (
 // session waits for the application to answer the caller's final prompt
 // (default [DefaultRelayPatience]): text with last set, a play, digits or
 // end. Past it the harness logs [CodeRelayNoAnswer] and the caller takes
-// its next turn; an answer that comes later is applied when it comes. The
+// its next turn; an answer that comes later is applied when it comes (zero
+// waits for nothing but the ping: only what the application sent before
+// its pong counts as the answer). The
 // WebSocket's upgrade, and each message's ping, wait as long as
 // [WithStreamPatience] says.
 func WithRelayPatience(d time.Duration) Option {
@@ -276,12 +278,18 @@ func (r *relay) awaitAnswerLocked() { r.answer = true }
 // recordMessageLocked adds m to the session's record, stamped now, up to
 // Limits.StreamMessages.
 func (r *relay) recordMessageLocked(m RelayMessage) {
-	if len(r.log) >= r.call.srv.cfg.callLimits.StreamMessages {
+	m.Time = r.call.srv.clock.Now()
+	keepLocked(r, &r.log, m)
+}
+
+// keepLocked appends v to a list of the session's record, unless the list
+// holds Limits.StreamMessages already (then the record says it was cut).
+func keepLocked[T any](r *relay, list *[]T, v T) {
+	if len(*list) >= r.call.srv.cfg.callLimits.StreamMessages {
 		r.logCut = true
 		return
 	}
-	m.Time = r.call.srv.clock.Now()
-	r.log = append(r.log, m)
+	*list = append(*list, v)
 }
 
 // flushLocked starts an exchange with the queued messages, unless one is
@@ -454,10 +462,7 @@ func (r *relay) endLocked(status, why string) {
 	wasOpen := r.state == streamOpen
 	r.state, r.status, r.ended = streamStopped, status, s.clock.Now()
 	r.talk.stopLocked(r)
-	for _, t := range r.timers {
-		s.clock.Cancel(t)
-	}
-	r.timers = nil
+	r.cancelTimersLocked()
 	action := ActionEnded
 	if status == SessionFailed {
 		action = ActionFailed
@@ -508,6 +513,14 @@ func (r *relay) afterLocked(d time.Duration, fn func()) {
 			fn()
 		}
 	}))
+}
+
+// cancelTimersLocked cancels what the session has scheduled.
+func (r *relay) cancelTimersLocked() {
+	for _, t := range r.timers {
+		r.call.srv.clock.Cancel(t)
+	}
+	r.timers = nil
 }
 
 // actionParamsLocked are the session's parameters of the Connect action.
@@ -603,9 +616,7 @@ func (r *relay) abandonLocked() {
 	s := r.call.srv
 	r.state = streamStopped
 	r.talk.stopLocked(r)
-	for _, t := range r.timers {
-		s.clock.Cancel(t)
-	}
+	r.cancelTimersLocked()
 	if k := r.sock; k != nil {
 		s.wg.Add(1)
 		go func() {

@@ -197,12 +197,8 @@ func (r *relay) viewLocked() Conversation {
 
 // addTurnLocked records a turn, up to Limits.StreamMessages of them.
 func (r *relay) addTurnLocked(t ConversationTurn) {
-	if len(r.turns) >= r.call.srv.cfg.callLimits.StreamMessages {
-		r.logCut = true
-		return
-	}
 	t.Time = r.call.srv.clock.Now()
-	r.turns = append(r.turns, t)
+	keepLocked(r, &r.turns, t)
 }
 
 // agentTurnLocked records the item the agent starts: a turn of its own, or
