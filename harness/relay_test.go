@@ -225,12 +225,7 @@ func (a *rsApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveWS is one agent session: it records the upgrade request, every
 // message and how the socket closed, and follows the script.
 func (a *rsApp) serveWS(w http.ResponseWriter, r *http.Request, script rsScript) {
-	scheme := "ws"
-	if r.TLS != nil {
-		scheme = "wss"
-	}
-	s := &rsSession{URL: scheme + "://" + r.Host + r.URL.RequestURI(), Path: r.URL.Path, Header: r.Header.Clone(),
-		done: make(chan struct{})}
+	s := &rsSession{newAppConn[rsMsg](r)}
 	a.mu.Lock()
 	a.sessions = append(a.sessions, s)
 	a.mu.Unlock()
@@ -260,9 +255,7 @@ func (a *rsApp) serveWS(w http.ResponseWriter, r *http.Request, script rsScript)
 			return
 		}
 		m := rsDecode(data, typ == websocket.MessageBinary)
-		s.mu.Lock()
-		s.got = append(s.got, m)
-		s.mu.Unlock()
+		s.keep(m)
 		if f := script.on[m.Type]; f != nil {
 			f(s, m)
 		}
@@ -289,48 +282,7 @@ func (a *rsApp) sessionsAt(path string) []*rsSession {
 }
 
 // rsSession is one agent WebSocket connection, as the application saw it.
-type rsSession struct {
-	URL    string      // as the application was reached: scheme, host, path and query
-	Path   string      // the path alone
-	Header http.Header // the upgrade request's headers
-
-	conn   *websocket.Conn
-	done   chan struct{}
-	mu     sync.Mutex
-	got    []rsMsg
-	errs   []string // the application's failures to write
-	how    string   // how the session ended
-	closed bool     // the application closed it
-}
-
-func (s *rsSession) end(how string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.how == "" {
-		s.how = how
-	}
-}
-
-func (s *rsSession) isClosed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
-}
-
-// ended says how the session ended: `closed by Twilio: 1000 "Closing
-// websocket session"`, "closed by the application", "refused"…
-func (s *rsSession) ended() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.how
-}
-
-// received returns the messages received, in order.
-func (s *rsSession) received() []rsMsg {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]rsMsg(nil), s.got...)
-}
+type rsSession struct{ appConn[rsMsg] }
 
 // log is the session's messages as lines (rsMsg.String).
 func (s *rsSession) log() []string {
@@ -376,28 +328,6 @@ func (s *rsSession) send(msgs ...string) {
 	for _, m := range msgs {
 		s.write(websocket.MessageText, []byte(m), m)
 	}
-}
-
-// sendBinary writes one binary message.
-func (s *rsSession) sendBinary(b []byte) {
-	s.write(websocket.MessageBinary, b, fmt.Sprintf("binary %x", b))
-}
-
-func (s *rsSession) write(typ websocket.MessageType, b []byte, what string) {
-	err := s.conn.Write(context.Background(), typ, b)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err != nil {
-		s.errs = append(s.errs, fmt.Sprintf("writing %s: %v", clipText(what), err))
-	}
-}
-
-// close ends the session from the application's side, without end.
-func (s *rsSession) close() {
-	s.mu.Lock()
-	s.closed, s.how = true, "closed by the application"
-	s.mu.Unlock()
-	s.conn.Close(websocket.StatusNormalClosure, "")
 }
 
 // relayRig is one fake Twilio for one relay spec: the server, the

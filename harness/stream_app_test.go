@@ -72,12 +72,7 @@ func (a *recApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveWS is one WebSocket session: it records the upgrade request, then
 // every message, and reacts as the script says until the connection ends.
 func (a *recApp) serveWS(w http.ResponseWriter, r *http.Request, script appScript) {
-	scheme := "ws"
-	if r.TLS != nil {
-		scheme = "wss"
-	}
-	s := &appSession{URL: scheme + "://" + r.Host + r.URL.RequestURI(), Path: r.URL.Path, Header: r.Header.Clone(),
-		done: make(chan struct{})}
+	s := &appSession{appConn: newAppConn[twMsg](r)}
 	a.mu.Lock()
 	a.sessions = append(a.sessions, s)
 	a.mu.Unlock()
@@ -143,53 +138,14 @@ func (a *recApp) sessionsAt(path string) []*appSession {
 
 // appSession is one WebSocket connection, as the application saw it.
 type appSession struct {
-	URL    string      // as the application was reached: scheme, host, path and query
-	Path   string      // the path alone
-	Header http.Header // the upgrade request's headers
-
-	conn   *websocket.Conn
-	done   chan struct{}
-	mu     sync.Mutex
-	got    []twMsg
-	frames int      // media messages received
-	errs   []string // the application's failures to write
-	how    string   // how the session ended
-	closed bool     // the application closed it
-}
-
-func (s *appSession) end(how string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.how == "" {
-		s.how = how
-	}
-}
-
-func (s *appSession) isClosed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
+	appConn[twMsg]
+	frames int // media messages received
 }
 
 func (s *appSession) isDeaf() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.how == "deaf"
-}
-
-// ended says how the session ended: "closed by Twilio: 1000", "closed by
-// the application", "refused"…
-func (s *appSession) ended() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.how
-}
-
-// received returns the messages received, in order.
-func (s *appSession) received() []twMsg {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]twMsg(nil), s.got...)
 }
 
 // mediaCount is how many media messages it received so far.
@@ -213,20 +169,6 @@ func (s *appSession) streamSid() string {
 // failure is kept for the rig to report.
 func (s *appSession) send(text string) {
 	s.write(websocket.MessageText, []byte(text), text)
-}
-
-// sendBinary writes one binary message.
-func (s *appSession) sendBinary(b []byte) {
-	s.write(websocket.MessageBinary, b, fmt.Sprintf("binary %x", b))
-}
-
-func (s *appSession) write(typ websocket.MessageType, b []byte, what string) {
-	err := s.conn.Write(context.Background(), typ, b)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err != nil {
-		s.errs = append(s.errs, fmt.Sprintf("writing %s: %v", clipText(what), err))
-	}
 }
 
 // sendJSON writes v as JSON.
@@ -262,14 +204,6 @@ func (s *appSession) sendMark(name string) {
 // sendClear sends a clear.
 func (s *appSession) sendClear() {
 	s.sendJSON(map[string]string{"event": "clear", "streamSid": s.streamSid()})
-}
-
-// close ends the session from the application's side.
-func (s *appSession) close() {
-	s.mu.Lock()
-	s.closed, s.how = true, "closed by the application"
-	s.mu.Unlock()
-	s.conn.Close(websocket.StatusNormalClosure, "")
 }
 
 // twMsg is a message Twilio sent, as received: its text, and its fields
