@@ -320,6 +320,9 @@ func (c *Call) recordLocked(ev callEvent) {
 		c.voice.heardLocked(&ev)
 	}
 	c.appendEventLocked(ev)
+	if len(c.srv.watch.subs) > 0 {
+		c.srv.watch.touchLocked(c)
+	}
 }
 
 // noteLocked records a note in words.

@@ -296,6 +296,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch v := out.(type) {
+	case liveEvents:
+		s.serveEvents(w, r)
 	case streamedView:
 		w.Header().Set("Content-Type", v.contentType)
 		v.write(newFlushWriter(r.Context(), w)) // an error is a client gone: the reply stops short
@@ -357,6 +359,12 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 		return s.controlCallerIDs(r)
 	case path == "calls" && method == http.MethodPost:
 		return s.controlIncoming(r)
+	case path == "calls" && method == http.MethodGet:
+		return s.controlCallList(r.URL.Query())
+	case path == "events" && method == http.MethodGet:
+		return liveEvents{}, nil
+	case parts[0] == "ui" && method == http.MethodGet:
+		return s.uiAsset(path)
 	case path == "faults":
 		return s.controlFault(r)
 	case path == "clock" || path == "clock/advance" || path == "clock/run":
@@ -369,7 +377,7 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 			return nil, err
 		}
 		return s.streamedView(path, opts), nil
-	case method == http.MethodGet && parts[0] == "calls" && len(parts) == 3 && isView(parts[2]):
+	case method == http.MethodGet && parts[0] == "calls" && len(parts) == 3 && (isView(parts[2]) || parts[2] == "diagram.svg" || parts[2] == "summary"):
 		c, err := s.controlCall(parts[1])
 		if err != nil {
 			return nil, err
@@ -385,7 +393,7 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 		return s.controlConversations(parts[1], parts[3:], r.URL.Query())
 	case method == http.MethodGet && path == "conferences":
 		return s.controlConferences(r.URL.Query())
-	case method == http.MethodGet && parts[0] == "conferences" && (len(parts) == 2 || len(parts) == 3 && isView(parts[2])):
+	case method == http.MethodGet && parts[0] == "conferences" && (len(parts) == 2 || len(parts) == 3 && (isView(parts[2]) || parts[2] == "diagram.svg")):
 		what := "record"
 		if len(parts) == 3 {
 			what = parts[2]
@@ -419,13 +427,20 @@ func (s *Server) streamedView(what string, opts []ViewOption) streamedView {
 	return streamedView{"application/json", func(w io.Writer) error { return s.WriteRecordJSON(w, opts...) }}
 }
 
-// callView renders the view what of c: a transcript, JSON or a diagram.
+// callView renders the view what of c: a transcript, JSON, a diagram (as
+// Mermaid or drawn as SVG), or its line in the list of calls.
 func callView(what string, c *Call, opts []RecordOption) any {
 	switch what {
 	case "transcript":
 		return c.Transcript()
 	case "diagram":
 		return c.Mermaid()
+	case "diagram.svg":
+		return fileReply{svgType, []byte(diagramSVG(c.Mermaid()))}
+	case "summary":
+		c.srv.mu.Lock()
+		defer c.srv.mu.Unlock()
+		return c.summaryLocked()
 	}
 	return c.JSON(opts...)
 }
@@ -632,6 +647,8 @@ func (s *Server) controlConference(id, what string, q url.Values) (any, error) {
 		return cf.Transcript(), nil
 	case "diagram":
 		return cf.Mermaid(), nil
+	case "diagram.svg":
+		return fileReply{svgType, []byte(diagramSVG(cf.Mermaid()))}, nil
 	}
 	return cf.JSON(opts...), nil
 }

@@ -88,6 +88,7 @@ func (s *Server) Reset(keep ...Keep) {
 	s.queues = newQueues()
 	s.kept.confs = nil
 	s.seq, s.kept = 0, retention{}
+	s.watch.resetLocked()
 	clear(s.out.faults)
 	s.out.forgetFlightsLocked()
 	clear(s.parsed)

@@ -72,6 +72,7 @@ type Server struct {
 	confs    conferences
 	queues   queues
 	seq      uint64    // orders everything recorded
+	watch    watchers  // the control API's event streams open (ui_watch.go)
 	kept     retention // what the retention forgets
 	closed   bool
 	wake     *sync.Cond    // signalled when an event is scheduled, the clock's mode changes or the server closes
