@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/twimlharness/twimlharness/harness/internal/seqsvg"
 )
 
 // uiFiles are the inspector's page, script and style sheet: embedded, so
@@ -43,5 +45,9 @@ func (s *Server) uiAsset(p string) (any, error) {
 // diagramSVG draws a Mermaid diagram of the harness as SVG, or returns ""
 // when it cannot (the inspector then shows the diagram's text).
 func diagramSVG(mermaid string) string {
-	return ""
+	var b strings.Builder
+	if seqsvg.Render(&b, mermaid) != nil {
+		return ""
+	}
+	return b.String()
 }
