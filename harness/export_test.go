@@ -39,3 +39,7 @@ func RelayTimers(c *Call) int {
 	}
 	return len(c.relays[len(c.relays)-1].timers)
 }
+
+// MaxWatchers is how many event streams of the control API may be open at
+// once.
+const MaxWatchers = maxWatchers

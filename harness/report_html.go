@@ -27,13 +27,13 @@ func (c *Call) HTML() []byte {
 	return b.Bytes()
 }
 
-// HTML returns a report of the calls opts select (every call by default)
-// as one self-contained HTML page, as [Call.HTML] does for one call. It
-// holds the whole page in memory: [Server.WriteHTML] writes the same as it
-// goes.
-func (s *Server) HTML(opts ...ViewOption) []byte {
+// HTML returns a report of every call of the server as one
+// self-contained HTML page, as [Call.HTML] does for one call. It holds the
+// whole page in memory: [Server.WriteHTML] writes the same as it goes, of
+// the calls it is told.
+func (s *Server) HTML() []byte {
 	var b bytes.Buffer
-	s.WriteHTML(&b, opts...) // a bytes.Buffer does not fail
+	s.WriteHTML(&b) // a bytes.Buffer does not fail
 	return b.Bytes()
 }
 

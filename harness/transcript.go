@@ -195,11 +195,24 @@ type FailureReporter interface {
 // LogTranscriptOnFailure logs the transcript of every call of srv, then of
 // every conference ([Server.Transcript]), at the end of the test, if the
 // test failed: the plain go test counterpart of the matchers package's
-// ReportTranscripts.
-func LogTranscriptOnFailure(t FailureReporter, srv *Server) {
+// ReportTranscripts. With [HTMLReportsIn] (or [ReportDirEnv] set) it also
+// saves an HTML report of every call ([Server.HTML]), named after the
+// test, and logs its path.
+func LogTranscriptOnFailure(t FailureReporter, srv *Server, opts ...ReportOption) {
 	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("harness: transcript of every call and conference:\n%s", srv.Transcript())
+		if !t.Failed() {
+			return
+		}
+		t.Logf("harness: transcript of every call and conference:\n%s", srv.Transcript())
+		name := "report"
+		if n, ok := t.(interface{ Name() string }); ok {
+			name = n.Name()
+		}
+		switch path, err := SaveFailureReport(name, srv, opts...); {
+		case err != nil:
+			t.Logf("harness: no HTML report: %v", err)
+		case path != "":
+			t.Logf("harness: HTML report of every call: %s", path)
 		}
 	})
 }

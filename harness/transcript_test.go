@@ -394,6 +394,7 @@ func TestLogTranscriptOnFailure(t *testing.T) {
 	f := newConferenceFixture(t)
 	for _, failed := range []bool{true, false} {
 		ft := &failingTest{failed: failed}
+		t.Setenv(harness.ReportDirEnv, "")
 		harness.LogTranscriptOnFailure(ft, f.srv)
 		ft.end()
 		if !failed {

@@ -20,7 +20,9 @@ type CallSummary struct {
 	Status     Status    `json:"status"`
 	AnsweredBy string    `json:"answered_by,omitempty"`
 	Created    time.Time `json:"created"` // virtual
-	// Ended is absent while the call goes on.
+	// Ended is when the call ended, whatever its status (the Call
+	// resource shows an end time for a completed call only); absent while
+	// the call goes on.
 	Ended      *time.Time `json:"ended,omitempty"`
 	DurationMS int64      `json:"duration_ms"`
 	// Events and Requests count the call's events and the requests it
@@ -43,7 +45,7 @@ func (c *Call) summaryLocked() CallSummary {
 	out := CallSummary{SID: c.sid, ParentSID: c.parent, Direction: c.direction, From: c.from, To: c.to,
 		Status: c.line.status, AnsweredBy: c.amd.answeredBy, Created: c.created,
 		DurationMS: c.durationLocked().Milliseconds(), Events: len(h.events), Requests: len(h.hooks)}
-	if end, ok := c.shownEndLocked(); ok {
+	if end := c.line.ended; !end.IsZero() {
 		out.Ended = &end
 	}
 	for _, n := range h.notes {

@@ -3,6 +3,8 @@ package matchers
 import (
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
+
+	"github.com/twimlharness/twimlharness/harness"
 )
 
 // ReportTranscripts makes a Ginkgo spec that fails carry a transcript of r
@@ -15,10 +17,27 @@ import (
 //		srv = harness.NewServer(GinkgoT(), harness.WithApp(origin, app))
 //		matchers.ReportTranscripts(srv)
 //	})
-func ReportTranscripts(r Record) {
+//
+// With [harness.HTMLReportsIn] (or the environment variable
+// [harness.ReportDirEnv] set) a failed spec also leaves a self-contained
+// HTML report of r ([harness.Server.HTML], [harness.Call.HTML]) in that
+// directory, named after the spec, and its path as a report entry.
+func ReportTranscripts(r Record, opts ...harness.ReportOption) {
 	ginkgo.DeferCleanup(func() {
-		if ginkgo.CurrentSpecReport().Failed() {
-			ginkgo.AddReportEntry("transcript", reportedTranscript(r), ginkgo.ReportEntryVisibilityFailureOrVerbose)
+		spec := ginkgo.CurrentSpecReport()
+		if !spec.Failed() {
+			return
+		}
+		ginkgo.AddReportEntry("transcript", reportedTranscript(r), ginkgo.ReportEntryVisibilityFailureOrVerbose)
+		page, ok := r.(harness.HTMLReporter)
+		if !ok {
+			return
+		}
+		switch path, err := harness.SaveFailureReport(spec.FullText(), page, opts...); {
+		case err != nil:
+			ginkgo.AddReportEntry("html report", "no HTML report: "+err.Error(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
+		case path != "":
+			ginkgo.AddReportEntry("html report", path, ginkgo.ReportEntryVisibilityFailureOrVerbose)
 		}
 	})
 }

@@ -100,6 +100,8 @@ func serve(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	defer srv.Close()
 	fmt.Fprintf(stderr, "twimlharness: fake Twilio at %s (REST API, control API under %s; account %s); stop with Ctrl-C\n",
 		srv.URL(), harness.ControlPrefix, srv.AccountSID())
+	fmt.Fprintf(stderr, "twimlharness: inspector at %s%sui/ (sign in with the account SID and auth token)\n",
+		srv.URL(), harness.ControlPrefix)
 	if host, off := offLoopback(srv.URL()); off {
 		fmt.Fprintf(stderr, "twimlharness: warning: listening on %s, not on loopback: the fake Twilio and its control API "+
 			"are reachable from the network, protected only by the account's credentials%s\n", host, defaultTokenNote(cfg.token))
