@@ -38,6 +38,9 @@ const ControlPrefix = "/_harness/"
 //	GET    caller_ids                                     {"caller_ids": [caller ID, …]}
 //	POST   caller_ids  {"phone_number", "friendly_name"}  add a verified caller ID (AddCallerID)
 //	POST   calls       {"from", "to", "caller": PartySpec} place an incoming call
+//	GET    calls?status=busy&number=0123&offset=50&limit=50 a page of the calls, newest first (CallPage); also since, until
+//	GET    events                                         Server-Sent Events: hello, then a CallSummary each time a call changes, and reset
+//	GET    ui/                                            the inspector: a web page of all of this (sign in with the account's SID and token)
 //	POST   faults      {"url", "status", "timeout", …}    inject a fault (DELETE clears them)
 //	GET    clock                                          {"now", "mode", "rate"}
 //	PUT    clock       {"mode": "scaled", "rate": 10}     switch the clock's mode (manual, auto, scaled)
@@ -48,6 +51,7 @@ const ControlPrefix = "/_harness/"
 //	DELETE public_urls                                    remove every mapping
 //	GET    transcript | record | diagram                  every call, as text, JSON or Mermaid
 //	GET    calls/{sid}/transcript | record | diagram      one call
+//	GET    calls/{sid}/diagram.svg | summary              its diagram drawn as SVG; its line in the list (CallSummary)
 //	GET    calls/{sid}/streams                            {"streams": [stream, …]}: the call's media streams, each without its messages
 //	GET    calls/{sid}/streams/{ref}                      a stream's record, with its messages; {ref} is its SID or name
 //	GET    calls/{sid}/streams/{ref}/transcript           a stream's transcript
@@ -57,7 +61,7 @@ const ControlPrefix = "/_harness/"
 //	GET    calls/{sid}/conversations/{id}/transcript      a session's conversation as text (Conversation.Transcript)
 //	GET    conferences                                    {"conferences": [conference, …]}: each without its events
 //	GET    conferences/{sid}                              a conference's record (as conferences/{sid}/record)
-//	GET    conferences/{sid}/transcript | record | diagram  one conference; {sid} may be its name (the latest of that name)
+//	GET    conferences/{sid}/transcript | record | diagram | diagram.svg  one conference; {sid} may be its name (the latest of that name)
 //
 // The views of every call are written to the response as they are
 // produced, flushed as they go, by [Server.WriteTranscript],
