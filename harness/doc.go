@@ -95,6 +95,16 @@
 // and its cap on open connections.
 // [Server.InjectFault] makes any URL fail without real waiting.
 //
+// # Seeing it
+//
+// The control API serves an inspector at /_harness/ui/: the calls, newest
+// first, updating live; each call's timeline, sequence diagram (drawn as
+// SVG), webhooks with their signatures and replies, notifications,
+// recordings, streams and conversations; conferences; a control panel.
+// [Call.HTML] and [Server.HTML] make the same views one self-contained
+// page, and [LogTranscriptOnFailure] with [HTMLReportsIn] (or
+// [ReportDirEnv]) leaves one for each failed test.
+//
 // # Servers that run for hours
 //
 // A test's server keeps everything. One that runs for hours, as
