@@ -291,7 +291,16 @@ func badControl(format string, args ...any) error {
 	return &controlError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
 }
 
+// controlCSP is the Content-Security-Policy of every control reply: the
+// inspector's page runs its own script only, reaches only its server,
+// and may not be framed. (Its style attributes and the SVG diagrams'
+// style elements are inline.)
+const controlCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data:; media-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Security-Policy", controlCSP)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	path := strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(ControlPrefix, "/"))
 	path = strings.Trim(path, "/")
 	out, err := s.control(r, path)

@@ -216,6 +216,10 @@ func TestInspectorAssets(t *testing.T) {
 			t.Errorf("GET %s: %d %s, want %s with %q", tt.path, rec.Code, rec.Header().Get("Content-Type"), tt.ctype, tt.has)
 		}
 	}
+	if csp := controlRecorder(srv, "GET", "ui/").Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self';") ||
+		!strings.Contains(csp, "connect-src 'self'") {
+		t.Errorf("the page's Content-Security-Policy %q does not keep it to its own script and server", csp)
+	}
 	if status, body := control(t, srv, "GET", "ui/nothing.js", ""); status != 404 || !strings.Contains(body, "open /_harness/ui/") {
 		t.Errorf("GET ui/nothing.js: %d %s", status, body)
 	}

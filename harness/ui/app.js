@@ -325,7 +325,7 @@
         ['Legs', legs.length ? legs.map((l, i) => [i ? ', ' : '', h('a', { href: '#/calls/' + l, class: 'mono' }, l)]) : '']]),
       h('nav', { class: 'tabs' }, [['#diagram-sec', 'Diagram'], ['#timeline', 'Timeline'], ['#webhooks', 'Webhooks (' + hooks.length + ')'],
         ['#notifications', 'Notifications (' + notes.length + ')'], ['#recordings', 'Recordings (' + recs.length + ')'],
-        ['#media', 'Streams & conversations'], ['#transcript', 'Transcript']].map(([href, t]) => h('a', { href: 'javascript:void 0', onclick: () => document.querySelector(href).scrollIntoView() }, t))),
+        ['#media', 'Streams & conversations'], ['#transcript', 'Transcript']].map(([href, t]) => h('a', { href: '#/calls/' + sid, onclick: (ev) => { ev.preventDefault(); document.querySelector(href).scrollIntoView(); } }, t))),
       timebar(rec),
       sec('diagram-sec', 'Sequence diagram', diagramBox(svg, mmd)),
       sec('timeline', 'Timeline (virtual time since the call was created)',
