@@ -52,6 +52,7 @@ const ControlPrefix = "/_harness/"
 //	GET    transcript | record | diagram                  every call, as text, JSON or Mermaid
 //	GET    calls/{sid}/transcript | record | diagram      one call
 //	GET    calls/{sid}/diagram.svg | summary              its diagram drawn as SVG; its line in the list (CallSummary)
+//	GET    calls/{sid}/recordings/{RE…}.wav               a completed recording's audio, as the REST API serves it, unrecorded
 //	GET    calls/{sid}/streams                            {"streams": [stream, …]}: the call's media streams, each without its messages
 //	GET    calls/{sid}/streams/{ref}                      a stream's record, with its messages; {ref} is its SID or name
 //	GET    calls/{sid}/streams/{ref}/transcript           a stream's transcript
@@ -402,6 +403,8 @@ func (s *Server) control(r *http.Request, path string) (any, error) {
 		return callView(parts[2], c, opts), nil
 	case method == http.MethodGet && parts[0] == "calls" && len(parts) >= 3 && parts[2] == "streams":
 		return s.controlStreams(parts[1], parts[3:], r.URL.Query())
+	case method == http.MethodGet && parts[0] == "calls" && len(parts) == 4 && parts[2] == "recordings":
+		return s.controlRecordingWAV(parts[1], parts[3])
 	case method == http.MethodGet && parts[0] == "calls" && len(parts) >= 3 && parts[2] == "conversations":
 		return s.controlConversations(parts[1], parts[3:], r.URL.Query())
 	case method == http.MethodGet && path == "conferences":

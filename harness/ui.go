@@ -2,10 +2,13 @@ package harness
 
 import (
 	"embed"
+	"fmt"
+	"io"
 	"net/http"
 	"path"
 	"strings"
 
+	"github.com/twimlharness/twimlharness/harness/internal/audio"
 	"github.com/twimlharness/twimlharness/harness/internal/seqsvg"
 )
 
@@ -50,4 +53,30 @@ func diagramSVG(mermaid string) string {
 		return ""
 	}
 	return b.String()
+}
+
+// controlRecordingWAV answers GET calls/{sid}/recordings/{RE…}.wav: the
+// recording's audio as the REST API serves it, for the inspector to
+// play. Unlike a REST request it leaves no trace in the record, and needs
+// no other credentials than the control API's.
+func (s *Server) controlRecordingWAV(callSID, name string) (any, error) {
+	c, err := s.controlCall(callSID)
+	if err != nil {
+		return nil, err
+	}
+	sid, ok := strings.CutSuffix(name, ".wav")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var rec *Recording
+	for _, r := range c.history.recordings {
+		if ok && r.SID == sid && !r.deleted && r.Status == "completed" {
+			rec = r
+		}
+	}
+	if rec == nil {
+		return nil, &controlError{http.StatusNotFound, fmt.Sprintf("call %s has no completed recording %s: "+
+			"GET %scalls/%s/record lists its recordings (RE…), whose audio is RE….wav", callSID, name, ControlPrefix, callSID)}
+	}
+	d, channels, spans := rec.Duration, rec.Channels, rec.spansLocked()
+	return streamedView{"audio/x-wav", func(w io.Writer) error { return audio.WriteWAV(w, d, channels, spans) }}, nil
 }

@@ -472,3 +472,37 @@ func TestSaveFailureReport(t *testing.T) {
 		t.Errorf("LogTranscriptOnFailure with a directory logged:\n%s", strings.Join(ft.logged, "\n"))
 	}
 }
+
+// TestControlRecordingWAV: the inspector plays a call's recording from
+// the control API, which serves the REST API's audio without recording a
+// request; a recording the call does not have is 404.
+func TestControlRecordingWAV(t *testing.T) {
+	voice := `<Response><Say>Leave a message</Say><Record maxLength="30" timeout="3"/></Response>`
+	talk := scenario.Party{Steps: []scenario.Step{{Do: scenario.Action{Kind: scenario.Talk, Duration: 4 * time.Second}}}}
+	srv, c := run(t, map[string]string{"/voice": voice}, talk)
+	recs := c.Recordings()
+	if len(recs) == 0 {
+		t.Fatalf("no recording:\n%s", c.Transcript())
+	}
+	before := len(srv.APIRequests())
+	rec := controlRecorder(srv, "GET", "calls/"+c.SID()+"/recordings/"+recs[0].SID+".wav")
+	body := rec.Body.Bytes()
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "audio/x-wav" || !strings.HasPrefix(string(body), "RIFF") {
+		t.Fatalf("GET the recording: %d %s %.12q", rec.Code, rec.Header().Get("Content-Type"), body)
+	}
+	status, _, rest := restGet(t, srv, "/Recordings/"+recs[0].SID+".wav")
+	if status != 200 {
+		t.Fatalf("GET the recording from the REST API: %d", status)
+	}
+	if string(rest) != string(body) {
+		t.Errorf("the control API's audio (%d bytes) is not the REST API's (%d bytes)", len(body), len(rest))
+	}
+	if got := len(srv.APIRequests()); got != before+1 {
+		t.Errorf("%d REST requests recorded after the control API's and the REST API's audio, want %d: only the REST one", got, before+1)
+	}
+	for _, name := range []string{"RE00000000000000000000000000000000.wav", recs[0].SID + ".mp3", recs[0].SID} {
+		if status, body := control(t, srv, "GET", "calls/"+c.SID()+"/recordings/"+name, ""); status != 404 || !strings.Contains(body, "has no completed recording") {
+			t.Errorf("GET recordings/%s: %d %s, want 404", name, status, body)
+		}
+	}
+}

@@ -340,7 +340,7 @@
       sec('recordings', 'Recordings', recs.length ? recs.map((r) => h('div', { class: 'recording' },
         facts([['SID', r.sid], ['Source', r.source], ['Status', r.status], ['Duration', fmtDur((r.duration_ns || 0) / 1e6)]]),
         report ? h('p', { class: 'muted' }, 'Open the inspector of a running server to play it.') :
-          h('audio', { controls: true, preload: 'none', src: new URL(r.url).pathname + '.wav' }))) : h('p', { class: 'muted' }, 'none')),
+          h('audio', { controls: true, preload: 'none', src: base + 'calls/' + sid + '/recordings/' + r.sid + '.wav' }))) : h('p', { class: 'muted' }, 'none')),
       sec('media', 'Media streams and ConversationRelay sessions',
         (rec.streams || []).map((s) => h('details', { class: 'stream' }, h('summary', {}, 'Stream ', s.name || s.sid, ' ', s.url || ''),
           h('div', { class: 'body' }, generic(s), h('p', { class: 'muted' }, (s.messages || []).length + ' messages')))),
