@@ -243,6 +243,26 @@
       return h('span', {}, e.status + ' at ' + offset(rec.created, e.time) + (next - new Date(e.time) > 0 ? ' for ' + fmtDur(next - new Date(e.time)) : ''));
     }))];
   }
+  // lanes draws the call and its legs on one virtual time axis: when each
+  // was created, answered (the solid part) and ended.
+  function lanes(rec, sum, legs) {
+    if (!legs.length) return null;
+    const t = (iso) => new Date(iso).getTime();
+    const all = [{ label: 'this call', c: sum, rec }].concat(legs.map((l) => ({ label: l.to, c: l })));
+    const from = t(rec.created);
+    const end = (c) => (c.ended ? t(c.ended) : t(c.created) + c.duration_ms);
+    const to = Math.max(...all.map(({ c }) => end(c)), from + 1);
+    const pct = (ms) => ((ms - from) / (to - from)) * 100;
+    return h('div', { class: 'lanes', title: 'the call and its legs on the virtual clock' }, all.map(({ label, c }) => {
+      const s0 = pct(t(c.created)), s1 = pct(end(c));
+      const talk = c.duration_ms ? pct(end(c) - c.duration_ms) : s1;
+      return h('div', { class: 'lane' }, h('span', { class: 'lane-label mono' }, c.sid === sum.sid ? label : h('a', { href: '#/calls/' + c.sid }, label)),
+        h('span', { class: 'lane-track' },
+          h('span', { class: 'lane-ring', style: 'left:' + s0 + '%;width:' + Math.max(0.3, talk - s0) + '%', title: 'created at ' + offset(rec.created, c.created) }),
+          c.duration_ms ? h('span', { class: 'lane-talk', style: 'left:' + talk + '%;width:' + Math.max(0.3, s1 - talk) + '%', title: 'in progress for ' + fmtDur(c.duration_ms) }) : null),
+        h('span', { class: 'lane-status' }, statusBadge(c.status), ' ', offset(rec.created, c.created), ' → ', c.ended ? offset(rec.created, c.ended) : 'now'));
+    }));
+  }
   // prettyXML indents a TwiML document; anything that is not XML comes back as it was.
   function prettyXML(text) {
     const doc = new DOMParser().parseFromString(text, 'application/xml');
@@ -315,6 +335,7 @@
     const notes = rec.notifications || [];
     const recs = rec.recordings || [];
     const legs = sum.legs || [];
+    const legLines = await Promise.all(legs.map((l) => Promise.resolve(api.summary(l)).catch(() => null)));
     const sec = (id, title, ...kids) => h('section', { id }, h('h2', {}, title), kids);
     show(
       h('h1', {}, 'Call ', h('span', { class: 'mono' }, sid), ' ', statusBadge(rec.status)),
@@ -327,6 +348,7 @@
         ['#notifications', 'Notifications (' + notes.length + ')'], ['#recordings', 'Recordings (' + recs.length + ')'],
         ['#media', 'Streams & conversations'], ['#transcript', 'Transcript']].map(([href, t]) => h('a', { href: '#/calls/' + sid, onclick: (ev) => { ev.preventDefault(); document.querySelector(href).scrollIntoView(); } }, t))),
       timebar(rec),
+      lanes(rec, sum, legLines.filter(Boolean)),
       sec('diagram-sec', 'Sequence diagram', diagramBox(svg, mmd)),
       sec('timeline', 'Timeline (virtual time since the call was created)',
         h('table', {}, h('tbody', {}, events.map((e) => h('tr', { class: 'event kind-' + e.kind },
