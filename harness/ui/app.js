@@ -199,16 +199,21 @@
     });
     const tbody = h('tbody', { id: 'calls' }, page.calls.map((c) => callRow(c)));
     const countEl = h('span', { id: 'count' });
+    const pager = h('div', { class: 'pager' });
     let total = page.total;
+    const at = (o) => { const nq = new URLSearchParams(q); nq.set('offset', String(Math.max(0, o))); return '#/?' + nq.toString(); };
+    const link = (ok, o, id, text) => (ok ? h('a', { href: at(o), id }, text) : h('span', { class: 'muted' }, text));
+    // showCount says which calls the page shows, and links to the pages
+    // around it: the total grows as calls come.
     const showCount = () => {
-      countEl.textContent = total ? (off + 1) + '–' + Math.min(off + tbody.children.length, total) + ' of ' + total + ' calls' : 'no calls yet';
+      const rows = tbody.children.length;
+      countEl.textContent = !total ? 'no calls yet' : rows ? (off + 1) + '–' + (off + rows) + ' of ' + total + ' calls' :
+        'no calls past ' + off + ' (' + total + ' in all)';
+      const last = Math.max(0, Math.ceil(total / lim) - 1) * lim;
+      pager.replaceChildren(link(off > 0, 0, 'newest', '« newest'), link(off > 0, off - lim, 'newer', '← newer'), countEl,
+        link(off + lim < total, off + lim, 'older', 'older →'), link(off < last, last, 'oldest', 'oldest »'));
     };
     showCount();
-    const at = (o) => { const nq = new URLSearchParams(q); nq.set('offset', String(Math.max(0, o))); return '#/?' + nq.toString(); };
-    const pager = h('div', { class: 'pager' },
-      off > 0 ? h('a', { href: at(off - lim), id: 'newer' }, '← newer') : h('span', { class: 'muted' }, '← newer'),
-      countEl,
-      off + lim < total ? h('a', { href: at(off + lim), id: 'older' }, 'older →') : h('span', { class: 'muted' }, 'older →'));
     show(h('h1', {}, 'Calls'), form, pager,
       h('table', {}, h('thead', {}, h('tr', {}, ['Created (virtual)', 'SID', 'Direction', 'From', 'To', 'Status', 'Duration', 'Requests', 'Problems', 'Legs'].map((t) => h('th', {}, t)))), tbody));
     view = {
