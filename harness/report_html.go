@@ -14,9 +14,9 @@ import (
 // signatures and replies, notifications, recordings, streams and
 // conversations, transcript), and of the conferences they were in, with
 // their data inlined. It needs no server and no network: open it in a
-// browser, attach it to a CI run. To keep one for each failed test, write
-// it to a file in a t.Cleanup that checks t.Failed() ([LogTranscriptOnFailure]
-// logs the text transcript that way; it writes no HTML).
+// browser, attach it to a CI run. [LogTranscriptOnFailure] with
+// [HTMLReportsIn] (or [ReportDirEnv] set) saves one of the whole server
+// for each failed test.
 func (c *Call) HTML() []byte {
 	s := c.srv
 	s.mu.Lock()
