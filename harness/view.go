@@ -29,6 +29,8 @@ type viewConfig struct {
 	before time.Time       // calls created before; zero for no bound
 	skip   int             // calls selected but not shown, first
 	max    int             // calls shown at most; 0 for no limit
+	// diagramLimit is the most bytes a diagram holds; 0 for no limit.
+	diagramLimit int
 }
 
 type viewOption func(*viewConfig)
@@ -82,7 +84,7 @@ func MaxCalls(n int) ViewOption {
 }
 
 func viewConfigOf(opts []ViewOption) viewConfig {
-	var vc viewConfig
+	vc := viewConfig{diagramLimit: DefaultDiagramLimit}
 	for _, o := range opts {
 		o.applyView(&vc)
 	}
