@@ -16,7 +16,8 @@ import (
 // keeps, in the order they were created. [OnlyCalls], [CreatedSince] and
 // [CreatedBefore] select calls; [SkipCalls] and [MaxCalls] then page
 // through those selected, whatever the order the options are given in.
-// Every [RecordOption] is a ViewOption too.
+// [DiagramLimit] bounds the diagram. Every [RecordOption] is a ViewOption
+// too.
 type ViewOption interface {
 	applyView(*viewConfig)
 }
