@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Mermaid returns a Mermaid sequence diagram of the call and the legs it
@@ -27,19 +29,33 @@ import (
 // speech as prompts (keys as dtmf) and its interrupts; the application's
 // text, plays and digits reach the caller; the session ends with the
 // application's end (and its handoffData), or Twilio closes it.
+//
+// Whenever virtual time has moved, a note across the diagram says when
+// ("⏱ 1:07.5 (+12s)": the time since the diagram's first line, and since
+// the line before). A note is over the lanes it is about, a call's over
+// Twilio and the call's far end; SIDs are whole, as in the transcript. A
+// reply with a status of 400 or more, or none, is a dashed line with a
+// cross (--x), and says why. Text from the call is escaped with Mermaid's
+// entity codes (#35;), so that nothing said can change the diagram, and
+// wrapped at about 60 characters into a few lines (what was said past 160
+// characters is cut, and says its length). The diagram stops at
+// [DefaultDiagramLimit] characters, below Mermaid's own limit, with a
+// note saying what it left out: [Server.WriteMermaid] with [OnlyCalls]
+// and [DiagramLimit](0) shows it all.
 func (c *Call) Mermaid() string {
 	s := c.srv
 	s.mu.Lock()
 	tree, last := c.treeLocked(), s.seq
 	s.mu.Unlock()
 	var b strings.Builder
-	s.writeDiagram(&b, tree, last) // a strings.Builder does not fail
+	s.writeDiagram(&b, tree, last, diagramScope{limit: DefaultDiagramLimit}) // a strings.Builder does not fail
 	return b.String()
 }
 
-// Mermaid returns a Mermaid sequence diagram of every call of the server.
-// It holds the whole diagram in memory: [Server.WriteMermaid] writes the
-// same as it goes.
+// Mermaid returns a Mermaid sequence diagram of every call of the server,
+// drawn as [Call.Mermaid] draws one, up to [DefaultDiagramLimit]
+// characters. It holds the whole diagram in memory: [Server.WriteMermaid]
+// writes the same, and takes options.
 func (s *Server) Mermaid() string {
 	var b strings.Builder
 	s.WriteMermaid(&b) // a strings.Builder does not fail
@@ -47,23 +63,51 @@ func (s *Server) Mermaid() string {
 }
 
 // WriteMermaid writes a Mermaid sequence diagram of the calls opts select
-// (every call by default), as [Server.Mermaid] returns it, to w as it
-// goes, and returns the first error w returned. [RecordOption]s change
-// nothing in it. The diagram shows what happened up to the moment it
-// began, to the calls the server had then, in the order it happened:
-// each call's events are merged with the others' by their number in the
-// record, under the server's lock for one call at a time, and its
-// participants are found in a first pass over the same events. The REST
-// API and the engine wait at most for a few events of one call, never for
-// w; a request still awaiting its reply when the diagram began may show
-// the reply.
+// (every call by default), as [Server.Mermaid] returns it, to w, and
+// returns the first error w returned. [RecordOption]s change nothing in
+// it. The diagram shows what happened up to the moment it began, to the
+// calls the server had then, in the order it happened: each call's events
+// are merged with the others' by their number in the record, under the
+// server's lock for one call at a time, and its participants are found in
+// a first pass over the same events. The REST API and the engine wait at
+// most for a few events of one call, never for w; a request still
+// awaiting its reply when the diagram began may show the reply.
+//
+// A diagram holds at most [DiagramLimit] characters, [DefaultDiagramLimit]
+// by default, because Mermaid draws nothing but an error past its
+// maxTextSize (50,000 characters by default). Past the limit it stops
+// after the last event that fits, with a note saying how many events of
+// how many calls it left out and how to see them: the next page of calls
+// with [SkipCalls] (and [MaxCalls]), one call's [Call.Mermaid], or the
+// whole diagram with DiagramLimit(0). Until the limit it holds the
+// diagram in memory and writes it at the end; with DiagramLimit(0) it
+// writes as it goes, however long.
 func (s *Server) WriteMermaid(w io.Writer, opts ...ViewOption) error {
 	vc := viewConfigOf(opts)
 	v := s.viewOf(&vc, false)
-	if err := s.writeDiagram(w, v.calls, v.lastSeq); err != nil {
+	scope := diagramScope{limit: vc.diagramLimit, server: true, skipped: vc.skip}
+	if err := s.writeDiagram(w, v.calls, v.lastSeq, scope); err != nil {
 		return fmt.Errorf("harness: writing the diagram: %w", err)
 	}
 	return nil
+}
+
+// DefaultDiagramLimit is how many characters a diagram holds at most
+// unless [DiagramLimit] says otherwise: under Mermaid's maxTextSize
+// (50,000 by default), with room to spare for a directive or front
+// matter of the reader's own. It counts bytes of UTF-8, never fewer than
+// the characters Mermaid counts.
+const DefaultDiagramLimit = 45_000
+
+// DiagramLimit sets how many characters (bytes of UTF-8) the diagram of
+// [Server.WriteMermaid] holds at most: [DefaultDiagramLimit] by default,
+// and no limit for 0, the diagram then being written as it goes. The
+// other views ignore it. It panics if n is negative.
+func DiagramLimit(n int) ViewOption {
+	if n < 0 {
+		panic(fmt.Sprintf("harness: DiagramLimit(%d): want 0 (no limit) or more", n))
+	}
+	return viewOption(func(c *viewConfig) { c.diagramLimit = n })
 }
 
 // treeLocked returns the call and, recursively, its legs.
@@ -77,13 +121,12 @@ func (c *Call) treeLocked() []*Call {
 
 // writeDiagram writes calls as one sequence diagram of their events
 // numbered up to last, and of the conferences they were in: the
-// participants, then every event in the order of its number. It takes the
-// server's lock for one call at a time.
-func (s *Server) writeDiagram(w io.Writer, calls []*Call, last uint64) error {
+// participants, then every event in the order of its number, up to the
+// scope's limit. It takes the server's lock for one call at a time.
+func (s *Server) writeDiagram(w io.Writer, calls []*Call, last uint64, scope diagramScope) error {
 	out := &chunkWriter{w: w}
-	d := newDiagrammer(s, &out.buf, nil)
-	out.buf.WriteString("sequenceDiagram\n")
-	d.add("participant T as Twilio")
+	d := newDiagrammer(s, out, nil, scope)
+	d.lane("", "T", "Twilio")
 	for _, c := range calls {
 		d.party(c)
 	}
@@ -94,14 +137,15 @@ func (s *Server) writeDiagram(w io.Writer, calls []*Call, last uint64) error {
 	if err := out.flushFull(); err != nil {
 		return err
 	}
-	return s.renderMerge(out, d, s.newEventMerge(calls, confs, last))
+	return s.renderMerge(out, d, s.newEventMerge(calls, confs, last), calls)
 }
 
 // Mermaid returns a Mermaid sequence diagram of the conference: each
 // participant's far end and the room, with who joined and left, when it
 // started and ended, holds and mutes, what each participant said to the
 // room, and the status callbacks the room sent to the application, with
-// their replies.
+// their replies. Times, notes, replies, text and its limit are as in
+// [Call.Mermaid].
 func (c *Conference) Mermaid() string {
 	s := c.srv
 	s.mu.Lock()
@@ -109,8 +153,7 @@ func (c *Conference) Mermaid() string {
 	s.mu.Unlock()
 	var b strings.Builder
 	out := &chunkWriter{w: &b}
-	d := newDiagrammer(s, &out.buf, c.cf)
-	out.buf.WriteString("sequenceDiagram\n")
+	d := newDiagrammer(s, out, c.cf, diagramScope{limit: DefaultDiagramLimit, conference: true})
 	for _, call := range calls {
 		d.party(call)
 	}
@@ -123,7 +166,7 @@ func (c *Conference) Mermaid() string {
 		}
 	}
 	s.mu.Unlock()
-	s.renderMerge(out, d, s.newEventMerge(calls, []*conference{c.cf}, last)) // a strings.Builder does not fail
+	s.renderMerge(out, d, s.newEventMerge(calls, []*conference{c.cf}, last), calls) // a strings.Builder does not fail
 	return b.String()
 }
 
@@ -140,17 +183,27 @@ func (cf *conference) callsLocked() []*Call {
 }
 
 // renderMerge renders the events of m, taking the server's lock for a few
-// events of one call or conference at a time, and hands them to out.
-func (s *Server) renderMerge(out *chunkWriter, d *diagrammer, m *eventMerge) error {
-	for m.Len() > 0 {
+// events of one call or conference at a time, and hands them to out: as
+// it goes with no limit, at the end with one, after the last event that
+// fits and a note on what was left out of calls.
+func (s *Server) renderMerge(out *chunkWriter, d *diagrammer, m *eventMerge, calls []*Call) error {
+	d.beginBody()
+	cut := false
+	for m.Len() > 0 && !cut {
 		s.mu.Lock()
-		m.renderLocked(d)
+		cut = m.renderLocked(d)
 		s.unlockAndYield()
-		if err := out.flushFull(); err != nil {
+		if err := d.flushFull(); err != nil {
 			return err
 		}
 	}
 	d.flushRelays()
+	if cut {
+		d.cutNote(s.leftOut(m, calls))
+	}
+	if err := d.finish(cut); err != nil {
+		return err
+	}
 	return out.flush()
 }
 
@@ -280,22 +333,30 @@ func (cur *eventCursor) nextLocked(last uint64) bool {
 }
 
 // renderLocked renders the next events: those of the call whose next
-// event has the lowest number, up to the next event of another call.
-func (m *eventMerge) renderLocked(d *diagrammer) {
+// event has the lowest number, up to the next event of another call. It
+// reports whether the diagram was cut: an event that did not fit its
+// limit was taken back, and stays next.
+func (m *eventMerge) renderLocked(d *diagrammer) (cut bool) {
 	cur := heap.Pop(m).(eventCursor)
 	for {
+		mark := d.mark(cur.c)
 		if cur.cf != nil {
 			d.confEvent(cur.cf, &cur.cf.history[cur.i])
 		} else {
 			d.event(cur.c, &cur.c.history.events[cur.i])
 		}
+		if !d.fits() {
+			d.rollback(mark)
+			heap.Push(m, cur)
+			return true
+		}
 		cur.i++
 		if !cur.nextLocked(m.last) {
-			return
+			return false
 		}
 		if m.Len() > 0 && m.cursors[0].seq < cur.seq {
 			heap.Push(m, cur)
-			return
+			return false
 		}
 	}
 }
@@ -315,14 +376,40 @@ func (m *eventMerge) Pop() any {
 // restClient labels the participant that makes REST requests.
 const restClient = "REST client"
 
-// diagrammer renders a diagram's lines into out: its participants, each
-// declared on first use, and what passed between them. Its methods that
-// render events run with the server's lock held.
+// diagrammer renders a diagram's lines: its participants, each declared
+// before its first use, and what passed between them, with notes of the
+// time. Its methods that render events run with the server's lock held.
+//
+// With no limit, the diagram is written as it goes, into its chunkWriter.
+// With one, the lines after the header go into a buffer of their own, an
+// event at a time, and the header is written at the end: every
+// participant declared when the diagram fits, else only those used
+// (mermaid_limit.go).
 type diagrammer struct {
-	srv  *Server
-	ids  map[string]string // participant key → id
-	out  *bytes.Buffer
-	conf *conference // the conference diagrammed; nil for a diagram of calls
+	srv   *Server
+	out   *chunkWriter
+	body  *bytes.Buffer // the lines after the header: out's with no limit
+	scope diagramScope
+	conf  *conference // the conference diagrammed; nil for a diagram of calls
+	// lanes are the participants, in the order declared, by key in ids;
+	// header of them were declared before the first event.
+	lanes    []diagramLane
+	ids      map[string]int
+	header   int
+	numbered int // lanes whose id is numbered
+	inBody   bool
+	// left and right are the first and the last lane used so far, in
+	// the order declared (-1 for none): a note of the time spans them.
+	left, right int
+	// at is the virtual time of the event rendered; start that of the
+	// diagram's first line, last that of the latest.
+	at, start, last time.Time
+	started         bool
+	// headerUsed is how long the header's declarations of lanes used so
+	// far are; headerAll how long all of them are; usedOrder the lanes
+	// in the order they were first used.
+	headerUsed, headerAll int
+	usedOrder             []int
 	// relayLanes are the ConversationRelay sessions running, by call, at
 	// the event rendered (relay_mermaid.go); relayOrder the calls that
 	// had one, in the order their first session began.
@@ -330,15 +417,70 @@ type diagrammer struct {
 	relayOrder []*Call
 }
 
-func newDiagrammer(s *Server, out *bytes.Buffer, conf *conference) *diagrammer {
-	return &diagrammer{srv: s, ids: map[string]string{}, out: out, conf: conf, relayLanes: map[*Call]*relayLane{}}
+// diagramLane is a participant of a diagram.
+type diagramLane struct {
+	id   string
+	decl string // its declaration, a line
+	used bool
 }
 
-// add writes one line.
+func newDiagrammer(s *Server, out *chunkWriter, conf *conference, scope diagramScope) *diagrammer {
+	d := &diagrammer{srv: s, out: out, body: &out.buf, scope: scope, conf: conf, ids: map[string]int{},
+		left: -1, right: -1, relayLanes: map[*Call]*relayLane{}}
+	if scope.limit > 0 {
+		d.body = new(bytes.Buffer)
+	} else {
+		out.buf.WriteString(diagramHead)
+	}
+	return d
+}
+
+// diagramHead is the first line of every diagram.
+const diagramHead = "sequenceDiagram\n"
+
+// add writes one line: a statement, then ": " and its text, escaped by
+// the caller, which is wrapped. A note of the time comes first if virtual
+// time has moved since the line before.
 func (d *diagrammer) add(format string, args ...any) {
-	d.out.WriteString("    ")
-	fmt.Fprintf(d.out, format, args...)
-	d.out.WriteByte('\n')
+	d.tick()
+	d.write(wrapLine(fmt.Sprintf(format, args...)))
+}
+
+// wrapLine wraps the text of a line, after its first ": ".
+func wrapLine(line string) string {
+	if head, text, ok := strings.Cut(line, ": "); ok {
+		return head + ": " + wrap(text, labelLines)
+	}
+	return line
+}
+
+// write writes a line as it is.
+func (d *diagrammer) write(line string) {
+	d.body.WriteString("    ")
+	d.body.WriteString(line)
+	d.body.WriteByte('\n')
+}
+
+// tick writes a note of the time, across the lanes used so far, if
+// virtual time has moved since the last line: the time since the first
+// line, and since the last ("⏱ 1:07.5 (+12s)").
+func (d *diagrammer) tick() {
+	switch {
+	case !d.started:
+		d.start, d.last, d.started = d.at, d.at, true
+	case d.at.After(d.last):
+		d.write(fmt.Sprintf("%s: ⏱ %s (+%v)", d.acrossUsed(), clockTime(d.at.Sub(d.start)), d.at.Sub(d.last)))
+		d.last = d.at
+	}
+}
+
+// acrossUsed is a note's statement over every lane used so far.
+func (d *diagrammer) acrossUsed() string {
+	left, right := max(d.left, 0), max(d.right, 0)
+	if left == right {
+		return "Note over " + d.lanes[left].id
+	}
+	return "Note over " + d.lanes[left].id + "," + d.lanes[right].id
 }
 
 // participant returns the id of the participant labelled label, declaring
@@ -348,15 +490,60 @@ func (d *diagrammer) participant(prefix, label string) string {
 }
 
 // lane returns the id of the participant known by key, declaring it on
-// first use with an id that starts with prefix, labelled label.
+// first use with an id that starts with prefix and a number (Twilio's is
+// T), labelled label.
 func (d *diagrammer) lane(prefix, key, label string) string {
-	if id, ok := d.ids[key]; ok {
-		return id
+	i, ok := d.ids[key]
+	if !ok {
+		id := "T"
+		if prefix != "" {
+			d.numbered++
+			id = fmt.Sprintf("%s%d", prefix, d.numbered)
+		}
+		i = d.declare(key, id, label)
 	}
-	id := fmt.Sprintf("%s%d", prefix, len(d.ids)+1)
-	d.ids[key] = id
-	d.add("participant %s as %s", id, escape(label))
-	return id
+	d.use(i)
+	return d.lanes[i].id
+}
+
+// declare adds a participant: written at once with no limit or once the
+// events began, else kept for the header.
+func (d *diagrammer) declare(key, id, label string) int {
+	decl := "    participant " + id + " as " + escapeLabel(label) + "\n"
+	i := len(d.lanes)
+	d.ids[key] = i
+	d.lanes = append(d.lanes, diagramLane{id: id, decl: decl})
+	if d.inBody || d.scope.limit == 0 {
+		d.body.WriteString(decl)
+	} else {
+		d.headerAll += len(decl)
+	}
+	return i
+}
+
+// use marks a lane used by the line being rendered.
+func (d *diagrammer) use(i int) {
+	if !d.inBody || d.lanes[i].used {
+		return
+	}
+	d.lanes[i].used = true
+	d.usedOrder = append(d.usedOrder, i)
+	if i < d.header {
+		d.headerUsed += len(d.lanes[i].decl)
+	}
+	if d.left < 0 || i < d.left {
+		d.left = i
+	}
+	d.right = max(d.right, i)
+}
+
+// beginBody ends the header: Twilio's lane, when the diagram has one, is
+// used from the start.
+func (d *diagrammer) beginBody() {
+	d.header, d.inBody = len(d.lanes), true
+	if i, ok := d.ids["T"]; ok {
+		d.use(i)
+	}
 }
 
 // room returns the id of a conference.
@@ -379,6 +566,7 @@ func (d *diagrammer) party(c *Call) string {
 // event renders one event of c. A diagram of a conference shows only
 // what the calls said to it: the rest is in the conference's history.
 func (d *diagrammer) event(c *Call, e *callEvent) {
+	d.at = e.at
 	if d.conf != nil {
 		if e.kind == EventInput && d.srv.roomOfEventLocked(e) == d.conf {
 			d.speech(d.party(c), d.conf, e)
@@ -397,26 +585,27 @@ func (d *diagrammer) event(c *Call, e *callEvent) {
 	case EventAPI:
 		r := d.participant("R", restClient)
 		d.add("%s->>T: %s %s", r, e.api.method, escape(shortPath(e.api.path)))
-		d.add("T-->>%s: %d", r, e.api.status)
+		d.reply("T", r, e.api.status, nil)
 	case EventRequest:
 		d.requestLocked("T", e.hook)
 	case EventSay:
-		d.add("T->>%s: says %s", p, escape(fmt.Sprintf("%q", e.text)))
+		d.add("T->>%s: says %s", p, quote(e.text))
 	case EventPlay:
 		d.add("T->>%s: plays %s", p, escape(e.detail()))
 	case EventPause:
 		d.add("Note over T,%s: pause %v", p, e.dur)
 	case EventInput:
 		if e.action != ActionPlanned {
-			d.add("%s->>T: %s", p, escape(e.detail()))
+			d.add("%s->>T: %s", p, inputWords(e))
 			d.relayInputLocked(c, e)
 		}
 	case EventSms:
-		d.add("T->>%s: SMS %s", p, escape(e.detail()))
+		m := e.extra()
+		d.add("T->>%s: SMS to %s from %s: %s", p, escape(m.to), escape(m.from), quote(e.text))
 	case EventHangup:
 		d.add("Note over T,%s: hang-up: %s", p, escape(e.text))
 	case EventNotification:
-		d.add("Note over T: %d %s", e.code, escape(e.text))
+		d.add("Note over T,%s: %d %s", p, e.code, escape(e.text))
 	case EventQueue:
 		d.add("Note over T,%s: %s", p, escape(e.detail()))
 	case EventStream:
@@ -424,8 +613,20 @@ func (d *diagrammer) event(c *Call, e *callEvent) {
 	case EventRelay:
 		d.relayEventLocked(c, p, e)
 	default:
-		d.add("Note over T: %s", escape(e.detail()))
+		d.add("Note over T,%s: %s", p, escape(e.detail()))
 	}
+}
+
+// inputWords says what the far end did: what it said, quoted as what is
+// said is, or the keys it pressed.
+func inputWords(e *callEvent) string {
+	if e.action != ActionSpoke {
+		return escape(e.detail())
+	}
+	if m := e.extra(); m.noun == relayVerbName { // to a ConversationRelay session: in its language
+		return "said " + quote(e.text) + " (" + escape(m.name) + ")"
+	}
+	return "said " + quote(e.text)
 }
 
 // status renders a status change.
@@ -445,7 +646,7 @@ func (d *diagrammer) status(c *Call, p string, st Status) {
 			d.add("%s-->>T: answers", p)
 		}
 	default:
-		d.add("Note over T,%s: %s %s", p, c.sid[:8]+"…", st)
+		d.add("Note over T,%s: %s %s", p, c.sid, st)
 	}
 }
 
@@ -460,12 +661,22 @@ func (d *diagrammer) requestLocked(from string, w *webhook) {
 		kind += " " + form.Get("StatusCallbackEvent")
 	}
 	d.add("%s->>%s: %s %s %s", from, a, escape(kind), w.method, escape(path))
+	if w.done {
+		d.reply(a, from, w.status, w.err)
+	}
+}
+
+// reply renders the reply to a request: a dashed arrow with its status,
+// or for a failed one (a status of 400 or more, or an error instead of a
+// reply) a dashed line with a cross, and why.
+func (d *diagrammer) reply(from, to string, status int, err error) {
 	switch {
-	case !w.done:
-	case w.err != nil:
-		d.add("%s--x%s: %s", a, from, escape(w.err.Error()))
+	case err != nil:
+		d.add("%s--x%s: %s", from, to, escape(err.Error()))
+	case status >= 400:
+		d.add("%s--x%s: %d %s", from, to, status, escape(http.StatusText(status)))
 	default:
-		d.add("%s-->>%s: %d", a, from, w.status)
+		d.add("%s-->>%s: %d", from, to, status)
 	}
 }
 
@@ -486,11 +697,6 @@ func shortPath(p string) string {
 		return "…" + p[i:]
 	}
 	return p
-}
-
-// escape makes text safe in a Mermaid message.
-func escape(s string) string {
-	return strings.NewReplacer("#", "#35;", ";", "#59;", "\n", " ", "\r", " ").Replace(s)
 }
 
 // heardExcerpt is how much of what was said a diagram shows.
@@ -581,6 +787,7 @@ func asLabel(label string) string {
 // show the rest, and the status callbacks are their requests); in a
 // diagram of the conference it shows every event and its callback.
 func (d *diagrammer) confEvent(cf *conference, e *confEvent) {
+	d.at = e.at
 	r := d.room(cf)
 	reason := func(name string) string {
 		for _, kv := range e.extra {
@@ -655,12 +862,12 @@ func (d *diagrammer) streamLocked(c *Call, p string, e *callEvent) {
 	m := e.extra()
 	st := c.streamNamedLocked(m.sid)
 	if st == nil { // not in a call's history
-		d.add("Note over T: %s", escape(e.detail()))
+		d.add("Note over T,%s: %s", p, escape(e.detail()))
 		return
 	}
 	key, label := socketLane(st.url)
 	w := d.lane("W", key, label)
-	who := st.sid[:8] + "…"
+	who := st.sid
 	if st.name != "" {
 		who = strconv.Quote(st.name)
 	}

@@ -59,8 +59,8 @@ func (d *diagrammer) flushRelay(c *Call, e *callEvent) {
 	if e != nil && e.kind == EventRelay && e.action == ActionInterrupted && e.at.Equal(l.pendingAt) {
 		return
 	}
-	for _, line := range l.pending {
-		d.add("%s", line)
+	for _, line := range l.pending { // written at their input's time, now past
+		d.write(line)
 	}
 	l.pending = l.pending[:0]
 }
@@ -78,10 +78,10 @@ func (d *diagrammer) relayEventLocked(c *Call, p string, e *callEvent) {
 	m := e.extra()
 	l := d.relayLaneLocked(c, m.sid)
 	if l == nil { // not in a call's history
-		d.add("Note over T: %s", escape(e.detail()))
+		d.add("Note over T,%s: %s", p, escape(e.detail()))
 		return
 	}
-	w := l.r.sid[:8] + "…"
+	w := l.r.sid
 	switch e.action {
 	case ActionDialing:
 		d.relayOrder = append(d.relayOrder, c)
@@ -176,7 +176,7 @@ func (d *diagrammer) relayInputLocked(c *Call, e *callEvent) {
 			continue
 		}
 		l.next = i + 1
-		l.pending, l.pendingAt = append(l.pending, line), e.at
+		l.pending, l.pendingAt = append(l.pending, wrapLine(line)), e.at
 		return
 	}
 }

@@ -16,7 +16,8 @@ import (
 // keeps, in the order they were created. [OnlyCalls], [CreatedSince] and
 // [CreatedBefore] select calls; [SkipCalls] and [MaxCalls] then page
 // through those selected, whatever the order the options are given in.
-// Every [RecordOption] is a ViewOption too.
+// [DiagramLimit] bounds the diagram. Every [RecordOption] is a ViewOption
+// too.
 type ViewOption interface {
 	applyView(*viewConfig)
 }
@@ -29,6 +30,8 @@ type viewConfig struct {
 	before time.Time       // calls created before; zero for no bound
 	skip   int             // calls selected but not shown, first
 	max    int             // calls shown at most; 0 for no limit
+	// diagramLimit is the most bytes a diagram holds; 0 for no limit.
+	diagramLimit int
 }
 
 type viewOption func(*viewConfig)
@@ -82,7 +85,7 @@ func MaxCalls(n int) ViewOption {
 }
 
 func viewConfigOf(opts []ViewOption) viewConfig {
-	var vc viewConfig
+	vc := viewConfig{diagramLimit: DefaultDiagramLimit}
 	for _, o := range opts {
 		o.applyView(&vc)
 	}
