@@ -3,12 +3,15 @@ package harness_test
 import (
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/twimlharness/twimlharness/harness/internal/seqsvg"
 )
 
 // diagramsEnv names the directory every diagram the tests check is
@@ -36,11 +39,15 @@ const (
 // a participant used before it is declared, text that Mermaid could read
 // as syntax (a raw # ; % < > & outside entity codes and <br/>, a text
 // that begins with wrap:), and a line of a label longer than the wrap
-// width or a label of too many lines; then saves d for Mermaid's parser.
+// width or a label of too many lines, and whether the inspector's
+// renderer (seqsvg) cannot draw it; then saves d for Mermaid's parser.
 func checkDiagram(t *testing.T, d string) {
 	t.Helper()
 	for _, err := range diagramProblems(d) {
 		t.Errorf("diagram: %v\n%s", err, d)
+	}
+	if err := seqsvg.Render(io.Discard, d); err != nil {
+		t.Errorf("the inspector cannot draw the diagram: %v\n%s", err, d)
 	}
 	saveDiagram(t, "", d)
 }
