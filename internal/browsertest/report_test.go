@@ -2,8 +2,8 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +12,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/twimlharness/twimlharness/harness"
 )
 
 // The HTML report of a call, as a failed spec writes it, opens from a file
@@ -33,9 +35,13 @@ func TestReportOpensOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Wait()
-	path := filepath.Join(t.TempDir(), "report.html")
-	if err := os.WriteFile(path, c.HTML(), 0o644); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	spec := &failedSpec{}
+	harness.LogTranscriptOnFailure(spec, srv, harness.HTMLReportsIn(dir))
+	spec.end()
+	path := filepath.Join(dir, "report.html")
+	if !slices.ContainsFunc(spec.logged, func(l string) bool { return strings.HasSuffix(l, path) }) {
+		t.Fatalf("the failed spec did not log its report %s:\n%s", path, strings.Join(spec.logged, "\n"))
 	}
 	t.Logf("report: %s", path)
 	report := (&url.URL{Scheme: "file", Path: path}).String()
@@ -62,14 +68,8 @@ func TestReportOpensOffline(t *testing.T) {
 	b.do("open the call's page",
 		chromedp.Click(chromedp.CSS(rowOf(c.SID())+" a")),
 		chromedp.WaitVisible(chromedp.ID("diagram")))
-	if serverDrawsSVG(t, srv, c.SID()) {
-		b.do("wait for the diagram's SVG", chromedp.WaitVisible(chromedp.CSS("#diagram svg.seqsvg")))
-	} else {
-		t.Log("the server draws no SVG yet (diagram.svg is empty): the report shows the Mermaid text instead")
-		if text := run(b, "read the diagram", chromedp.Text(chromedp.CSS("#diagram pre"))); !strings.HasPrefix(text, "sequenceDiagram") {
-			t.Errorf("the diagram shows %q, want the Mermaid text of the call", text)
-		}
-	}
+	b.do("wait for the diagram's SVG", chromedp.WaitVisible(chromedp.CSS("#diagram svg.seqsvg")))
+	checkDrawnDiagram(t, b)
 	if n := run(b, "count the webhooks", chromedp.Evaluate[int](`document.querySelectorAll('details.webhook').length`)); n != 3 {
 		t.Errorf("the report shows %d webhooks, want 3", n)
 	}
@@ -87,5 +87,25 @@ func TestReportOpensOffline(t *testing.T) {
 		if u != report {
 			t.Errorf("the report made a request to %s: it must need nothing but its own file", u)
 		}
+	}
+}
+
+// failedSpec is a test that failed, as LogTranscriptOnFailure sees it: it
+// runs its cleanups when told, and keeps what was logged.
+type failedSpec struct {
+	cleanups []func()
+	logged   []string
+}
+
+func (f *failedSpec) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
+func (f *failedSpec) Failed() bool      { return true }
+func (f *failedSpec) Logf(format string, args ...any) {
+	f.logged = append(f.logged, fmt.Sprintf(format, args...))
+}
+
+// end runs the cleanups, last first, as the testing package does.
+func (f *failedSpec) end() {
+	for i := len(f.cleanups) - 1; i >= 0; i-- {
+		f.cleanups[i]()
 	}
 }
