@@ -88,7 +88,10 @@
 // Everything is recorded: [Server.Requests], [Server.APIRequests],
 // [Server.Events], [Server.Notifications], [Server.Messages], per call too,
 // as a text transcript ([Call.Transcript]), JSON ([Call.JSON]) or a Mermaid
-// sequence diagram ([Call.Mermaid]). The matchers package asserts on it.
+// sequence diagram ([Call.Mermaid]: virtual times as notes, failed replies
+// crossed, text escaped and wrapped, and cut under Mermaid's 50,000
+// characters unless [DiagramLimit] says otherwise). The matchers package
+// asserts on it.
 // [Server.ControlHandler] exposes the server to tests in other languages,
 // behind the accounts' credentials, refusing requests from web pages.
 // [WithListenerLimits] sets the timeouts of the listener of [Server.URL]
