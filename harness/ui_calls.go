@@ -116,44 +116,9 @@ const (
 // calls, which costs a comparison or two a call, and renders only the
 // page.
 func (s *Server) controlCallList(q url.Values) (any, error) {
-	if err := onlyParams(q, "the list of calls takes status, number, since, until, offset and limit",
-		paramStatus, paramNumber, paramSince, paramUntil, paramOffset, paramLimit); err != nil {
-		return nil, err
-	}
-	var f callFilter
-	if v, ok, err := oneParam(q, paramStatus); err != nil {
-		return nil, err
-	} else if ok {
-		f.status = Status(v)
-		if !knownStatus(f.status) {
-			return nil, badControl("status %q is not a call status: want one of %s", v, strings.Join(statusNames(), ", "))
-		}
-	}
-	if v, _, err := oneParam(q, paramNumber); err != nil {
-		return nil, err
-	} else {
-		f.number = strings.TrimSpace(v)
-	}
-	var err error
-	if f.since, err = timeParam(q, paramSince); err != nil {
-		return nil, err
-	}
-	if f.until, err = timeParam(q, paramUntil); err != nil {
-		return nil, err
-	}
-	offset, _, err := countParam(q, paramOffset, 0, "a whole number of calls to skip, 0 or more")
+	f, offset, limit, err := callListQuery(q)
 	if err != nil {
 		return nil, err
-	}
-	limit, ok, err := countParam(q, paramLimit, 1, "a whole number of calls to show, from 1 to 1000")
-	switch {
-	case err != nil:
-		return nil, err
-	case !ok:
-		limit = defaultCallPage
-	case limit > maxCallPage:
-		return nil, badControl("limit %d is more than a page holds: want a whole number of calls to show, from 1 to %d, "+
-			"and offset to page on", limit, maxCallPage)
 	}
 	page := CallPage{Calls: []CallSummary{}, Offset: offset, Limit: limit}
 	s.mu.Lock()
@@ -170,6 +135,52 @@ func (s *Server) controlCallList(q url.Values) (any, error) {
 		page.Total++
 	}
 	return page, nil
+}
+
+// callListQuery reads the query of GET calls: the filter, and the page's
+// offset and limit.
+func callListQuery(q url.Values) (f callFilter, offset, limit int, err error) {
+	if err = onlyParams(q, "the list of calls takes status, number, since, until, offset and limit",
+		paramStatus, paramNumber, paramSince, paramUntil, paramOffset, paramLimit); err != nil {
+		return
+	}
+	status, _, err := oneParam(q, paramStatus)
+	if err != nil {
+		return
+	}
+	if f.status = Status(status); status != "" && !knownStatus(f.status) {
+		err = badControl("status %q is not a call status: want one of %s", status, strings.Join(statusNames(), ", "))
+		return
+	}
+	number, _, err := oneParam(q, paramNumber)
+	if err != nil {
+		return
+	}
+	f.number = strings.TrimSpace(number)
+	if f.since, err = timeParam(q, paramSince); err != nil {
+		return
+	}
+	if f.until, err = timeParam(q, paramUntil); err != nil {
+		return
+	}
+	if !f.since.IsZero() && !f.until.IsZero() && !f.since.Before(f.until) {
+		err = badControl("since %s is not before until %s: the list shows the calls created at or after since and before until, "+
+			"and no call is", f.since.Format(time.RFC3339Nano), f.until.Format(time.RFC3339Nano))
+		return
+	}
+	if offset, _, err = countParam(q, paramOffset, 0, "a whole number of calls to skip, 0 or more"); err != nil {
+		return
+	}
+	limit, ok, err := countParam(q, paramLimit, 1, "a whole number of calls to show, from 1 to 1000")
+	switch {
+	case err != nil:
+	case !ok:
+		limit = defaultCallPage
+	case limit > maxCallPage:
+		err = badControl("limit %d is more than a page holds: want a whole number of calls to show, from 1 to %d, "+
+			"and offset to page on", limit, maxCallPage)
+	}
+	return
 }
 
 // knownStatus reports whether st is one of the statuses a call takes.

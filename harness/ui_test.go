@@ -152,6 +152,7 @@ func TestControlCallListRefuses(t *testing.T) {
 		{"?offset=-1", `offset "-1": want a whole number of calls to skip, 0 or more`},
 		{"?since=yesterday", `since "yesterday" is not an RFC 3339 time`},
 		{"?call=CA00", "the list of calls takes status, number, since, until, offset and limit"},
+		{"?since=2025-01-06T10:00:00Z&until=2025-01-06T09:00:00Z", "since 2025-01-06T10:00:00Z is not before until 2025-01-06T09:00:00Z"},
 		{"?status=busy&status=failed", "status"},
 	}
 	for _, tt := range tests {
