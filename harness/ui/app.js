@@ -301,12 +301,12 @@
     const params = Object.entries(r.params || {}).sort(([a], [b]) => a.localeCompare(b));
     const ct = ((r.reply_headers || {})['Content-Type'] || [''])[0];
     const body = r.reply_body || '';
-    return h('details', { class: 'webhook', 'data-seq': r.seq },
+    return h('details', { class: 'webhook', 'data-seq': r.seq, 'data-key': 'webhook-' + r.seq },
       h('summary', {}, h('span', { class: 'mono' }, offset(created, r.time)), ' ', h('b', {}, r.kind), ' ', r.method, ' ',
         h('span', { class: 'mono' }, r.url), ' → ', h('span', { class: failed ? 'reply-bad' : '' }, reply)),
       h('div', { class: 'body' },
         h('h3', {}, 'Parameters'),
-        h('table', { class: 'params' }, h('tbody', {}, params.map(([k, v]) => h('tr', {}, h('td', { class: 'mono' }, k), h('td', { class: 'mono' }, v.join(', ')))))),
+        h('table', { class: 'params' }, h('tbody', {}, params.map(([k, v]) => h('tr', { class: v.join('') ? null : 'empty' }, h('td', { class: 'mono' }, k), h('td', { class: 'mono' }, v.join(', ')))))),
         sig ? facts([['X-Twilio-Signature', h('code', {}, sig[0])]]) : null,
         h('h3', {}, 'Reply'),
         facts([['Status', reply], ['Content-Type', ct]]),
@@ -320,7 +320,7 @@
     const box = h('div', { class: 'diagram', id: 'diagram' });
     if (svgText) box.innerHTML = svgText; // drawn by the server, every text escaped
     else box.append(h('pre', {}, mermaidText || 'no diagram'));
-    return [box, mermaidText ? h('details', {}, h('summary', {}, 'Mermaid source (paste into GitHub or mermaid.live)'), h('pre', { class: 'body mermaid-source' }, mermaidText)) : null];
+    return [box, mermaidText ? h('details', { 'data-key': 'mermaid' }, h('summary', {}, 'Mermaid source (paste into GitHub or mermaid.live)'), h('pre', { class: 'body mermaid-source' }, mermaidText)) : null];
   }
   // eventText says what an event was: its words, or the request it made.
   function eventText(e) {
@@ -369,7 +369,7 @@
         report ? h('p', { class: 'muted' }, 'Open the inspector of a running server to play it.') :
           h('audio', { controls: true, preload: 'none', src: base + 'calls/' + sid + '/recordings/' + r.sid + '.wav' }))) : h('p', { class: 'muted' }, 'none')),
       sec('media', 'Media streams and ConversationRelay sessions',
-        (rec.streams || []).map((s) => h('details', { class: 'stream' }, h('summary', {}, 'Stream ', s.name || s.sid, ' ', s.url || ''),
+        (rec.streams || []).map((s) => h('details', { class: 'stream', 'data-key': 'stream-' + s.sid }, h('summary', {}, 'Stream ', s.name || s.sid, ' ', s.url || ''),
           h('div', { class: 'body' }, generic(s), h('p', { class: 'muted' }, (s.messages || []).length + ' messages')))),
         (rec.conversations || []).map((cv) => h('details', { class: 'conversation', open: true },
           h('summary', {}, 'ConversationRelay ', cv.session_id, ' ', cv.url, ' ', cv.status ? badge(cv.status) : ''),
@@ -383,7 +383,16 @@
       onCall(c) {
         if (c.sid !== sid && !legs.includes(c.sid) && c.parent_call_sid !== sid) return;
         if (pending) return;
-        pending = setTimeout(() => { pending = 0; const y = window.scrollY; callPage(sid).then(() => window.scrollTo(0, y)); }, 300);
+        pending = setTimeout(() => {
+          // Drawn again, the page keeps where it was and what was open.
+          pending = 0;
+          const y = window.scrollY;
+          const open = new Set(Array.from(main.querySelectorAll('details[open][data-key]')).map((d) => d.dataset.key));
+          callPage(sid).then(() => {
+            main.querySelectorAll('details[data-key]').forEach((d) => { if (open.has(d.dataset.key)) d.open = true; });
+            window.scrollTo(0, y);
+          });
+        }, 300);
       },
     };
   }
@@ -459,7 +468,7 @@
         field('Rate (scaled)', 'rate', { type: 'number', step: 'any', min: '0', placeholder: '10' })],
       (d) => send('PUT', 'clock', d.mode === 'scaled' ? { mode: d.mode, rate: Number(d.rate || 1) } : { mode: d.mode })),
       controlForm('Reset', 'POST reset: back to the start, every call forgotten; keep what is ticked.', [
-        ['numbers', 'parties', 'clock', 'public_urls'].map((k) => h('label', {}, k, h('input', { type: 'checkbox', name: 'keep_' + k })))],
+        ['numbers', 'parties', 'clock', 'public_urls'].map((k) => h('label', { class: 'check' }, k, h('input', { type: 'checkbox', name: 'keep_' + k })))],
       (d) => send('POST', 'reset', { keep: Object.keys(d).filter((k) => k.startsWith('keep_')).map((k) => k.slice(5)) })));
   }
 
