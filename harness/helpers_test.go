@@ -18,12 +18,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
+	"github.com/twimlharness/twimlharness/twilioclient"
 )
 
 // newServer returns a server for one test. At the end of the test every REST
@@ -36,17 +36,16 @@ func newServer(t testing.TB, opts ...harness.Option) *harness.Server {
 	return srv
 }
 
-// restClient returns the official client aimed at srv's first account,
-// through the in-process transport.
-func restClient(srv *harness.Server) *twilio.RestClient {
-	return restClientFor(srv, srv.AccountSID(), srv.AuthToken())
+// restClient returns the official client's 2010-04-01 API aimed at srv's
+// first account, through the in-process transport.
+func restClient(srv *harness.Server) *api.ApiService {
+	return twilioclient.API(srv)
 }
 
-// restClientFor returns the official client with the given credentials.
-func restClientFor(srv *harness.Server, sid, token string) *twilio.RestClient {
-	c := &client.Client{Credentials: client.NewCredentials(sid, token), HTTPClient: srv.HTTPClient()}
-	c.SetAccountSid(sid)
-	return twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
+// restClientFor returns the official client's 2010-04-01 API with the given
+// credentials.
+func restClientFor(srv *harness.Server, sid, token string) *api.ApiService {
+	return twilioclient.APIForAccount(srv, sid, token)
 }
 
 // app is a small voice application for tests: it answers /voice with its
@@ -114,7 +113,7 @@ func place(t *testing.T, srv *harness.Server, set func(*api.CreateCallParams)) *
 	if set != nil {
 		set(p)
 	}
-	created, err := restClient(srv).Api.CreateCall(p)
+	created, err := restClient(srv).CreateCall(p)
 	if err != nil {
 		t.Fatalf("create call: %v", err)
 	}
@@ -383,9 +382,9 @@ func cliDate(t time.Time) string { return t.UTC().Format(time.RFC1123Z) }
 func cliAt(d time.Duration) time.Time { return harness.DefaultStartTime().Add(d) }
 
 // cliCreate creates a call with the official client and returns its SID.
-func cliCreate(t *testing.T, tw *twilio.RestClient, p *api.CreateCallParams) string {
+func cliCreate(t *testing.T, tw *api.ApiService, p *api.CreateCallParams) string {
 	t.Helper()
-	c, err := tw.Api.CreateCall(p)
+	c, err := tw.CreateCall(p)
 	if err != nil {
 		t.Fatalf("CreateCall: %v", err)
 	}
@@ -466,7 +465,7 @@ func cliRequestsOf(srv *harness.Server, sid string, kind harness.RequestKind) []
 
 // cliLiveCall creates a call that answers at once and pauses for ten minutes,
 // runs it for ten seconds of virtual time and returns its SID.
-func cliLiveCall(t *testing.T, srv *harness.Server, tw *twilio.RestClient, p *api.CreateCallParams) string {
+func cliLiveCall(t *testing.T, srv *harness.Server, tw *api.ApiService, p *api.CreateCallParams) string {
 	t.Helper()
 	sid := cliCreate(t, tw, p)
 	srv.Advance(10 * time.Second)

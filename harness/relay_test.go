@@ -555,7 +555,7 @@ func rsUpdate(r *relayRig, c *harness.Call, set func(*api.UpdateCallParams)) {
 	GinkgoHelper()
 	p := &api.UpdateCallParams{}
 	set(p)
-	_, err := twilioclient.New(r.srv).Api.UpdateCall(c.SID(), p)
+	_, err := twilioclient.API(r.srv).UpdateCall(c.SID(), p)
 	Expect(err).NotTo(HaveOccurred())
 }
 

@@ -804,7 +804,7 @@ var _ = Describe("Media Streams: <Connect> and <Start>", func() {
 		r.srv.Advance(time.Second)
 		p := &api.UpdateCallParams{}
 		p.SetTwiml(`<Response><Say>redirected</Say></Response>`)
-		_, err := twilioclient.New(r.srv).Api.UpdateCall(c.SID(), p)
+		_, err := twilioclient.API(r.srv).UpdateCall(c.SID(), p)
 		Expect(err).NotTo(HaveOccurred())
 		r.srv.Run()
 		s := r.session("/media")
@@ -1185,7 +1185,7 @@ var _ = Describe("Media Streams: the upgrade request", func() {
 		Expect(err).NotTo(HaveOccurred())
 		p := &api.CreateCallParams{}
 		p.SetTo(srCaller).SetFrom(srFrom).SetUrl(srOrigin + "/voice")
-		_, err = twilioclient.ForAccount(r.srv, other, token).Api.CreateCall(p)
+		_, err = twilioclient.APIForAccount(r.srv, other, token).CreateCall(p)
 		Expect(err).NotTo(HaveOccurred())
 		r.srv.Run()
 		s := r.session("/media")
