@@ -31,15 +31,26 @@ import (
 )
 
 // The contract: every REST response a server of these tests gave is checked
-// against Twilio's OpenAPI description of API v2010, which is not part of
-// the repository. TWIMLHARNESS_OPENAPI names the file; a relative name is
-// read from the module's root (CI sets ../shared/contracts/twilio_api_v2010.json).
-// Unset, the responses are not checked and TestContractSpecAvailable says so.
+// against Twilio's OpenAPI description of API v2010, twilio_api_v2010.json,
+// which Twilio publishes under the MIT licence in the GitHub repository
+// twilio/twilio-oai (spec/json/twilio_api_v2010.json) and which is not part
+// of this repository:
+//
+//	curl -fsSLo /tmp/twilio_api_v2010.json \
+//	  https://raw.githubusercontent.com/twilio/twilio-oai/main/spec/json/twilio_api_v2010.json
+//	TWIMLHARNESS_OPENAPI=/tmp/twilio_api_v2010.json go test ./harness
+//
+// TWIMLHARNESS_OPENAPI names the file; a relative name is read from the
+// module's root (.ci/run sets it to CI's copy). Unset, the responses are not
+// checked and TestContractSpecAvailable says so.
 
 const (
 	contractEnv    = "TWIMLHARNESS_OPENAPI"
 	contractHost   = "https://api.twilio.com" // the spec's server
 	twilioErrorDoc = "https://www.twilio.com/docs/errors/"
+	// contractSource is where the description comes from.
+	contractSource = "twilio_api_v2010.json from " +
+		"https://raw.githubusercontent.com/twilio/twilio-oai/main/spec/json/twilio_api_v2010.json"
 )
 
 // contractSpec is Twilio's OpenAPI description, ready to validate responses.
@@ -66,7 +77,7 @@ func loadedContract() (*contractSpec, error) {
 			return
 		}
 		if strings.TrimSpace(name) == "" {
-			contractErr = fmt.Errorf("%s is set but empty: set it to the path of Twilio's OpenAPI description (../shared/contracts/twilio_api_v2010.json) or unset it", contractEnv)
+			contractErr = fmt.Errorf("%s is set but empty: set it to the path of Twilio's OpenAPI description (%s) or unset it", contractEnv, contractSource)
 			return
 		}
 		contractVal, contractErr = loadContract(name)
@@ -87,7 +98,7 @@ func requireContract(t testing.TB) *contractSpec {
 	}
 	if spec == nil {
 		t.Skip(contractEnv + " is not set: REST responses are not checked against Twilio's OpenAPI description " +
-			"(set it to ../shared/contracts/twilio_api_v2010.json)")
+			"(set it to the path of " + contractSource + ")")
 	}
 	return spec
 }
