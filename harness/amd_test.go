@@ -80,7 +80,7 @@ func TestAMD(t *testing.T) {
 						t.Errorf("sync detection sent an AMD callback: %+v", amd)
 					}
 				}
-				got, err := restClient(srv).Api.FetchCall(c.SID(), nil)
+				got, err := restClient(srv).FetchCall(c.SID(), nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -16,7 +16,7 @@ func TestApplicationsThroughTheClient(t *testing.T) {
 	tw := restClient(srv)
 
 	// Create: methods default to POST, unset URLs are null.
-	a, err := tw.Api.CreateApplication(new(api.CreateApplicationParams).SetFriendlyName("ivr").SetVoiceUrl(origin + "/voice"))
+	a, err := tw.CreateApplication(new(api.CreateApplicationParams).SetFriendlyName("ivr").SetVoiceUrl(origin + "/voice"))
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
@@ -49,7 +49,7 @@ func TestApplicationsThroughTheClient(t *testing.T) {
 	}
 
 	// Fetch.
-	got, err := tw.Api.FetchApplication(*a.Sid, nil)
+	got, err := tw.FetchApplication(*a.Sid, nil)
 	if err != nil || *got.Sid != *a.Sid || *got.FriendlyName != "ivr" {
 		t.Fatalf("fetch: %+v, %v", got, err)
 	}
@@ -61,11 +61,11 @@ func TestApplicationsThroughTheClient(t *testing.T) {
 		if i%3 == 0 {
 			name = fmt.Sprintf("other %d", i)
 		}
-		if _, err := tw.Api.CreateApplication(new(api.CreateApplicationParams).SetFriendlyName(name)); err != nil {
+		if _, err := tw.CreateApplication(new(api.CreateApplicationParams).SetFriendlyName(name)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	list, err := tw.Api.ListApplication(new(api.ListApplicationParams).SetFriendlyName("dialer").SetPageSize(2))
+	list, err := tw.ListApplication(new(api.ListApplicationParams).SetFriendlyName("dialer").SetPageSize(2))
 	if err != nil || len(list) != 5 {
 		t.Fatalf("list FriendlyName=dialer: %d applications, %v; want 5", len(list), err)
 	}
@@ -79,7 +79,7 @@ func TestApplicationsThroughTheClient(t *testing.T) {
 	}
 
 	// Update.
-	up, err := tw.Api.UpdateApplication(*a.Sid, new(api.UpdateApplicationParams).SetVoiceMethod("GET").
+	up, err := tw.UpdateApplication(*a.Sid, new(api.UpdateApplicationParams).SetVoiceMethod("GET").
 		SetStatusCallback(origin+"/status").SetVoiceCallerIdLookup(true))
 	if err != nil {
 		t.Fatalf("update: %v", err)
@@ -88,14 +88,14 @@ func TestApplicationsThroughTheClient(t *testing.T) {
 		*up.FriendlyName != "ivr" || *up.VoiceUrl != origin+"/voice" {
 		t.Errorf("updated: %s %s, status callback %s, lookup %v, name %q", *up.VoiceMethod, *up.VoiceUrl, cliDeref(up.StatusCallback), *up.VoiceCallerIdLookup, *up.FriendlyName)
 	}
-	_, err = tw.Api.UpdateApplication(*a.Sid, new(api.UpdateApplicationParams).SetVoiceFallbackMethod("DELETE"))
+	_, err = tw.UpdateApplication(*a.Sid, new(api.UpdateApplicationParams).SetVoiceFallbackMethod("DELETE"))
 	cliRestError(t, err, 21209, 400)
 
 	// Delete, then fetch: 20404.
-	if err := tw.Api.DeleteApplication(*a.Sid, nil); err != nil {
+	if err := tw.DeleteApplication(*a.Sid, nil); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	_, err = tw.Api.FetchApplication(*a.Sid, nil)
+	_, err = tw.FetchApplication(*a.Sid, nil)
 	cliRestError(t, err, 20404, 404)
 }
 
@@ -114,9 +114,9 @@ func TestApplicationErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t)
-			_, err := restClient(srv).Api.CreateApplication(tt.params)
+			_, err := restClient(srv).CreateApplication(tt.params)
 			cliRestError(t, err, tt.wantCode, 400)
-			if apps, _ := restClient(srv).Api.ListApplication(nil); len(apps) != 0 {
+			if apps, _ := restClient(srv).ListApplication(nil); len(apps) != 0 {
 				t.Errorf("a refused create left %d applications", len(apps))
 			}
 		})
@@ -130,7 +130,7 @@ func TestApplicationIsAddApplication(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := tw.Api.FetchApplication(libSID, nil)
+	got, err := tw.FetchApplication(libSID, nil)
 	if err != nil || *got.FriendlyName != "from the library" || *got.VoiceUrl != origin+"/voice" || *got.VoiceMethod != "POST" {
 		t.Errorf("the REST API fetches the library's application: %+v, %v", got, err)
 	}
@@ -138,7 +138,7 @@ func TestApplicationIsAddApplication(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = restClientFor(srv, other, token).Api.FetchApplication(libSID, nil)
+	_, err = restClientFor(srv, other, token).FetchApplication(libSID, nil)
 	cliRestError(t, err, 20404, 404)
 }
 
@@ -149,7 +149,7 @@ func TestApplicationSidOnCalls(t *testing.T) {
 	a := newApp(`<Response><Say>From the app</Say></Response>`)
 	srv := newServer(t, harness.WithApp(origin, a))
 	tw := restClient(srv)
-	app, err := tw.Api.CreateApplication(new(api.CreateApplicationParams).SetVoiceUrl(origin + "/voice").SetVoiceMethod("GET"))
+	app, err := tw.CreateApplication(new(api.CreateApplicationParams).SetVoiceUrl(origin + "/voice").SetVoiceMethod("GET"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,10 +158,10 @@ func TestApplicationSidOnCalls(t *testing.T) {
 	if r := c.Requests()[0]; r.Method != "GET" || r.Form.Get("ApplicationSid") != *app.Sid {
 		t.Errorf("first request: %s %s ApplicationSid=%q, want GET with the application's SID", r.Method, r.URL, r.Form.Get("ApplicationSid"))
 	}
-	if err := tw.Api.DeleteApplication(*app.Sid, nil); err != nil {
+	if err := tw.DeleteApplication(*app.Sid, nil); err != nil {
 		t.Fatal(err)
 	}
-	_, err = tw.Api.CreateCall(new(api.CreateCallParams).SetTo(to).SetFrom(from).SetApplicationSid(*app.Sid))
+	_, err = tw.CreateCall(new(api.CreateCallParams).SetTo(to).SetFrom(from).SetApplicationSid(*app.Sid))
 	cliRestError(t, err, 21218, 400)
 }
 
@@ -170,17 +170,17 @@ func TestApplicationSidOnCalls(t *testing.T) {
 func TestApplicationDeletedNumberFallsBack(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, newApp(`<Response><Say>Hi</Say></Response>`)))
 	tw := restClient(srv)
-	app, err := tw.Api.CreateApplication(new(api.CreateApplicationParams).SetVoiceUrl(origin + "/voice?by=app"))
+	app, err := tw.CreateApplication(new(api.CreateApplicationParams).SetVoiceUrl(origin + "/voice?by=app"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := buy(t, srv, ourNumber, func(p *api.CreateIncomingPhoneNumberParams) {
 		p.SetVoiceApplicationSid(*app.Sid).SetVoiceUrl(origin + "/voice?by=number")
 	})
-	if err := tw.Api.DeleteApplication(*app.Sid, nil); err != nil {
+	if err := tw.DeleteApplication(*app.Sid, nil); err != nil {
 		t.Fatal(err)
 	}
-	got, err := tw.Api.FetchIncomingPhoneNumber(*n.Sid, nil)
+	got, err := tw.FetchIncomingPhoneNumber(*n.Sid, nil)
 	if err != nil || cliDeref(got.VoiceApplicationSid) != `"`+*app.Sid+`"` {
 		t.Errorf("the number's voice_application_sid after the delete: %s, %v; want it kept", cliDeref(got.VoiceApplicationSid), err)
 	}

@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/harness"
@@ -72,7 +71,7 @@ var benchIVRCaller = scenario.Party{Steps: []scenario.Step{
 type benchIVR struct {
 	app   http.Handler
 	srv   *harness.Server
-	rc    *twilio.RestClient
+	rc    *api.ApiService
 	calls int
 }
 
@@ -95,7 +94,7 @@ func (v *benchIVR) close() {
 
 // call creates one IVR call with p through twilio-go and runs it to its end.
 func (v *benchIVR) call(b *testing.B, p *api.CreateCallParams) *harness.Call {
-	created, err := v.rc.Api.CreateCall(p)
+	created, err := v.rc.CreateCall(p)
 	if err != nil {
 		b.Fatalf("create call: %v", err)
 	}
@@ -254,7 +253,7 @@ func benchConcurrent(b *testing.B, n int) {
 
 		timed(func() {
 			for range n {
-				if _, err := rc.Api.CreateCall(p); err != nil {
+				if _, err := rc.CreateCall(p); err != nil {
 					b.Fatalf("create call: %v", err)
 				}
 			}

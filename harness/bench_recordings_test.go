@@ -95,8 +95,8 @@ func BenchmarkListRecordingsRatio(b *testing.B) {
 	var sh, sc benchSpan
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		sh.add(benchMeasure(func() { benchListRecordings(b, hrc.Api) }))
-		sc.add(benchMeasure(func() { benchListRecordings(b, crc.Api) }))
+		sh.add(benchMeasure(func() { benchListRecordings(b, hrc) }))
+		sc.add(benchMeasure(func() { benchListRecordings(b, crc) }))
 	}
 	b.StopTimer()
 	benchReportRatio(b, "harness", sh, "constant", sc)

@@ -105,7 +105,7 @@ func runSoak(b *testing.B, srv *harness.Server, n int) {
 	p.SetTo(benchTo).SetFrom(benchFrom).SetUrl(benchOrigin + "/voice").SetStatusCallback(benchOrigin + "/status")
 	start := time.Now()
 	for i := range n {
-		created, err := rc.Api.CreateCall(p)
+		created, err := rc.CreateCall(p)
 		if err != nil {
 			b.Fatalf("call %d: %v", i, err)
 		}

@@ -26,7 +26,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
@@ -57,13 +56,13 @@ const (
 )
 
 // benchTwilio returns the official client for the default account over hc.
-func benchTwilio(hc *http.Client) *twilio.RestClient {
+func benchTwilio(hc *http.Client) *api.ApiService {
 	c := &client.Client{
 		Credentials: client.NewCredentials(harness.DefaultAccountSID, harness.DefaultAuthToken),
 		HTTPClient:  hc,
 	}
 	c.SetAccountSid(harness.DefaultAccountSID)
-	return twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
+	return api.NewApiServiceWithClient(c)
 }
 
 // benchHTTPClient is an http.Client configured as the harness's own
@@ -183,14 +182,14 @@ var benchApp = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 })
 
 // benchCreateFetch creates a call (To, From, Url) and fetches it.
-func benchCreateFetch(b *testing.B, rc *twilio.RestClient) {
+func benchCreateFetch(b *testing.B, rc *api.ApiService) {
 	p := &api.CreateCallParams{}
 	p.SetTo(benchTo).SetFrom(benchFrom).SetUrl(benchOrigin + "/voice")
-	created, err := rc.Api.CreateCall(p)
+	created, err := rc.CreateCall(p)
 	if err != nil {
 		b.Fatalf("create call: %v", err)
 	}
-	if _, err := rc.Api.FetchCall(*created.Sid, nil); err != nil {
+	if _, err := rc.FetchCall(*created.Sid, nil); err != nil {
 		b.Fatalf("fetch call: %v", err)
 	}
 }
@@ -199,7 +198,7 @@ func benchCreateFetch(b *testing.B, rc *twilio.RestClient) {
 // in-process transport, replaced every benchRotate calls.
 type benchHarnessTarget struct {
 	srv   *harness.Server
-	rc    *twilio.RestClient
+	rc    *api.ApiService
 	calls int
 }
 
@@ -348,7 +347,7 @@ func BenchmarkCreateFetchRatio(b *testing.B) {
 type benchLifecycle struct {
 	opts  []harness.Option
 	srv   *harness.Server
-	rc    *twilio.RestClient
+	rc    *api.ApiService
 	calls int
 }
 
@@ -370,7 +369,7 @@ func (l *benchLifecycle) close() {
 
 // call creates one call with p through twilio-go and runs it to its end.
 func (l *benchLifecycle) call(b *testing.B, p *api.CreateCallParams, want harness.Status) {
-	created, err := l.rc.Api.CreateCall(p)
+	created, err := l.rc.CreateCall(p)
 	if err != nil {
 		b.Fatalf("create call: %v", err)
 	}
@@ -474,7 +473,7 @@ func BenchmarkRetainedPerEndedCall(b *testing.B) {
 
 // benchLoopbackRun makes n create+fetch pairs of calls to benchApp with
 // benchLoopbackWorkers goroutines sharing rc.
-func benchLoopbackRun(b *testing.B, rc *twilio.RestClient, n int) {
+func benchLoopbackRun(b *testing.B, rc *api.ApiService, n int) {
 	p := &api.CreateCallParams{}
 	p.SetTo(benchTo).SetFrom(benchFrom).SetUrl(benchOrigin + "/voice")
 	benchLoopbackRunWith(b, rc, n, p)
@@ -482,7 +481,7 @@ func benchLoopbackRun(b *testing.B, rc *twilio.RestClient, n int) {
 
 // benchLoopbackRunWith makes n create+fetch pairs of calls created with p,
 // with benchLoopbackWorkers goroutines sharing rc.
-func benchLoopbackRunWith(b *testing.B, rc *twilio.RestClient, n int, p *api.CreateCallParams) {
+func benchLoopbackRunWith(b *testing.B, rc *api.ApiService, n int, p *api.CreateCallParams) {
 	var wg sync.WaitGroup
 	var fail sync.Once
 	var failure error
@@ -493,9 +492,9 @@ func benchLoopbackRunWith(b *testing.B, rc *twilio.RestClient, n int, p *api.Cre
 		}
 		wg.Go(func() {
 			for range share {
-				created, err := rc.Api.CreateCall(p)
+				created, err := rc.CreateCall(p)
 				if err == nil {
-					_, err = rc.Api.FetchCall(*created.Sid, nil)
+					_, err = rc.FetchCall(*created.Sid, nil)
 				}
 				if err != nil {
 					fail.Do(func() { failure = err })
@@ -517,7 +516,7 @@ func benchLoopbackRunWith(b *testing.B, rc *twilio.RestClient, n int, p *api.Cre
 type benchLoopbackHarness struct {
 	srv *harness.Server
 	tr  *benchRewrite
-	rc  *twilio.RestClient
+	rc  *api.ApiService
 }
 
 func (h *benchLoopbackHarness) renew() {
@@ -545,7 +544,7 @@ func (h *benchLoopbackHarness) close() {
 type benchLoopbackConstant struct {
 	ts *httptest.Server
 	tr *benchRewrite
-	rc *twilio.RestClient
+	rc *api.ApiService
 }
 
 func newBenchLoopbackConstant() *benchLoopbackConstant {

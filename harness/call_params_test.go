@@ -187,9 +187,9 @@ func TestFixTimeLimit(t *testing.T) {
 			if tt.update {
 				sid := cliLiveCall(t, srv, tw, cliTwimlCall(to, cliPauseLong))
 				p := &api.UpdateCallParams{}
-				_, err = tw.Api.UpdateCall(sid, p.SetTimeLimit(tt.limit))
+				_, err = tw.UpdateCall(sid, p.SetTimeLimit(tt.limit))
 			} else {
-				_, err = tw.Api.CreateCall(cliTwimlCall(to, cliHangUp).SetTimeLimit(tt.limit))
+				_, err = tw.CreateCall(cliTwimlCall(to, cliHangUp).SetTimeLimit(tt.limit))
 			}
 			if tt.wantCode == 0 {
 				if err != nil {

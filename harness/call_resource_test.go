@@ -16,7 +16,7 @@ func TestQueueTime(t *testing.T) {
 	srv := newServer(t, harness.WithQueueTime(1500*time.Millisecond))
 	c := place(t, srv, func(p *api.CreateCallParams) { p.SetUrl("").SetTwiml(`<Response/>`) })
 	c.Wait()
-	got, err := restClient(srv).Api.FetchCall(c.SID(), nil)
+	got, err := restClient(srv).FetchCall(c.SID(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestFixUnansweredCallTimes(t *testing.T) {
 		t.Helper()
 		srv.Advance(5 * time.Second)
 		p := &api.UpdateCallParams{}
-		if _, err := restClient(srv).Api.UpdateCall(sid, p.SetStatus("canceled")); err != nil {
+		if _, err := restClient(srv).UpdateCall(sid, p.SetStatus("canceled")); err != nil {
 			t.Fatalf("cancel: %v", err)
 		}
 	}
@@ -80,7 +80,7 @@ func TestFixUnansweredCallTimes(t *testing.T) {
 				tt.drive(t, srv, c.SID())
 			}
 			info := c.Wait()
-			got, err := restClient(srv).Api.FetchCall(c.SID(), &api.FetchCallParams{})
+			got, err := restClient(srv).FetchCall(c.SID(), &api.FetchCallParams{})
 			if err != nil {
 				t.Fatalf("FetchCall: %v", err)
 			}

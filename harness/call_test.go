@@ -23,7 +23,7 @@ func TestPrice(t *testing.T) {
 	srv := newServer(t, harness.WithPrice(0.02, "eur"))
 	c := place(t, srv, func(p *api.CreateCallParams) { p.SetUrl("").SetTwiml(`<Response><Pause length="61"/></Response>`) })
 	c.Wait()
-	got, err := restClient(srv).Api.FetchCall(c.SID(), nil)
+	got, err := restClient(srv).FetchCall(c.SID(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,7 @@ func TestClientUpdate(t *testing.T) {
 		sid := cliLiveCall(t, srv, tw, cliTwimlCall(to, cliPauseLong))
 
 		u := &api.UpdateCallParams{}
-		got, err := tw.Api.UpdateCall(sid, u.SetUrl(origin+"/voice").SetMethod("GET"))
+		got, err := tw.UpdateCall(sid, u.SetUrl(origin+"/voice").SetMethod("GET"))
 		if err != nil {
 			t.Fatalf("UpdateCall Url: %v", err)
 		}
@@ -105,7 +105,7 @@ func TestClientUpdate(t *testing.T) {
 		// The new document outlasts the old pause: nothing of the old
 		// document may resume at +600s.
 		doc := `<Response><Say>Twiml update spoken</Say><Pause length="900"/></Response>`
-		if _, err := tw.Api.UpdateCall(sid, u.SetTwiml(doc)); err != nil {
+		if _, err := tw.UpdateCall(sid, u.SetTwiml(doc)); err != nil {
 			t.Fatalf("UpdateCall Twiml: %v", err)
 		}
 		info := srv.Call(sid).Wait()
@@ -133,7 +133,7 @@ func TestClientUpdate(t *testing.T) {
 		sid := cliCreate(t, tw, cliTwimlCall(to, cliPauseLong))
 		srv.Advance(20 * time.Second)
 		u := &api.UpdateCallParams{}
-		if _, err := tw.Api.UpdateCall(sid, u.SetTimeLimit(30)); err != nil {
+		if _, err := tw.UpdateCall(sid, u.SetTimeLimit(30)); err != nil {
 			t.Fatalf("UpdateCall TimeLimit: %v", err)
 		}
 		info := srv.Call(sid).Wait()
@@ -141,7 +141,7 @@ func TestClientUpdate(t *testing.T) {
 			!info.Ended.Equal(cliAt(35*time.Second)) {
 			t.Errorf("call %s answered %v ended %v, want completed, answered +5s, ended +35s", info.Status, info.Answered, info.Ended)
 		}
-		c, err := tw.Api.FetchCall(sid, nil)
+		c, err := tw.FetchCall(sid, nil)
 		if err != nil {
 			t.Fatalf("FetchCall: %v", err)
 		}
@@ -155,7 +155,7 @@ func TestClientUpdate(t *testing.T) {
 		tw := restClient(srv)
 		sid := cliLiveCall(t, srv, tw, cliTwimlCall(to, cliPauseLong).SetStatusCallback(origin+"/status"))
 		u := &api.UpdateCallParams{}
-		if _, err := tw.Api.UpdateCall(sid, u.SetStatus("completed")); err != nil {
+		if _, err := tw.UpdateCall(sid, u.SetStatus("completed")); err != nil {
 			t.Fatalf("UpdateCall Status=completed: %v", err)
 		}
 		srv.Run()
@@ -177,11 +177,11 @@ func TestClientUpdate(t *testing.T) {
 		sid := cliCreate(t, tw, p.SetTo(to).SetFrom("+14155550199").SetUrl(origin+"/voice").
 			SetStatusCallback(origin+"/status").SetStatusCallbackEvent(allEvents))
 		u := &api.UpdateCallParams{}
-		if _, err := tw.Api.UpdateCall(sid, u.SetStatus("canceled")); err != nil {
+		if _, err := tw.UpdateCall(sid, u.SetStatus("canceled")); err != nil {
 			t.Fatalf("UpdateCall Status=canceled: %v", err)
 		}
 		srv.Run()
-		c, err := tw.Api.FetchCall(sid, nil)
+		c, err := tw.FetchCall(sid, nil)
 		if err != nil {
 			t.Fatalf("FetchCall: %v", err)
 		}
@@ -203,7 +203,7 @@ func TestClientUpdate(t *testing.T) {
 			t.Fatalf("call is %s, want ringing (test setup broken)", st)
 		}
 		u := &api.UpdateCallParams{}
-		if _, err := tw.Api.UpdateCall(sid, u.SetStatus("canceled")); err != nil {
+		if _, err := tw.UpdateCall(sid, u.SetStatus("canceled")); err != nil {
 			t.Fatalf("UpdateCall Status=canceled: %v", err)
 		}
 		srv.Run()
@@ -221,7 +221,7 @@ func TestClientUpdate(t *testing.T) {
 		tw := restClient(srv)
 		sid := cliLiveCall(t, srv, tw, cliTwimlCall(to, cliPauseLong))
 		u := &api.UpdateCallParams{}
-		got, err := tw.Api.UpdateCall(sid, u.SetStatus("canceled"))
+		got, err := tw.UpdateCall(sid, u.SetStatus("canceled"))
 		if err != nil {
 			t.Fatalf("UpdateCall Status=canceled: %v", err)
 		}
@@ -229,7 +229,7 @@ func TestClientUpdate(t *testing.T) {
 			t.Errorf("UpdateCall returned status %s, want in-progress", cliDeref(got.Status))
 		}
 		srv.Advance(time.Minute)
-		c, err := tw.Api.FetchCall(sid, nil)
+		c, err := tw.FetchCall(sid, nil)
 		if err != nil {
 			t.Fatalf("FetchCall: %v", err)
 		}
@@ -254,7 +254,7 @@ func TestClientUpdate(t *testing.T) {
 		}
 		for _, u := range updates {
 			t.Run(u.name, func(t *testing.T) {
-				_, err := tw.Api.UpdateCall(sid, u.params)
+				_, err := tw.UpdateCall(sid, u.params)
 				rerr := cliRestError(t, err, 21220, http.StatusBadRequest)
 				if want := "Call is not in-progress. Cannot redirect."; rerr.Message != want {
 					t.Errorf("message %q, want %q", rerr.Message, want)
@@ -274,7 +274,7 @@ func TestRedirectDuringWebhook(t *testing.T) {
 		r.ParseForm()
 		p := &api.UpdateCallParams{}
 		p.SetUrl(origin + "/second")
-		if _, err := restClient(srv).Api.UpdateCall(r.Form.Get("CallSid"), p); err != nil {
+		if _, err := restClient(srv).UpdateCall(r.Form.Get("CallSid"), p); err != nil {
 			t.Errorf("redirect from the handler: %v", err)
 		}
 		w.Header().Set("Content-Type", "text/xml")
@@ -306,7 +306,7 @@ func TestCanceledWhileQueuedSendsNoCallbacks(t *testing.T) {
 	})
 	p := &api.UpdateCallParams{}
 	p.SetStatus("canceled")
-	got, err := restClient(srv).Api.UpdateCall(c.SID(), p)
+	got, err := restClient(srv).UpdateCall(c.SID(), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +324,7 @@ func updateLive(t *testing.T, srv *harness.Server, sid string, set func(*api.Upd
 	t.Helper()
 	p := &api.UpdateCallParams{}
 	set(p)
-	if _, err := restClient(srv).Api.UpdateCall(sid, p); err != nil {
+	if _, err := restClient(srv).UpdateCall(sid, p); err != nil {
 		t.Fatalf("update %s: %v", sid, err)
 	}
 }
@@ -492,7 +492,7 @@ func TestFixUpdateStatusCallbackOnly(t *testing.T) {
 			if tt.method != "" {
 				p.SetStatusCallbackMethod(tt.method)
 			}
-			got, err := restClient(srv).Api.UpdateCall(c.SID(), p)
+			got, err := restClient(srv).UpdateCall(c.SID(), p)
 			if err != nil {
 				t.Fatalf("UpdateCall with StatusCallback only: %v", err)
 			}

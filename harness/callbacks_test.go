@@ -103,7 +103,7 @@ func TestStatusCallbackParams(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("CallStatus, CallDuration, Duration mismatch (-want +got):\n%s", diff)
 			}
-			c, err := tw.Api.FetchCall(sid, nil)
+			c, err := tw.FetchCall(sid, nil)
 			if err != nil {
 				t.Fatalf("FetchCall: %v", err)
 			}
@@ -166,7 +166,7 @@ func TestStatusCallbackParams(t *testing.T) {
 				t.Errorf("call %s from %v to %v (SIP %d), want no-answer from +42s to +57s (SIP 487)",
 					info.Status, info.Started, info.Ended, info.SIPResponseCode)
 			}
-			c, err := tw.Api.FetchCall(sid, nil)
+			c, err := tw.FetchCall(sid, nil)
 			if err != nil {
 				t.Fatalf("FetchCall: %v", err)
 			}

@@ -27,7 +27,7 @@ func TestCallerIDsThroughTheClient(t *testing.T) {
 	}
 
 	// Fetch: the friendly name defaults to the number formatted.
-	got, err := tw.Api.FetchOutgoingCallerId(sids[1], nil)
+	got, err := tw.FetchOutgoingCallerId(sids[1], nil)
 	if err != nil {
 		t.Fatalf("fetch: %v", err)
 	}
@@ -41,7 +41,7 @@ func TestCallerIDsThroughTheClient(t *testing.T) {
 
 	// List across three pages with a filter: five named "sales", in pages
 	// of two; and by number.
-	list, err := tw.Api.ListOutgoingCallerId(new(api.ListOutgoingCallerIdParams).SetFriendlyName("sales").SetPageSize(2))
+	list, err := tw.ListOutgoingCallerId(new(api.ListOutgoingCallerIdParams).SetFriendlyName("sales").SetPageSize(2))
 	if err != nil || len(list) != 5 {
 		t.Fatalf("list FriendlyName=sales: %d caller IDs, %v; want 5", len(list), err)
 	}
@@ -55,27 +55,27 @@ func TestCallerIDsThroughTheClient(t *testing.T) {
 	if pages := pagesFetched(srv, "/OutgoingCallerIds.json"); len(pages) != 3 || !strings.Contains(pages[2], "FriendlyName=sales") {
 		t.Errorf("the client fetched %q, want three pages, each with the filter", pages)
 	}
-	byNumber, err := tw.Api.ListOutgoingCallerId(new(api.ListOutgoingCallerIdParams).SetPhoneNumber("+14155550204"))
+	byNumber, err := tw.ListOutgoingCallerId(new(api.ListOutgoingCallerIdParams).SetPhoneNumber("+14155550204"))
 	if err != nil || len(byNumber) != 1 || *byNumber[0].Sid != sids[4] {
 		t.Errorf("list PhoneNumber=+14155550204: %v, %v; want %s", byNumber, err, sids[4])
 	}
 
 	// Update: the friendly name only.
-	up, err := tw.Api.UpdateOutgoingCallerId(sids[1], new(api.UpdateOutgoingCallerIdParams).SetFriendlyName("support"))
+	up, err := tw.UpdateOutgoingCallerId(sids[1], new(api.UpdateOutgoingCallerIdParams).SetFriendlyName("support"))
 	if err != nil || *up.FriendlyName != "support" || *up.PhoneNumber != "+14155550201" {
 		t.Errorf("update: %+v, %v", up, err)
 	}
 	if lib := srv.CallerIDs(); lib[1].FriendlyName != "support" {
 		t.Errorf("the library sees %+v, want the new name", lib[1])
 	}
-	_, err = tw.Api.UpdateOutgoingCallerId(sids[1], new(api.UpdateOutgoingCallerIdParams).SetFriendlyName(strings.Repeat("x", 65)))
+	_, err = tw.UpdateOutgoingCallerId(sids[1], new(api.UpdateOutgoingCallerIdParams).SetFriendlyName(strings.Repeat("x", 65)))
 	cliRestError(t, err, 20001, 400)
 
 	// Delete, then fetch: 20404.
-	if err := tw.Api.DeleteOutgoingCallerId(sids[1], nil); err != nil {
+	if err := tw.DeleteOutgoingCallerId(sids[1], nil); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	_, err = tw.Api.FetchOutgoingCallerId(sids[1], nil)
+	_, err = tw.FetchOutgoingCallerId(sids[1], nil)
 	cliRestError(t, err, 20404, 404)
 	if len(srv.CallerIDs()) != 7 {
 		t.Errorf("the library sees %d caller IDs after the delete, want 7", len(srv.CallerIDs()))
@@ -86,7 +86,7 @@ func TestCallerIDsThroughTheClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = restClientFor(srv, other, token).Api.FetchOutgoingCallerId(sids[0], nil)
+	_, err = restClientFor(srv, other, token).FetchOutgoingCallerId(sids[0], nil)
 	cliRestError(t, err, 20404, 404)
 }
 
@@ -133,7 +133,7 @@ func TestControlCallerIDs(t *testing.T) {
 			t.Errorf("%s %s %s = %d %s, want %d with %s", tt.method, tt.path, tt.body, code, body, tt.wantCode, tt.wantBody)
 		}
 	}
-	ids, err := restClient(srv).Api.ListOutgoingCallerId(nil)
+	ids, err := restClient(srv).ListOutgoingCallerId(nil)
 	if err != nil || len(ids) != 1 || *ids[0].FriendlyName != "desk" {
 		t.Errorf("the REST API lists %v, %v; want the caller ID added through the control API", ids, err)
 	}

@@ -59,7 +59,7 @@ func TestClientCreateFetch(t *testing.T) {
 		SetSendDigits("1234#").
 		SetTimeLimit(600).
 		SetCallerId("+14155550199")
-	created, err := tw.Api.CreateCall(p)
+	created, err := tw.CreateCall(p)
 	if err != nil {
 		t.Fatalf("CreateCall: %v", err)
 	}
@@ -127,7 +127,7 @@ func TestClientCreateFetch(t *testing.T) {
 			info.Status, info.Started, info.Answered, info.Ended)
 	}
 
-	fetched, err := tw.Api.FetchCall(sid, nil)
+	fetched, err := tw.FetchCall(sid, nil)
 	if err != nil {
 		t.Fatalf("FetchCall: %v", err)
 	}
@@ -179,7 +179,7 @@ func TestClientCreateFetch(t *testing.T) {
 	for _, tc := range addresses {
 		t.Run("addresses "+tc.to, func(t *testing.T) {
 			p := &api.CreateCallParams{}
-			c, err := tw.Api.CreateCall(p.SetTo(tc.to).SetFrom(tc.from).SetTwiml(cliHangUp))
+			c, err := tw.CreateCall(p.SetTo(tc.to).SetFrom(tc.from).SetTwiml(cliHangUp))
 			if err != nil {
 				t.Fatalf("CreateCall: %v", err)
 			}
@@ -202,16 +202,16 @@ func TestClientDelete(t *testing.T) {
 	t.Run("an ended call", func(t *testing.T) {
 		sid := cliCreate(t, tw, cliTwimlCall(to, cliHangUp))
 		srv.Call(sid).Wait()
-		if err := tw.Api.DeleteCall(sid, nil); err != nil {
+		if err := tw.DeleteCall(sid, nil); err != nil {
 			t.Fatalf("DeleteCall: %v", err)
 		}
 		path := cliCallPrefix + acct + "/Calls/" + sid + ".json"
-		_, err := tw.Api.FetchCall(sid, nil)
+		_, err := tw.FetchCall(sid, nil)
 		rerr := cliRestError(t, err, 20404, http.StatusNotFound)
 		if want := "The requested resource " + path + " was not found"; rerr.Message != want {
 			t.Errorf("message %q, want %q", rerr.Message, want)
 		}
-		calls, err := tw.Api.ListCall(&api.ListCallParams{To: cliRef(to)})
+		calls, err := tw.ListCall(&api.ListCallParams{To: cliRef(to)})
 		if err != nil {
 			t.Fatalf("ListCall: %v", err)
 		}
@@ -220,8 +220,8 @@ func TestClientDelete(t *testing.T) {
 				t.Errorf("ListCall still shows the deleted call %s", sid)
 			}
 		}
-		cliRestError(t, tw.Api.DeleteCall(sid, nil), 20404, http.StatusNotFound)
-		_, err = tw.Api.UpdateCall(sid, (&api.UpdateCallParams{}).SetStatus("completed"))
+		cliRestError(t, tw.DeleteCall(sid, nil), 20404, http.StatusNotFound)
+		_, err = tw.UpdateCall(sid, (&api.UpdateCallParams{}).SetStatus("completed"))
 		cliRestError(t, err, 20404, http.StatusNotFound)
 	})
 
@@ -242,19 +242,19 @@ func TestClientDelete(t *testing.T) {
 			if st := srv.Call(sid).Status(); st != tc.want {
 				t.Fatalf("call is %s, want %s (test setup broken)", st, tc.want)
 			}
-			cliRestError(t, tw.Api.DeleteCall(sid, nil), 20009, http.StatusBadRequest)
-			c, err := tw.Api.FetchCall(sid, nil)
+			cliRestError(t, tw.DeleteCall(sid, nil), 20009, http.StatusBadRequest)
+			c, err := tw.FetchCall(sid, nil)
 			if err != nil {
 				t.Fatalf("FetchCall after a refused delete: %v", err)
 			}
 			if cliDeref(c.Status) != strconv.Quote(string(tc.want)) {
 				t.Errorf("status after a refused delete %s, want %s", cliDeref(c.Status), tc.want)
 			}
-			if _, err := tw.Api.UpdateCall(sid, (&api.UpdateCallParams{}).SetStatus("completed")); err != nil {
+			if _, err := tw.UpdateCall(sid, (&api.UpdateCallParams{}).SetStatus("completed")); err != nil {
 				t.Fatalf("UpdateCall Status=completed: %v", err)
 			}
 			srv.Call(sid).Wait()
-			if err := tw.Api.DeleteCall(sid, nil); err != nil {
+			if err := tw.DeleteCall(sid, nil); err != nil {
 				t.Errorf("DeleteCall once ended: %v", err)
 			}
 		})

@@ -20,7 +20,7 @@ const longPause = `<Response><Say>Please hold.</Say><Pause length="600"/><Say>St
 // language would) and returns its SID.
 func createLive(t *testing.T, srv *harness.Server) string {
 	t.Helper()
-	c, err := restClient(srv).Api.CreateCall((&api.CreateCallParams{}).SetTo(to).SetFrom(from).
+	c, err := restClient(srv).CreateCall((&api.CreateCallParams{}).SetTo(to).SetFrom(from).
 		SetUrl(origin + "/voice").SetMethod("POST"))
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +31,7 @@ func createLive(t *testing.T, srv *harness.Server) string {
 // status fetches the call's status through the REST API.
 func status(t *testing.T, srv *harness.Server, sid string) string {
 	t.Helper()
-	c, err := restClient(srv).Api.FetchCall(sid, nil)
+	c, err := restClient(srv).FetchCall(sid, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func status(t *testing.T, srv *harness.Server, sid string) string {
 // the reply shows.
 func updateStatus(t *testing.T, srv *harness.Server, sid, to string) string {
 	t.Helper()
-	c, err := restClient(srv).Api.UpdateCall(sid, (&api.UpdateCallParams{}).SetStatus(to))
+	c, err := restClient(srv).UpdateCall(sid, (&api.UpdateCallParams{}).SetStatus(to))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestScaledClockRedirectsDuringAPause(t *testing.T) {
 		sid := createLive(t, srv)
 		elapse(30 * time.Second)
 		synctest.Wait()
-		_, err := restClient(srv).Api.UpdateCall(sid, (&api.UpdateCallParams{}).
+		_, err := restClient(srv).UpdateCall(sid, (&api.UpdateCallParams{}).
 			SetTwiml(`<Response><Say>You were moved.</Say></Response>`))
 		if err != nil {
 			t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
@@ -81,7 +80,7 @@ func (a *confApp) set(path, doc string) {
 type confRig struct {
 	srv   *harness.Server
 	app   *confApp
-	tw    *twilio.RestClient
+	tw    *api.ApiService
 	codes []int // the notification codes the spec expects, in order
 }
 
@@ -110,10 +109,10 @@ func newConfRig(docs map[string]string, opts ...harness.Option) *confRig {
 	return r
 }
 
-func confClient(srv *harness.Server, sid, token string) *twilio.RestClient {
+func confClient(srv *harness.Server, sid, token string) *api.ApiService {
 	c := &client.Client{Credentials: client.NewCredentials(sid, token), HTTPClient: srv.HTTPClient()}
 	c.SetAccountSid(sid)
-	return twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
+	return api.NewApiServiceWithClient(c)
 }
 
 // expectCodes says which notifications the spec's server must have logged
@@ -128,11 +127,11 @@ func (r *confRig) join(who, path string) *harness.Call {
 	return r.joinWith(r.tw, who, path)
 }
 
-func (r *confRig) joinWith(tw *twilio.RestClient, who, path string) *harness.Call {
+func (r *confRig) joinWith(tw *api.ApiService, who, path string) *harness.Call {
 	GinkgoHelper()
 	p := &api.CreateCallParams{}
 	p.SetTo(who).SetFrom(feFrom).SetUrl(cfOrigin + path)
-	created, err := tw.Api.CreateCall(p)
+	created, err := tw.CreateCall(p)
 	Expect(err).NotTo(HaveOccurred())
 	c := r.srv.Call(*created.Sid)
 	Expect(c).NotTo(BeNil())
@@ -1170,7 +1169,7 @@ var _ = Describe("<Dial><Conference>", func() {
 			alice := r.join(cfAlice, "/join")
 			r.join(cfBob, "/join")
 			r.srv.Advance(5 * time.Second)
-			_, err := r.tw.Api.UpdateCall(alice.SID(), (&api.UpdateCallParams{}).SetUrl(cfOrigin+"/elsewhere"))
+			_, err := r.tw.UpdateCall(alice.SID(), (&api.UpdateCallParams{}).SetUrl(cfOrigin+"/elsewhere"))
 			Expect(err).NotTo(HaveOccurred())
 			r.srv.Run()
 			cf := r.conf(cfRoom)
@@ -1186,7 +1185,7 @@ var _ = Describe("<Dial><Conference>", func() {
 			alice := r.join(cfAlice, "/join")
 			r.join(cfBob, "/join")
 			r.srv.Advance(5 * time.Second)
-			_, err := r.tw.Api.UpdateCall(alice.SID(), (&api.UpdateCallParams{}).SetStatus("completed"))
+			_, err := r.tw.UpdateCall(alice.SID(), (&api.UpdateCallParams{}).SetStatus("completed"))
 			Expect(err).NotTo(HaveOccurred())
 			r.srv.Run()
 			cf := r.conf(cfRoom)
@@ -1217,10 +1216,10 @@ var _ = Describe("<Dial><Conference>", func() {
 			r, cf, calls := restRoom(map[string]string{"/hold": `<Response><Say>you are on hold</Say></Response>`})
 			alice, bob := calls[0], calls[1]
 			sent := len(cf.Requests())
-			_, err := r.tw.Api.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetHold(true).SetHoldUrl(cfOrigin+"/hold"))
+			_, err := r.tw.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetHold(true).SetHoldUrl(cfOrigin+"/hold"))
 			Expect(err).NotTo(HaveOccurred())
 			r.srv.Advance(5 * time.Second)
-			_, err = r.tw.Api.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetHold(false))
+			_, err = r.tw.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetHold(false))
 			Expect(err).NotTo(HaveOccurred())
 			r.srv.Run()
 			reqs := after(cf, sent)
@@ -1239,7 +1238,7 @@ var _ = Describe("<Dial><Conference>", func() {
 			r, cf, calls := restRoom(map[string]string{"/hold": `<Response><Play>https://cdn.example.com/hold.mp3</Play><Redirect/></Response>`},
 				harness.WithParty(cfAlice, hangsUpAt(20*time.Second)))
 			alice := calls[0]
-			_, err := r.tw.Api.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetHold(true).SetHoldUrl(cfOrigin+"/hold"))
+			_, err := r.tw.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetHold(true).SetHoldUrl(cfOrigin+"/hold"))
 			Expect(err).NotTo(HaveOccurred())
 			r.srv.Run()
 			var leave harness.Request
@@ -1259,10 +1258,10 @@ var _ = Describe("<Dial><Conference>", func() {
 			r, cf, calls := restRoom(nil)
 			alice := calls[0]
 			sent := len(cf.Requests())
-			_, err := r.tw.Api.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetMuted(true))
+			_, err := r.tw.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetMuted(true))
 			Expect(err).NotTo(HaveOccurred())
 			r.srv.Advance(time.Second)
-			_, err = r.tw.Api.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetMuted(false))
+			_, err = r.tw.UpdateParticipant(cf.SID(), alice.SID(), (&api.UpdateParticipantParams{}).SetMuted(false))
 			Expect(err).NotTo(HaveOccurred())
 			r.srv.Run()
 			reqs := after(cf, sent)
@@ -1273,7 +1272,7 @@ var _ = Describe("<Dial><Conference>", func() {
 		It("an AnnounceUrl to the conference is heard by everyone, then announcement-end", func() {
 			r, cf, calls := restRoom(map[string]string{"/announce": `<Response><Say>this call is recorded</Say></Response>`})
 			sent := len(cf.Requests())
-			_, err := r.tw.Api.UpdateConference(cf.SID(), (&api.UpdateConferenceParams{}).SetAnnounceUrl(cfOrigin+"/announce"))
+			_, err := r.tw.UpdateConference(cf.SID(), (&api.UpdateConferenceParams{}).SetAnnounceUrl(cfOrigin+"/announce"))
 			Expect(err).NotTo(HaveOccurred())
 			r.srv.Run()
 			ann := cfRequestsOf(r.srv, harness.KindConferenceAnnounce)
@@ -1293,7 +1292,7 @@ var _ = Describe("<Dial><Conference>", func() {
 			r, cf, calls := restRoom(nil)
 			alice := calls[0]
 			sent := len(cf.Requests())
-			Expect(r.tw.Api.DeleteParticipant(cf.SID(), alice.SID(), nil)).To(Succeed())
+			Expect(r.tw.DeleteParticipant(cf.SID(), alice.SID(), nil)).To(Succeed())
 			r.srv.Run()
 			r.expectCallback(after(cf, sent)[0], "POST", "/conf", cfPartParams(cf, sent+1, "participant-leave", 5*time.Second, alice).
 				with("ParticipantCallStatus", "in-progress", "ReasonParticipantLeft", "participant_updated_via_api"))
@@ -1306,7 +1305,7 @@ var _ = Describe("<Dial><Conference>", func() {
 		It("kicking the last participant ends the conference last-participant-kicked", func() {
 			r, cf, calls := restRoom(nil)
 			for _, c := range calls {
-				Expect(r.tw.Api.DeleteParticipant(cf.SID(), c.SID(), nil)).To(Succeed())
+				Expect(r.tw.DeleteParticipant(cf.SID(), c.SID(), nil)).To(Succeed())
 			}
 			r.srv.Run()
 			reqs := cf.Requests()
@@ -1321,7 +1320,7 @@ var _ = Describe("<Dial><Conference>", func() {
 			alice, bob := r.join(cfAlice, "/host"), r.join(cfBob, "/join")
 			r.srv.Advance(5 * time.Second)
 			cf := r.conf(cfRoom)
-			Expect(r.tw.Api.DeleteParticipant(cf.SID(), alice.SID(), nil)).To(Succeed())
+			Expect(r.tw.DeleteParticipant(cf.SID(), alice.SID(), nil)).To(Succeed())
 			r.srv.Run()
 			reqs := cf.Requests()
 			Expect(cfEvents(cf)).To(HaveExactElements("participant-leave", "participant-leave", "conference-end"), r.transcript)
@@ -1334,7 +1333,7 @@ var _ = Describe("<Dial><Conference>", func() {
 		It("Status=completed ends it for everyone: conference_ended_via_api, then conference-end with no CallSidEndingConference", func() {
 			r, cf, calls := restRoom(nil)
 			sent := len(cf.Requests())
-			_, err := r.tw.Api.UpdateConference(cf.SID(), (&api.UpdateConferenceParams{}).SetStatus("completed"))
+			_, err := r.tw.UpdateConference(cf.SID(), (&api.UpdateConferenceParams{}).SetStatus("completed"))
 			Expect(err).NotTo(HaveOccurred())
 			r.srv.Run()
 			reqs := after(cf, sent)
@@ -1355,7 +1354,7 @@ var _ = Describe("<Dial><Conference>", func() {
 				HangsUp().InConference().After(60*time.Second)))
 			alice, bob, carol := calls[0], calls[1], calls[2]
 			sent := len(cf.Requests())
-			_, err := r.tw.Api.UpdateParticipant(cf.SID(), carol.SID(), (&api.UpdateParticipantParams{}).SetCoaching(true).SetCallSidToCoach(alice.SID()))
+			_, err := r.tw.UpdateParticipant(cf.SID(), carol.SID(), (&api.UpdateParticipantParams{}).SetCoaching(true).SetCallSidToCoach(alice.SID()))
 			Expect(err).NotTo(HaveOccurred())
 			r.srv.Run()
 			r.expectCallback(after(cf, sent)[0], "POST", "/conf", cfPartParams(cf, sent+1, "participant-modify", 5*time.Second, carol).

@@ -86,7 +86,7 @@ func rawAPI(t *testing.T, srv *harness.Server, method, path string, form url.Val
 
 func TestConferencesThroughTwilioGo(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, rooms()))
-	tw := restClient(srv).Api
+	tw := restClient(srv)
 	a, b := dialIn(t, srv, "/voice"), dialIn(t, srv, "/voice")
 	srv.Advance(time.Minute)
 
@@ -195,7 +195,7 @@ func TestConferencesThroughTwilioGo(t *testing.T) {
 
 func TestConferencesAnnounceToAnEmptyRoom(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, rooms()), harness.WithParty(alice, scenario.AnswersAfter(20*time.Second)))
-	tw := restClient(srv).Api
+	tw := restClient(srv)
 	// A conference whose only participant is still being dialed: init,
 	// nobody to hear an announcement.
 	p, err := tw.CreateParticipant("lobby", new(api.CreateParticipantParams).SetFrom(from).SetTo(alice))
@@ -216,7 +216,7 @@ func TestConferencesAnnounceToAnEmptyRoom(t *testing.T) {
 
 func TestConferencesListFilters(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, rooms()))
-	tw := restClient(srv).Api
+	tw := restClient(srv)
 	day := func(n int) string { return harness.DefaultStartTime().AddDate(0, 0, n).Format("2006-01-02") }
 
 	// alpha on day 0, ended the same day; beta on day 2, in progress.
@@ -290,7 +290,7 @@ func TestConferencesListFilters(t *testing.T) {
 // SID, and under the conference's Recordings.
 func TestConferenceRecordings(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, rooms()))
-	tw := restClient(srv).Api
+	tw := restClient(srv)
 	dialIn(t, srv, "/recorded")
 	dialIn(t, srv, "/recorded")
 	srv.Advance(time.Minute)

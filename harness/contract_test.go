@@ -31,15 +31,26 @@ import (
 )
 
 // The contract: every REST response a server of these tests gave is checked
-// against Twilio's OpenAPI description of API v2010, which is not part of
-// the repository. TWIMLHARNESS_OPENAPI names the file; a relative name is
-// read from the module's root (CI sets ../shared/contracts/twilio_api_v2010.json).
-// Unset, the responses are not checked and TestContractSpecAvailable says so.
+// against Twilio's OpenAPI description of API v2010, twilio_api_v2010.json,
+// which Twilio publishes under the MIT licence in the GitHub repository
+// twilio/twilio-oai (spec/json/twilio_api_v2010.json) and which is not part
+// of this repository:
+//
+//	curl -fsSLo /tmp/twilio_api_v2010.json \
+//	  https://raw.githubusercontent.com/twilio/twilio-oai/main/spec/json/twilio_api_v2010.json
+//	TWIMLHARNESS_OPENAPI=/tmp/twilio_api_v2010.json go test ./harness
+//
+// TWIMLHARNESS_OPENAPI names the file; a relative name is read from the
+// module's root (.ci/run sets it to CI's copy). Unset, the responses are not
+// checked and TestContractSpecAvailable says so.
 
 const (
 	contractEnv    = "TWIMLHARNESS_OPENAPI"
 	contractHost   = "https://api.twilio.com" // the spec's server
 	twilioErrorDoc = "https://www.twilio.com/docs/errors/"
+	// contractSource is where the description comes from.
+	contractSource = "twilio_api_v2010.json from " +
+		"https://raw.githubusercontent.com/twilio/twilio-oai/main/spec/json/twilio_api_v2010.json"
 )
 
 // contractSpec is Twilio's OpenAPI description, ready to validate responses.
@@ -66,7 +77,7 @@ func loadedContract() (*contractSpec, error) {
 			return
 		}
 		if strings.TrimSpace(name) == "" {
-			contractErr = fmt.Errorf("%s is set but empty: set it to the path of Twilio's OpenAPI description (../shared/contracts/twilio_api_v2010.json) or unset it", contractEnv)
+			contractErr = fmt.Errorf("%s is set but empty: set it to the path of Twilio's OpenAPI description (%s) or unset it", contractEnv, contractSource)
 			return
 		}
 		contractVal, contractErr = loadContract(name)
@@ -87,7 +98,7 @@ func requireContract(t testing.TB) *contractSpec {
 	}
 	if spec == nil {
 		t.Skip(contractEnv + " is not set: REST responses are not checked against Twilio's OpenAPI description " +
-			"(set it to ../shared/contracts/twilio_api_v2010.json)")
+			"(set it to the path of " + contractSource + ")")
 	}
 	return spec
 }
@@ -626,13 +637,13 @@ func TestContractCoversEveryOperation(t *testing.T) {
 	const from, voice = "+15557654321", "https://app.example.com/voice"
 	var sids []string
 	for _, to := range []string{"+15551230001", "+15551230002", "+15551230002"} {
-		c, err := tw.Api.CreateCall(new(api.CreateCallParams).SetTo(to).SetFrom(from).SetUrl(voice))
+		c, err := tw.CreateCall(new(api.CreateCallParams).SetTo(to).SetFrom(from).SetUrl(voice))
 		if err != nil {
 			t.Fatalf("create: %v", err)
 		}
 		sids = append(sids, *c.Sid)
 	}
-	if _, err := tw.Api.UpdateCall(sids[0], new(api.UpdateCallParams).SetTwiml(`<Response><Say>Bye</Say></Response>`)); err != nil {
+	if _, err := tw.UpdateCall(sids[0], new(api.UpdateCallParams).SetTwiml(`<Response><Say>Bye</Say></Response>`)); err != nil {
 		t.Fatalf("update: %v", err)
 	}
 	wantStatus := func(what string, err error, status int) {
@@ -642,19 +653,19 @@ func TestContractCoversEveryOperation(t *testing.T) {
 			t.Errorf("%s: got %v, want a %d error", what, err, status)
 		}
 	}
-	wantStatus("delete a live call", tw.Api.DeleteCall(sids[0], nil), 400)
-	_, err := tw.Api.CreateCall(new(api.CreateCallParams).SetFrom(from).SetUrl(voice))
+	wantStatus("delete a live call", tw.DeleteCall(sids[0], nil), 400)
+	_, err := tw.CreateCall(new(api.CreateCallParams).SetFrom(from).SetUrl(voice))
 	wantStatus("create without To", err, 400)
-	_, err = restClientFor(srv, srv.AccountSID(), "wrongtoken").Api.FetchCall(sids[0], nil)
+	_, err = restClientFor(srv, srv.AccountSID(), "wrongtoken").FetchCall(sids[0], nil)
 	wantStatus("fetch with a wrong token", err, 401)
-	_, err = tw.Api.ListCall(new(api.ListCallParams).SetStatus("ringing-ish"))
+	_, err = tw.ListCall(new(api.ListCallParams).SetStatus("ringing-ish"))
 	wantStatus("list with an unknown status", err, 400)
 
 	srv.Run()
-	if _, err := tw.Api.FetchCall(sids[1], nil); err != nil {
+	if _, err := tw.FetchCall(sids[1], nil); err != nil {
 		t.Fatalf("fetch: %v", err)
 	}
-	calls, err := tw.Api.ListCall(new(api.ListCallParams).SetTo("+15551230002").SetStatus("completed").
+	calls, err := tw.ListCall(new(api.ListCallParams).SetTo("+15551230002").SetStatus("completed").
 		SetStartTimeAfter(harness.DefaultStartTime().Add(-time.Hour)).SetPageSize(1))
 	if err != nil || len(calls) != 2 {
 		t.Fatalf("list: %d calls, %v; want 2", len(calls), err)
@@ -672,10 +683,10 @@ func TestContractCoversEveryOperation(t *testing.T) {
 			t.Errorf("GET %s: %s", path, resp.Status)
 		}
 	}
-	if err := tw.Api.DeleteCall(sids[0], nil); err != nil {
+	if err := tw.DeleteCall(sids[0], nil); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	_, err = tw.Api.FetchCall(sids[0], nil)
+	_, err = tw.FetchCall(sids[0], nil)
 	wantStatus("fetch a deleted call", err, 404)
 
 	// Every operation Twilio documents on the paths the harness serves, with
@@ -741,7 +752,7 @@ func TestContractCoversConferencesAndQueues(t *testing.T) {
 		}
 	}
 	call := func(to, path string) string {
-		c, err := tw.Api.CreateCall(new(api.CreateCallParams).SetTo(to).SetFrom(from).SetUrl(app + path))
+		c, err := tw.CreateCall(new(api.CreateCallParams).SetTo(to).SetFrom(from).SetUrl(app + path))
 		must("create call", err)
 		return *c.Sid
 	}
@@ -750,53 +761,53 @@ func TestContractCoversConferencesAndQueues(t *testing.T) {
 	waiting := call("+15551230003", "/queue")
 	srv.Advance(time.Second)
 
-	confs, err := tw.Api.ListConference(new(api.ListConferenceParams).SetFriendlyName("room"))
+	confs, err := tw.ListConference(new(api.ListConferenceParams).SetFriendlyName("room"))
 	must("list conferences", err)
 	if len(confs) != 1 {
 		t.Fatalf("%d conferences named room, want 1", len(confs))
 	}
 	cf := *confs[0].Sid
-	_, err = tw.Api.FetchConference(cf, nil)
+	_, err = tw.FetchConference(cf, nil)
 	must("fetch conference", err)
-	agent, err := tw.Api.CreateParticipant(cf, new(api.CreateParticipantParams).SetFrom(from).SetTo("+15551230004").SetLabel("agent"))
+	agent, err := tw.CreateParticipant(cf, new(api.CreateParticipantParams).SetFrom(from).SetTo("+15551230004").SetLabel("agent"))
 	must("create participant", err)
 	srv.Advance(time.Second)
-	_, err = tw.Api.ListParticipant(cf, nil)
+	_, err = tw.ListParticipant(cf, nil)
 	must("list participants", err)
-	_, err = tw.Api.FetchParticipant(cf, "agent", nil)
+	_, err = tw.FetchParticipant(cf, "agent", nil)
 	must("fetch participant by label", err)
-	_, err = tw.Api.UpdateParticipant(cf, *agent.CallSid, new(api.UpdateParticipantParams).SetMuted(true))
+	_, err = tw.UpdateParticipant(cf, *agent.CallSid, new(api.UpdateParticipantParams).SetMuted(true))
 	must("update participant", err)
-	must("delete participant", tw.Api.DeleteParticipant(cf, *agent.CallSid, nil))
-	recs, err := tw.Api.ListConferenceRecording(cf, nil)
+	must("delete participant", tw.DeleteParticipant(cf, *agent.CallSid, nil))
+	recs, err := tw.ListConferenceRecording(cf, nil)
 	must("list conference recordings", err)
 	if len(recs) != 1 {
 		t.Fatalf("%d recordings of the conference, want 1", len(recs))
 	}
-	_, err = tw.Api.FetchConferenceRecording(cf, *recs[0].Sid, nil)
+	_, err = tw.FetchConferenceRecording(cf, *recs[0].Sid, nil)
 	must("fetch conference recording", err)
-	_, err = tw.Api.UpdateConference(cf, new(api.UpdateConferenceParams).SetStatus("completed"))
+	_, err = tw.UpdateConference(cf, new(api.UpdateConferenceParams).SetStatus("completed"))
 	must("end conference", err)
 
-	q, err := tw.Api.CreateQueue(new(api.CreateQueueParams).SetFriendlyName("spare").SetMaxSize(10))
+	q, err := tw.CreateQueue(new(api.CreateQueueParams).SetFriendlyName("spare").SetMaxSize(10))
 	must("create queue", err)
-	_, err = tw.Api.ListQueue(nil)
+	_, err = tw.ListQueue(nil)
 	must("list queues", err)
-	_, err = tw.Api.FetchQueue(*q.Sid, nil)
+	_, err = tw.FetchQueue(*q.Sid, nil)
 	must("fetch queue", err)
-	_, err = tw.Api.UpdateQueue(*q.Sid, new(api.UpdateQueueParams).SetMaxSize(20))
+	_, err = tw.UpdateQueue(*q.Sid, new(api.UpdateQueueParams).SetMaxSize(20))
 	must("update queue", err)
 	support := srv.Queue("support")
 	if support == nil {
 		t.Fatal("no queue support")
 	}
-	_, err = tw.Api.ListMember(support.SID(), nil)
+	_, err = tw.ListMember(support.SID(), nil)
 	must("list members", err)
-	_, err = tw.Api.FetchMember(support.SID(), "Front", nil)
+	_, err = tw.FetchMember(support.SID(), "Front", nil)
 	must("fetch the front member", err)
-	_, err = tw.Api.UpdateMember(support.SID(), waiting, new(api.UpdateMemberParams).SetUrl(app+"/out"))
+	_, err = tw.UpdateMember(support.SID(), waiting, new(api.UpdateMemberParams).SetUrl(app+"/out"))
 	must("dequeue a member", err)
-	must("delete queue", tw.Api.DeleteQueue(*q.Sid, nil))
+	must("delete queue", tw.DeleteQueue(*q.Sid, nil))
 	srv.Run()
 
 	want := map[string]bool{}
@@ -834,7 +845,7 @@ func TestContractCoversConferencesAndQueues(t *testing.T) {
 func TestContractCoversStreams(t *testing.T) {
 	spec := requireContract(t)
 	srv, _ := streamServer(t, `<Response><Pause length="600"/></Response>`)
-	tw := restClient(srv).Api
+	tw := restClient(srv)
 	c := answeredCall(t, srv)
 	named, err := tw.CreateStream(c.SID(), new(api.CreateStreamParams).SetUrl(mediaURL).SetName("named").SetTrack("both_tracks"))
 	if err != nil {

@@ -121,7 +121,7 @@ func TestResetForgetsNumbersApplicationsAndCallerIDs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			restApp, err := tw.Api.CreateApplication(new(api.CreateApplicationParams).SetFriendlyName("rest"))
+			restApp, err := tw.CreateApplication(new(api.CreateApplicationParams).SetFriendlyName("rest"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,7 +129,7 @@ func TestResetForgetsNumbersApplicationsAndCallerIDs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			restNum, err := tw.Api.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetPhoneNumber("+14155550124"))
+			restNum, err := tw.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetPhoneNumber("+14155550124"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +150,7 @@ func TestResetForgetsNumbersApplicationsAndCallerIDs(t *testing.T) {
 			for _, c := range srv.CallerIDs() {
 				got = append(got, c.SID)
 			}
-			apps, err := tw.Api.ListApplication(nil)
+			apps, err := tw.ListApplication(nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -209,51 +209,51 @@ func TestContractCoversTheDirectory(t *testing.T) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	n, err := tw.Api.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetAreaCode("415"))
+	n, err := tw.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetAreaCode("415"))
 	must("create number", err)
-	_, err = tw.Api.CreateIncomingPhoneNumberLocal(new(api.CreateIncomingPhoneNumberLocalParams).SetPhoneNumber("+14155550177"))
+	_, err = tw.CreateIncomingPhoneNumberLocal(new(api.CreateIncomingPhoneNumberLocalParams).SetPhoneNumber("+14155550177"))
 	must("create local", err)
-	_, err = tw.Api.CreateIncomingPhoneNumberMobile(new(api.CreateIncomingPhoneNumberMobileParams).SetPhoneNumber("+447700900123"))
+	_, err = tw.CreateIncomingPhoneNumberMobile(new(api.CreateIncomingPhoneNumberMobileParams).SetPhoneNumber("+447700900123"))
 	must("create mobile", err)
-	_, err = tw.Api.CreateIncomingPhoneNumberTollFree(new(api.CreateIncomingPhoneNumberTollFreeParams).SetPhoneNumber("+18005550100"))
+	_, err = tw.CreateIncomingPhoneNumberTollFree(new(api.CreateIncomingPhoneNumberTollFreeParams).SetPhoneNumber("+18005550100"))
 	must("create toll-free", err)
-	_, err = tw.Api.ListIncomingPhoneNumber(nil)
+	_, err = tw.ListIncomingPhoneNumber(nil)
 	must("list numbers", err)
-	_, err = tw.Api.ListIncomingPhoneNumberLocal(nil)
+	_, err = tw.ListIncomingPhoneNumberLocal(nil)
 	must("list local", err)
-	_, err = tw.Api.ListIncomingPhoneNumberMobile(nil)
+	_, err = tw.ListIncomingPhoneNumberMobile(nil)
 	must("list mobile", err)
-	_, err = tw.Api.ListIncomingPhoneNumberTollFree(nil)
+	_, err = tw.ListIncomingPhoneNumberTollFree(nil)
 	must("list toll-free", err)
-	_, err = tw.Api.FetchIncomingPhoneNumber(*n.Sid, nil)
+	_, err = tw.FetchIncomingPhoneNumber(*n.Sid, nil)
 	must("fetch number", err)
-	_, err = tw.Api.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetFriendlyName("x"))
+	_, err = tw.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetFriendlyName("x"))
 	must("update number", err)
-	must("delete number", tw.Api.DeleteIncomingPhoneNumber(*n.Sid, nil))
+	must("delete number", tw.DeleteIncomingPhoneNumber(*n.Sid, nil))
 
-	a, err := tw.Api.CreateApplication(nil)
+	a, err := tw.CreateApplication(nil)
 	must("create application", err)
-	_, err = tw.Api.ListApplication(nil)
+	_, err = tw.ListApplication(nil)
 	must("list applications", err)
-	_, err = tw.Api.FetchApplication(*a.Sid, nil)
+	_, err = tw.FetchApplication(*a.Sid, nil)
 	must("fetch application", err)
-	_, err = tw.Api.UpdateApplication(*a.Sid, new(api.UpdateApplicationParams).SetFriendlyName("x"))
+	_, err = tw.UpdateApplication(*a.Sid, new(api.UpdateApplicationParams).SetFriendlyName("x"))
 	must("update application", err)
-	must("delete application", tw.Api.DeleteApplication(*a.Sid, nil))
+	must("delete application", tw.DeleteApplication(*a.Sid, nil))
 
-	v, err := tw.Api.CreateValidationRequest(new(api.CreateValidationRequestParams).SetPhoneNumber(to))
+	v, err := tw.CreateValidationRequest(new(api.CreateValidationRequestParams).SetPhoneNumber(to))
 	must("validation request", err)
 	srv.Call(*v.CallSid).Wait()
-	ids, err := tw.Api.ListOutgoingCallerId(nil)
+	ids, err := tw.ListOutgoingCallerId(nil)
 	must("list caller IDs", err)
 	if len(ids) != 1 {
 		t.Fatalf("%d caller IDs after the verification call, want 1", len(ids))
 	}
-	_, err = tw.Api.FetchOutgoingCallerId(*ids[0].Sid, nil)
+	_, err = tw.FetchOutgoingCallerId(*ids[0].Sid, nil)
 	must("fetch caller ID", err)
-	_, err = tw.Api.UpdateOutgoingCallerId(*ids[0].Sid, new(api.UpdateOutgoingCallerIdParams).SetFriendlyName("x"))
+	_, err = tw.UpdateOutgoingCallerId(*ids[0].Sid, new(api.UpdateOutgoingCallerIdParams).SetFriendlyName("x"))
 	must("update caller ID", err)
-	must("delete caller ID", tw.Api.DeleteOutgoingCallerId(*ids[0].Sid, nil))
+	must("delete caller ID", tw.DeleteOutgoingCallerId(*ids[0].Sid, nil))
 
 	want := map[string]bool{}
 	for path, item := range spec.doc.Paths.Map() {

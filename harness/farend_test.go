@@ -13,7 +13,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
@@ -63,7 +62,7 @@ func (a farEndApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // official client aimed at it.
 type farEndRig struct {
 	srv *harness.Server
-	tw  *twilio.RestClient
+	tw  *api.ApiService
 }
 
 // newRig starts a server owned by the running spec whose application
@@ -85,7 +84,7 @@ func newRig(docs farEndApp, opts ...harness.Option) *farEndRig {
 	})
 	c := &client.Client{Credentials: client.NewCredentials(srv.AccountSID(), srv.AuthToken()), HTTPClient: srv.HTTPClient()}
 	c.SetAccountSid(srv.AccountSID())
-	return &farEndRig{srv: srv, tw: twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})}
+	return &farEndRig{srv: srv, tw: api.NewApiServiceWithClient(c)}
 }
 
 // place creates a call from feFrom to feTo whose Url is /voice and whose
@@ -98,7 +97,7 @@ func (r *farEndRig) place(set func(*api.CreateCallParams)) *harness.Call {
 	if set != nil {
 		set(p)
 	}
-	created, err := r.tw.Api.CreateCall(p)
+	created, err := r.tw.CreateCall(p)
 	Expect(err).NotTo(HaveOccurred())
 	c := r.srv.Call(*created.Sid)
 	Expect(c).NotTo(BeNil())
@@ -128,7 +127,7 @@ func (r *farEndRig) incoming(caller scenario.Party) *harness.Call {
 // fetch returns the Call resource as the official client reads it.
 func (r *farEndRig) fetch(sid string) *api.ApiV2010Call {
 	GinkgoHelper()
-	got, err := r.tw.Api.FetchCall(sid, nil)
+	got, err := r.tw.FetchCall(sid, nil)
 	Expect(err).NotTo(HaveOccurred())
 	return got
 }
@@ -373,7 +372,7 @@ var _ = Describe("The far end", func() {
 					c = rig.place(func(p *api.CreateCallParams) { p.SetStatusCallbackEvent(feAllEvents) })
 					rig.srv.Advance(5 * time.Second)
 					Expect(c.Status()).To(Equal(harness.StatusRinging), rig.transcript)
-					_, err := rig.tw.Api.UpdateCall(c.SID(), (&api.UpdateCallParams{}).SetStatus("canceled"))
+					_, err := rig.tw.UpdateCall(c.SID(), (&api.UpdateCallParams{}).SetStatus("canceled"))
 					Expect(err).NotTo(HaveOccurred())
 					c.Wait()
 				} else {
@@ -461,7 +460,7 @@ var _ = Describe("The far end", func() {
 			Expect(c.Children()).To(HaveLen(1), rig.transcript)
 			child := c.Children()[0]
 			Expect(child.Status()).To(Equal(harness.StatusRinging), rig.transcript)
-			_, err := rig.tw.Api.UpdateCall(child.SID(), (&api.UpdateCallParams{}).SetStatus("canceled"))
+			_, err := rig.tw.UpdateCall(child.SID(), (&api.UpdateCallParams{}).SetStatus("canceled"))
 			Expect(err).NotTo(HaveOccurred())
 			c.Wait()
 
@@ -644,7 +643,7 @@ var _ = Describe("The far end", func() {
 			c.SetAccountSid(srv.AccountSID())
 			p := &api.CreateCallParams{}
 			p.SetTo(feTo).SetFrom(feFrom).SetUrl(feOrigin + "/voice")
-			created, err := twilio.NewRestClientWithParams(twilio.ClientParams{Client: c}).Api.CreateCall(p)
+			created, err := api.NewApiServiceWithClient(c).CreateCall(p)
 			Expect(err).NotTo(HaveOccurred())
 			call := srv.Call(*created.Sid)
 			call.Wait()

@@ -67,7 +67,7 @@ func TestFromRule(t *testing.T) {
 			if tt.to != "" {
 				callTo = tt.to
 			}
-			_, err := restClient(srv).Api.CreateCall(new(api.CreateCallParams).SetTo(callTo).SetFrom(tt.from).SetTwiml(hangupTwiml))
+			_, err := restClient(srv).CreateCall(new(api.CreateCallParams).SetTo(callTo).SetFrom(tt.from).SetTwiml(hangupTwiml))
 			if tt.wantCode == 0 {
 				if err != nil {
 					t.Errorf("create from %s: %v, want it accepted", tt.from, err)
@@ -110,13 +110,13 @@ func TestFromRuleFollowsTheStore(t *testing.T) {
 	if err := create(); err != nil {
 		t.Errorf("with the From verified: %v", err)
 	}
-	if err := tw.Api.DeleteOutgoingCallerId(id, nil); err != nil {
+	if err := tw.DeleteOutgoingCallerId(id, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := create(); !errors.As(err, &aerr) || aerr.Code != 21210 {
 		t.Errorf("with the caller ID deleted: %v, want 21210", err)
 	}
-	if err := tw.Api.DeleteIncomingPhoneNumber(*n.Sid, nil); err != nil {
+	if err := tw.DeleteIncomingPhoneNumber(*n.Sid, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := create(); err != nil {

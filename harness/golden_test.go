@@ -263,11 +263,11 @@ func holdCaller(t *testing.T, srv *harness.Server) {
 		}
 	}
 	tw := restClient(srv)
-	if _, err := tw.Api.UpdateParticipant(cf.SID(), caller, (&api.UpdateParticipantParams{}).SetHold(true).SetHoldUrl(origin+"/hold")); err != nil {
+	if _, err := tw.UpdateParticipant(cf.SID(), caller, (&api.UpdateParticipantParams{}).SetHold(true).SetHoldUrl(origin+"/hold")); err != nil {
 		t.Fatalf("hold: %v", err)
 	}
 	srv.Advance(10 * time.Second)
-	if _, err := tw.Api.UpdateParticipant(cf.SID(), caller, (&api.UpdateParticipantParams{}).SetHold(false)); err != nil {
+	if _, err := tw.UpdateParticipant(cf.SID(), caller, (&api.UpdateParticipantParams{}).SetHold(false)); err != nil {
 		t.Fatalf("unhold: %v", err)
 	}
 }

@@ -49,7 +49,7 @@ func TestInboundFirstRequest(t *testing.T) {
 	if st := reqs[1].Form.Get("CallStatus"); reqs[1].Kind != harness.KindStatusCallback || st != "completed" {
 		t.Errorf("the number's status callback got %s %s, want only the completed event", reqs[1].Kind, st)
 	}
-	got, err := restClient(srv).Api.FetchCall(c.SID(), nil)
+	got, err := restClient(srv).FetchCall(c.SID(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

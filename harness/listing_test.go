@@ -72,7 +72,7 @@ func TestClientListPaging(t *testing.T) {
 
 	t.Run("ListCall follows next_page_uri", func(t *testing.T) {
 		before := len(srv.APIRequests())
-		calls, err := tw.Api.ListCall(&api.ListCallParams{To: cliRef(toA), PageSize: cliRef(2)})
+		calls, err := tw.ListCall(&api.ListCallParams{To: cliRef(toA), PageSize: cliRef(2)})
 		if err != nil {
 			t.Fatalf("ListCall: %v", err)
 		}
@@ -100,7 +100,7 @@ func TestClientListPaging(t *testing.T) {
 
 	t.Run("PageCall", func(t *testing.T) {
 		params := &api.ListCallParams{To: cliRef(toA), PageSize: cliRef(2)}
-		page, err := tw.Api.PageCall(params, "", "")
+		page, err := tw.PageCall(params, "", "")
 		if err != nil {
 			t.Fatalf("PageCall: %v", err)
 		}
@@ -136,7 +136,7 @@ func TestClientListPaging(t *testing.T) {
 			if n > 4 {
 				t.Fatalf("more than 4 pages")
 			}
-			if page, err = tw.Api.PageCall(params, token, q.Get("Page")); err != nil {
+			if page, err = tw.PageCall(params, token, q.Get("Page")); err != nil {
 				t.Fatalf("PageCall page %d: %v", n, err)
 			}
 			if page.Uri != next || page.FirstPageUri != first {
@@ -185,7 +185,7 @@ func TestClientListPaging(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(srv.APIRequests())
 			params := tc.params
-			calls, err := tw.Api.ListCall(&params)
+			calls, err := tw.ListCall(&params)
 			if err != nil {
 				t.Fatalf("ListCall: %v", err)
 			}
@@ -202,7 +202,7 @@ func TestClientListPaging(t *testing.T) {
 
 	t.Run("Limit stops paging", func(t *testing.T) {
 		before := len(srv.APIRequests())
-		calls, err := tw.Api.ListCall(&api.ListCallParams{Limit: cliRef(3), PageSize: cliRef(2)})
+		calls, err := tw.ListCall(&api.ListCallParams{Limit: cliRef(3), PageSize: cliRef(2)})
 		if err != nil {
 			t.Fatalf("ListCall: %v", err)
 		}
@@ -218,7 +218,7 @@ func TestClientListPaging(t *testing.T) {
 	// of the page before, however many calls were made meanwhile.
 	t.Run("next_page_uri is a cursor", func(t *testing.T) {
 		params := &api.ListCallParams{To: cliRef(toA), PageSize: cliRef(2)}
-		page, err := tw.Api.PageCall(params, "", "")
+		page, err := tw.PageCall(params, "", "")
 		if err != nil {
 			t.Fatalf("PageCall: %v", err)
 		}
@@ -230,7 +230,7 @@ func TestClientListPaging(t *testing.T) {
 		if err != nil {
 			t.Fatalf("next_page_uri %q: %v", *page.NextPageUri, err)
 		}
-		next, err := tw.Api.PageCall(params, u.Query().Get("PageToken"), u.Query().Get("Page"))
+		next, err := tw.PageCall(params, u.Query().Get("PageToken"), u.Query().Get("Page"))
 		if err != nil {
 			t.Fatalf("PageCall page 1: %v", err)
 		}

@@ -142,11 +142,11 @@ func TestCallToANumberOfAnotherAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	tw := restClientFor(srv, other, token)
-	app, err := tw.Api.CreateApplication(new(api.CreateApplicationParams).SetVoiceUrl(origin + "/voice?by=app"))
+	app, err := tw.CreateApplication(new(api.CreateApplicationParams).SetVoiceUrl(origin + "/voice?by=app"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tw.Api.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetPhoneNumber(ourNumber).SetVoiceApplicationSid(*app.Sid)); err != nil {
+	if _, err := tw.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetPhoneNumber(ourNumber).SetVoiceApplicationSid(*app.Sid)); err != nil {
 		t.Fatal(err)
 	}
 	place(t, srv, func(p *api.CreateCallParams) { p.SetTo(ourNumber) })

@@ -38,7 +38,7 @@ func TestMembersPositionsAndWaits(t *testing.T) {
 	srv.Advance(15 * time.Second)
 	qsid := srv.Queue("support").SID()
 
-	members, err := rest.Api.ListMember(qsid, (&api.ListMemberParams{}).SetPageSize(2))
+	members, err := rest.ListMember(qsid, (&api.ListMemberParams{}).SetPageSize(2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,14 +57,14 @@ func TestMembersPositionsAndWaits(t *testing.T) {
 	if pages := pagesFetched(srv, "/Members.json"); len(pages) != 2 {
 		t.Errorf("the client fetched %d pages, want 2: %v", len(pages), pages)
 	}
-	m, err := rest.Api.FetchMember(qsid, second.SID(), nil)
+	m, err := rest.FetchMember(qsid, second.SID(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if viewMember(m) != want[1] || *m.QueueSid != qsid || *m.Uri != apiRoot+srv.AccountSID()+"/Queues/"+qsid+"/Members/"+second.SID()+".json" {
 		t.Errorf("fetched %+v, queue %s, uri %s", viewMember(m), *m.QueueSid, *m.Uri)
 	}
-	front, err := rest.Api.FetchMember(qsid, "Front", nil)
+	front, err := rest.FetchMember(qsid, "Front", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestMembersPositionsAndWaits(t *testing.T) {
 	// The first hangs up: the others move up.
 	updateLive(t, srv, first.SID(), func(p *api.UpdateCallParams) { p.SetStatus("completed") })
 	srv.Advance(5 * time.Second)
-	members, err = rest.Api.ListMember(qsid, nil)
+	members, err = rest.ListMember(qsid, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,11 +94,11 @@ func TestMembersPositionsAndWaits(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("after the first left (-want +got):\n%s", diff)
 	}
-	front, err = rest.Api.FetchMember(qsid, "Front", nil)
+	front, err = rest.FetchMember(qsid, "Front", nil)
 	if err != nil || *front.CallSid != second.SID() {
 		t.Errorf("Front after the first left: %v, %v; want %s", front, err, second.SID())
 	}
-	_, err = rest.Api.FetchMember(qsid, first.SID(), nil)
+	_, err = rest.FetchMember(qsid, first.SID(), nil)
 	cliRestError(t, err, 20404, http.StatusNotFound)
 }
 
@@ -116,7 +116,7 @@ func TestMemberUpdateDequeues(t *testing.T) {
 	srv.Advance(12 * time.Second)
 	qsid := srv.Queue("support").SID()
 
-	m, err := rest.Api.UpdateMember(qsid, "Front", (&api.UpdateMemberParams{}).SetUrl(origin+"/next").SetMethod("GET"))
+	m, err := rest.UpdateMember(qsid, "Front", (&api.UpdateMemberParams{}).SetUrl(origin+"/next").SetMethod("GET"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,11 +140,11 @@ func TestMemberUpdateDequeues(t *testing.T) {
 	if info.CurrentSize != 1 || info.Members[0].CallSID != second.SID() || info.Members[0].Position != 1 {
 		t.Errorf("after the dequeue the queue is %+v, want the second caller alone at the front", info)
 	}
-	_, err = rest.Api.UpdateMember(qsid, first.SID(), (&api.UpdateMemberParams{}).SetUrl(origin+"/next"))
+	_, err = rest.UpdateMember(qsid, first.SID(), (&api.UpdateMemberParams{}).SetUrl(origin+"/next"))
 	cliRestError(t, err, 20404, http.StatusNotFound)
 
 	// By Call SID, Method defaulting to POST; the queue is then empty.
-	m, err = rest.Api.UpdateMember(qsid, second.SID(), (&api.UpdateMemberParams{}).SetUrl(origin+"/next"))
+	m, err = rest.UpdateMember(qsid, second.SID(), (&api.UpdateMemberParams{}).SetUrl(origin+"/next"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,13 +156,13 @@ func TestMemberUpdateDequeues(t *testing.T) {
 	if last := reqs[len(reqs)-1]; last.Kind != harness.KindVoice || last.Method != "POST" || last.Path != "/next" {
 		t.Errorf("the second call's last request is %+v, want POST /next", last)
 	}
-	q, err := rest.Api.FetchQueue(qsid, nil)
+	q, err := rest.FetchQueue(qsid, nil)
 	if err != nil || q.CurrentSize != 0 || q.AverageWaitTime != 0 {
 		t.Errorf("the queue after both dequeues: %+v, %v; want empty", q, err)
 	}
-	_, err = rest.Api.FetchMember(qsid, "Front", nil)
+	_, err = rest.FetchMember(qsid, "Front", nil)
 	cliRestError(t, err, 20404, http.StatusNotFound)
-	if err := rest.Api.DeleteQueue(qsid, nil); err != nil {
+	if err := rest.DeleteQueue(qsid, nil); err != nil {
 		t.Errorf("delete the queue once empty: %v", err)
 	}
 }
@@ -174,7 +174,7 @@ func TestMemberErrors(t *testing.T) {
 	waiting := enqueue(t, srv, "/voice")
 	elsewhere := enqueue(t, srv, "/other")
 	qsid := srv.Queue("support").SID()
-	empty, err := restClient(srv).Api.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("empty"))
+	empty, err := restClient(srv).CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("empty"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestMemberErrors(t *testing.T) {
 		wantAPIError(t, tc.name, status, body, tc.status, tc.code, tc.message)
 	}
 	// twilio-go sends an update without Url: the fake answers 400.
-	_, err = restClient(srv).Api.UpdateMember(qsid, waiting.SID(), &api.UpdateMemberParams{})
+	_, err = restClient(srv).UpdateMember(qsid, waiting.SID(), &api.UpdateMemberParams{})
 	cliRestError(t, err, 21205, http.StatusBadRequest)
 	srv.Advance(time.Second)
 	if info := srv.Queue(qsid).Info(); info.CurrentSize != 1 || waiting.Status() != harness.StatusInProgress {

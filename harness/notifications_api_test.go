@@ -49,14 +49,14 @@ func TestNotificationsThroughTwilioGo(t *testing.T) {
 
 	// Each call logged a warning (12200, the unknown attribute) and an
 	// error (11200, the failed redirect): six in all.
-	all, err := rest.Api.ListNotification((&api.ListNotificationParams{}).SetPageSize(2))
+	all, err := rest.ListNotification((&api.ListNotificationParams{}).SetPageSize(2))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(all) != 6 {
 		t.Fatalf("listed %d notifications across pages of 2, want 6", len(all))
 	}
-	errorsOnly, err := rest.Api.ListNotification((&api.ListNotificationParams{}).SetLog(0).SetPageSize(1))
+	errorsOnly, err := rest.ListNotification((&api.ListNotificationParams{}).SetLog(0).SetPageSize(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestNotificationsThroughTwilioGo(t *testing.T) {
 		t.Errorf("the newest first: %s, want %s", *errorsOnly[0].CallSid, sids[2])
 	}
 
-	perCall, err := rest.Api.ListCallNotification(sids[1], (&api.ListCallNotificationParams{}).SetLog(1))
+	perCall, err := rest.ListCallNotification(sids[1], (&api.ListCallNotificationParams{}).SetLog(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestNotificationsThroughTwilioGo(t *testing.T) {
 	}
 
 	// An instance has the request and the reply that caused it.
-	inst, err := rest.Api.FetchCallNotification(sids[1], *errorsOnly[1].Sid, nil)
+	inst, err := rest.FetchCallNotification(sids[1], *errorsOnly[1].Sid, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,26 +91,26 @@ func TestNotificationsThroughTwilioGo(t *testing.T) {
 		!strings.Contains(*inst.ResponseHeaders, "Content-Type=text%2Fplain") {
 		t.Errorf("instance: variables %q, body %q", *inst.RequestVariables, *inst.ResponseBody)
 	}
-	acct, err := rest.Api.FetchNotification(*perCall[0].Sid, nil)
+	acct, err := rest.FetchNotification(*perCall[0].Sid, nil)
 	if err != nil || *acct.ErrorCode != "12200" {
 		t.Errorf("FetchNotification: %v %+v", err, acct)
 	}
 
 	// A notification of another call is not found under this one.
-	_, err = rest.Api.FetchCallNotification(sids[0], *perCall[0].Sid, nil)
+	_, err = rest.FetchCallNotification(sids[0], *perCall[0].Sid, nil)
 	var rerr *client.TwilioRestError
 	if !errors.As(err, &rerr) || rerr.Code != 20404 || rerr.Status != 404 {
 		t.Errorf("a notification under another call: %v, want 20404", err)
 	}
-	_, err = rest.Api.ListNotification((&api.ListNotificationParams{}).SetLog(7))
+	_, err = rest.ListNotification((&api.ListNotificationParams{}).SetLog(7))
 	if !errors.As(err, &rerr) || rerr.Code != 20001 {
 		t.Errorf("Log=7: %v, want 20001", err)
 	}
-	before, err := rest.Api.ListNotification((&api.ListNotificationParams{}).SetMessageDateBefore("2025-01-05"))
+	before, err := rest.ListNotification((&api.ListNotificationParams{}).SetMessageDateBefore("2025-01-05"))
 	if err != nil || len(before) != 0 {
 		t.Errorf("MessageDate< before the calls: %d, %v", len(before), err)
 	}
-	on, err := rest.Api.ListNotification((&api.ListNotificationParams{}).SetMessageDate("2025-01-06"))
+	on, err := rest.ListNotification((&api.ListNotificationParams{}).SetMessageDate("2025-01-06"))
 	if err != nil || len(on) != 6 {
 		t.Errorf("MessageDate on the calls' day: %d, %v", len(on), err)
 	}
@@ -166,7 +166,7 @@ func TestCallEventsThroughTwilioGo(t *testing.T) {
 	})
 	c.Wait()
 	rest := restClient(srv)
-	events, err := rest.Api.ListCallEvent(c.SID(), (&api.ListCallEventParams{}).SetPageSize(1))
+	events, err := rest.ListCallEvent(c.SID(), (&api.ListCallEventParams{}).SetPageSize(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestCallEventsThroughTwilioGo(t *testing.T) {
 	if broken := (*events[2].Response).(map[string]any); broken["response_code"] != float64(500) || broken["response_body"] != "oops" {
 		t.Errorf("the failed redirect's response: %v", broken)
 	}
-	_, err = rest.Api.ListCallEvent("CA00000000000000000000000000000000", nil)
+	_, err = rest.ListCallEvent("CA00000000000000000000000000000000", nil)
 	var rerr *client.TwilioRestError
 	if !errors.As(err, &rerr) || rerr.Code != 20404 {
 		t.Errorf("events of an unknown call: %v, want 20404", err)

@@ -17,7 +17,7 @@ func buy(t *testing.T, srv *harness.Server, num string, set func(*api.CreateInco
 	if set != nil {
 		set(p)
 	}
-	n, err := restClient(srv).Api.CreateIncomingPhoneNumber(p)
+	n, err := restClient(srv).CreateIncomingPhoneNumber(p)
 	if err != nil {
 		t.Fatalf("buy %s: %v", num, err)
 	}
@@ -63,7 +63,7 @@ func TestNumbersThroughTheClient(t *testing.T) {
 	}
 
 	// Fetch.
-	got, err := tw.Api.FetchIncomingPhoneNumber(*n.Sid, nil)
+	got, err := tw.FetchIncomingPhoneNumber(*n.Sid, nil)
 	if err != nil || *got.PhoneNumber != "+14155550100" || *got.Sid != *n.Sid {
 		t.Fatalf("fetch: %+v, %v", got, err)
 	}
@@ -73,7 +73,7 @@ func TestNumbersThroughTheClient(t *testing.T) {
 	for _, num := range []string{"+12125550100", "+14155550101", "+14155550102", "+12125550101", "+14155550103", "+14155550104", "+14155550105", "+14155550106"} {
 		buy(t, srv, num, nil)
 	}
-	list, err := tw.Api.ListIncomingPhoneNumber(new(api.ListIncomingPhoneNumberParams).SetPhoneNumber("+1415").SetPageSize(3))
+	list, err := tw.ListIncomingPhoneNumber(new(api.ListIncomingPhoneNumberParams).SetPhoneNumber("+1415").SetPageSize(3))
 	if err != nil {
 		t.Fatalf("list: %v", err)
 	}
@@ -90,7 +90,7 @@ func TestNumbersThroughTheClient(t *testing.T) {
 	}
 
 	// Update.
-	up, err := tw.Api.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).
+	up, err := tw.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).
 		SetFriendlyName("front desk").SetVoiceUrl(origin+"/v2").SetVoiceMethod("GET").SetVoiceFallbackUrl(origin+"/fallback"))
 	if err != nil {
 		t.Fatalf("update: %v", err)
@@ -105,10 +105,10 @@ func TestNumbersThroughTheClient(t *testing.T) {
 	}
 
 	// Delete, then fetch: 20404.
-	if err := tw.Api.DeleteIncomingPhoneNumber(*n.Sid, nil); err != nil {
+	if err := tw.DeleteIncomingPhoneNumber(*n.Sid, nil); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	_, err = tw.Api.FetchIncomingPhoneNumber(*n.Sid, nil)
+	_, err = tw.FetchIncomingPhoneNumber(*n.Sid, nil)
 	cliRestError(t, err, 20404, 404)
 }
 
@@ -153,7 +153,7 @@ func TestNumberPurchaseRules(t *testing.T) {
 			}
 			p := new(api.CreateIncomingPhoneNumberParams)
 			tt.set(p)
-			n, err := restClient(srv).Api.CreateIncomingPhoneNumber(p)
+			n, err := restClient(srv).CreateIncomingPhoneNumber(p)
 			if tt.wantCode != 0 {
 				cliRestError(t, err, tt.wantCode, 400)
 				return
@@ -173,7 +173,7 @@ func TestNumberAreaCodePicksAFreeNumber(t *testing.T) {
 	tw := restClient(srv)
 	var got []string
 	for range 3 {
-		n, err := tw.Api.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetAreaCode("500"))
+		n, err := tw.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetAreaCode("500"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +197,7 @@ func TestNumberListFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := restClientFor(srv, other, token).Api.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetPhoneNumber("+14155550199")); err != nil {
+	if _, err := restClientFor(srv, other, token).CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetPhoneNumber("+14155550199")); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -218,7 +218,7 @@ func TestNumberListFilters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			list, err := restClient(srv).Api.ListIncomingPhoneNumber(tt.params)
+			list, err := restClient(srv).ListIncomingPhoneNumber(tt.params)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -242,30 +242,30 @@ func TestNumberTypedLists(t *testing.T) {
 	tw := restClient(srv)
 	buy(t, srv, "+14155550100", nil)
 	buy(t, srv, "+18005550100", nil)
-	m, err := tw.Api.CreateIncomingPhoneNumberMobile(new(api.CreateIncomingPhoneNumberMobileParams).SetPhoneNumber("+447700900123"))
+	m, err := tw.CreateIncomingPhoneNumberMobile(new(api.CreateIncomingPhoneNumberMobileParams).SetPhoneNumber("+447700900123"))
 	if err != nil || *m.PhoneNumber != "+447700900123" {
 		t.Fatalf("buy a mobile number: %v, %v", m, err)
 	}
-	l, err := tw.Api.CreateIncomingPhoneNumberLocal(new(api.CreateIncomingPhoneNumberLocalParams).SetPhoneNumber("+14155550101").SetFriendlyName("local"))
+	l, err := tw.CreateIncomingPhoneNumberLocal(new(api.CreateIncomingPhoneNumberLocalParams).SetPhoneNumber("+14155550101").SetFriendlyName("local"))
 	if err != nil || *l.FriendlyName != "local" {
 		t.Fatalf("buy a local number: %v, %v", l, err)
 	}
-	_, err = tw.Api.CreateIncomingPhoneNumberTollFree(new(api.CreateIncomingPhoneNumberTollFreeParams).SetFriendlyName("no number"))
+	_, err = tw.CreateIncomingPhoneNumberTollFree(new(api.CreateIncomingPhoneNumberTollFreeParams).SetFriendlyName("no number"))
 	cliRestError(t, err, 21421, 400)
 
-	local, err := tw.Api.ListIncomingPhoneNumberLocal(new(api.ListIncomingPhoneNumberLocalParams).SetPageSize(1))
+	local, err := tw.ListIncomingPhoneNumberLocal(new(api.ListIncomingPhoneNumberLocalParams).SetPageSize(1))
 	if err != nil || len(local) != 2 || *local[0].PhoneNumber != "+14155550100" || *local[1].PhoneNumber != "+14155550101" {
 		t.Errorf("local numbers: %v, %v; want +14155550100 and +14155550101", local, err)
 	}
-	free, err := tw.Api.ListIncomingPhoneNumberTollFree(nil)
+	free, err := tw.ListIncomingPhoneNumberTollFree(nil)
 	if err != nil || len(free) != 1 || *free[0].PhoneNumber != "+18005550100" {
 		t.Errorf("toll-free numbers: %v, %v; want +18005550100", free, err)
 	}
-	mobile, err := tw.Api.ListIncomingPhoneNumberMobile(new(api.ListIncomingPhoneNumberMobileParams).SetPhoneNumber("+44"))
+	mobile, err := tw.ListIncomingPhoneNumberMobile(new(api.ListIncomingPhoneNumberMobileParams).SetPhoneNumber("+44"))
 	if err != nil || len(mobile) != 1 || *mobile[0].PhoneNumber != "+447700900123" {
 		t.Errorf("mobile numbers: %v, %v; want +447700900123", mobile, err)
 	}
-	all, err := tw.Api.ListIncomingPhoneNumber(nil)
+	all, err := tw.ListIncomingPhoneNumber(nil)
 	if err != nil || len(all) != 4 {
 		t.Errorf("all numbers: %d, %v; want the 4 of every type", len(all), err)
 	}
@@ -295,23 +295,23 @@ func TestNumberUpdateRules(t *testing.T) {
 	})
 
 	// Setting the application clears the trunk, and the reverse.
-	up, err := tw.Api.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetVoiceApplicationSid(appSID))
+	up, err := tw.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetVoiceApplicationSid(appSID))
 	if err != nil || cliDeref(up.VoiceApplicationSid) != `"`+appSID+`"` || up.TrunkSid != nil {
 		t.Errorf("set the application: %v; application %s, trunk %s", err, cliDeref(up.VoiceApplicationSid), cliDeref(up.TrunkSid))
 	}
-	up, err = tw.Api.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetTrunkSid("TK"+strings.Repeat("1", 32)))
+	up, err = tw.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetTrunkSid("TK"+strings.Repeat("1", 32)))
 	if err != nil || up.VoiceApplicationSid != nil || up.TrunkSid == nil {
 		t.Errorf("set the trunk: %v; application %s, trunk %s", err, cliDeref(up.VoiceApplicationSid), cliDeref(up.TrunkSid))
 	}
-	_, err = tw.Api.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetVoiceApplicationSid(unknownApp))
+	_, err = tw.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetVoiceApplicationSid(unknownApp))
 	cliRestError(t, err, 21218, 400)
-	_, err = tw.Api.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetStatusCallback("not a url"))
+	_, err = tw.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetStatusCallback("not a url"))
 	cliRestError(t, err, 21205, 400)
-	_, err = tw.Api.UpdateIncomingPhoneNumber("PN"+strings.Repeat("0", 32), new(api.UpdateIncomingPhoneNumberParams).SetFriendlyName("x"))
+	_, err = tw.UpdateIncomingPhoneNumber("PN"+strings.Repeat("0", 32), new(api.UpdateIncomingPhoneNumberParams).SetFriendlyName("x"))
 	cliRestError(t, err, 20404, 404)
 
 	// A failed update changes nothing.
-	got, err := tw.Api.FetchIncomingPhoneNumber(*n.Sid, nil)
+	got, err := tw.FetchIncomingPhoneNumber(*n.Sid, nil)
 	if err != nil || got.StatusCallback != nil || got.TrunkSid == nil {
 		t.Errorf("after failed updates: %v, status callback %s, trunk %s", err, cliDeref(got.StatusCallback), cliDeref(got.TrunkSid))
 	}
@@ -338,12 +338,12 @@ func TestNumberUpdateRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tw.Api.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetAccountSid(other)); err != nil {
+	if _, err := tw.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetAccountSid(other)); err != nil {
 		t.Fatalf("move: %v", err)
 	}
-	_, err = tw.Api.FetchIncomingPhoneNumber(*n.Sid, nil)
+	_, err = tw.FetchIncomingPhoneNumber(*n.Sid, nil)
 	cliRestError(t, err, 20404, 404)
-	moved, err := restClientFor(srv, other, token).Api.FetchIncomingPhoneNumber(*n.Sid, nil)
+	moved, err := restClientFor(srv, other, token).FetchIncomingPhoneNumber(*n.Sid, nil)
 	if err != nil || *moved.AccountSid != other {
 		t.Errorf("the other account fetches %v, %v", moved, err)
 	}
@@ -362,7 +362,7 @@ func TestNumberIsAddNumber(t *testing.T) {
 		t.Fatalf("control API: %d %s", code, body)
 	}
 
-	list, err := tw.Api.ListIncomingPhoneNumber(nil)
+	list, err := tw.ListIncomingPhoneNumber(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,7 +426,7 @@ func TestNumberRouting(t *testing.T) {
 		t.Errorf("status callbacks by the application: %v", cb)
 	}
 	// The application cleared: the number's own settings.
-	if _, err := tw.Api.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetVoiceApplicationSid("")); err != nil {
+	if _, err := tw.UpdateIncomingPhoneNumber(*n.Sid, new(api.UpdateIncomingPhoneNumberParams).SetVoiceApplicationSid("")); err != nil {
 		t.Fatal(err)
 	}
 	c = call()
@@ -434,7 +434,7 @@ func TestNumberRouting(t *testing.T) {
 		t.Errorf("first request by the number: %s %s ApplicationSid=%q", r.Method, r.URL, r.Form.Get("ApplicationSid"))
 	}
 	// Deleted: calls to it are no longer routed.
-	if err := tw.Api.DeleteIncomingPhoneNumber(*n.Sid, nil); err != nil {
+	if err := tw.DeleteIncomingPhoneNumber(*n.Sid, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := srv.IncomingCall(to, ourNumber, scenario.Party{}); err == nil {
@@ -488,18 +488,18 @@ func TestSetNumberKeepsItsAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	sub := restClientFor(srv, other, token)
-	bought, err := sub.Api.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetPhoneNumber(ourNumber).SetVoiceUrl(origin + "/a"))
+	bought, err := sub.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetPhoneNumber(ourNumber).SetVoiceUrl(origin + "/a"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := srv.SetNumber(harness.IncomingNumber{PhoneNumber: ourNumber, VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/b"}}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := sub.Api.FetchIncomingPhoneNumber(*bought.Sid, nil)
+	got, err := sub.FetchIncomingPhoneNumber(*bought.Sid, nil)
 	if err != nil || *got.VoiceUrl != origin+"/b" {
 		t.Fatalf("the subaccount's number after SetNumber: %v %+v", err, got)
 	}
-	if mine, _ := restClient(srv).Api.ListIncomingPhoneNumber(nil); len(mine) != 0 {
+	if mine, _ := restClient(srv).ListIncomingPhoneNumber(nil); len(mine) != 0 {
 		t.Errorf("the number moved to the first account: %d listed there", len(mine))
 	}
 }

@@ -63,7 +63,7 @@ func callbackStatuses(c *harness.Call) []string {
 
 func TestParticipantsThroughTwilioGo(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, rooms()), harness.WithParty(alice, scenario.AnswersAfter(5*time.Second)))
-	tw := restClient(srv).Api
+	tw := restClient(srv)
 	agent := dialIn(t, srv, "/voice")
 	srv.Advance(10 * time.Second)
 	room := srv.Conference("room")
@@ -286,7 +286,7 @@ func TestParticipantsThroughTwilioGo(t *testing.T) {
 func TestParticipantsAddFailed(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, rooms()),
 		harness.WithParty(busyLine, scenario.Busy()), harness.WithParty(nobody, scenario.NoAnswer()))
-	tw := restClient(srv).Api
+	tw := restClient(srv)
 	for _, tc := range []struct {
 		to, status string
 	}{{busyLine, "busy"}, {nobody, "no-answer"}} {
@@ -323,7 +323,7 @@ func TestParticipantsAddFailed(t *testing.T) {
 // empty WaitUrl (silence), the size limit, the recording.
 func TestParticipantsSetTheConference(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, rooms()))
-	tw := restClient(srv).Api
+	tw := restClient(srv)
 	first, err := tw.CreateParticipant("duo", newParticipant(alice).SetWaitUrl("").SetMaxParticipants(2).SetRegion("ie1").
 		SetBeep("onEnter").SetConferenceStatusCallback(origin+"/conf").SetConferenceRecord("record-from-start").
 		SetConferenceTrim("do-not-trim").SetConferenceRecordingStatusCallback(origin+"/conf-rec").
@@ -386,7 +386,7 @@ func TestParticipantsSetTheConference(t *testing.T) {
 // CallerId; the AsyncAmd ones are ignored with a warning.
 func TestParticipantsCallParameters(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, rooms()), harness.WithParty(bob, scenario.AnsweringMachine(5*time.Second)))
-	tw := restClient(srv).Api
+	tw := restClient(srv)
 	agent := dialIn(t, srv, "/voice")
 	srv.Advance(time.Second)
 	p, err := tw.CreateParticipant("room", newParticipant(alice).SetRecord(true).SetTimeLimit(30).SetCallerId(ourNumber).
@@ -457,7 +457,7 @@ func TestParticipantsCallParameters(t *testing.T) {
 // Every validation of create, and labels the client cannot put in a path.
 func TestParticipantsCreateErrors(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, rooms()))
-	tw := restClient(srv).Api
+	tw := restClient(srv)
 	agent := dialIn(t, srv, "/voice")
 	srv.Advance(time.Second)
 	if _, err := tw.CreateParticipant("room", newParticipant(alice).SetLabel("customer")); err != nil {
@@ -554,7 +554,7 @@ func TestParticipantsCreateErrors(t *testing.T) {
 // its call is canceled.
 func TestParticipantsBeforeTheyAnswer(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, rooms()), harness.WithParty(alice, scenario.AnswersAfter(30*time.Second)))
-	tw := restClient(srv).Api
+	tw := restClient(srv)
 	agent := dialIn(t, srv, "/voice")
 	srv.Advance(time.Second)
 	room := srv.Conference("room")

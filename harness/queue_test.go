@@ -8,7 +8,6 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/twilio/twilio-go"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/harness"
@@ -53,7 +52,7 @@ var qSIDPattern = regexp.MustCompile(`^QU[0-9a-f]{32}$`)
 // the spec's documents by path.
 type queueRig struct {
 	srv *harness.Server
-	tw  *twilio.RestClient
+	tw  *api.ApiService
 	// notes are the codes of the notifications the spec expects, in order;
 	// none unless it says so.
 	notes []int
@@ -101,12 +100,12 @@ func (r *queueRig) call(number, path string, party scenario.Party) *harness.Call
 }
 
 // callWith places the call with the client tw (of any account).
-func (r *queueRig) callWith(tw *twilio.RestClient, number, path string, party scenario.Party) *harness.Call {
+func (r *queueRig) callWith(tw *api.ApiService, number, path string, party scenario.Party) *harness.Call {
 	GinkgoHelper()
 	r.srv.SetParty(number, party)
 	p := &api.CreateCallParams{}
 	p.SetTo(number).SetFrom(qFrom).SetUrl(qOrigin + path)
-	created, err := tw.Api.CreateCall(p)
+	created, err := tw.CreateCall(p)
 	Expect(err).NotTo(HaveOccurred())
 	c := r.srv.Call(*created.Sid)
 	Expect(c).NotTo(BeNil())
@@ -429,7 +428,7 @@ var _ = Describe("Queues", func() {
 			rig := newQueueRig(qDocs("/after", `<Response><Say>Ignored</Say></Response>`, "/moved", `<Response><Say>Moved</Say></Response>`))
 			c := rig.call(qCaller1, "/enqueue", scenario.Person())
 			rig.until(15 * time.Second)
-			_, err := rig.tw.Api.UpdateCall(c.SID(), (&api.UpdateCallParams{}).SetUrl(qOrigin+"/moved"))
+			_, err := rig.tw.UpdateCall(c.SID(), (&api.UpdateCallParams{}).SetUrl(qOrigin+"/moved"))
 			Expect(err).NotTo(HaveOccurred())
 			rig.wait(c)
 			qs := rig.queueSID("support")
@@ -448,7 +447,7 @@ var _ = Describe("Queues", func() {
 			rig.until(10 * time.Second)
 			agent := rig.call(qAgent1, "/agent", scenario.Person())
 			rig.until(25 * time.Second)
-			_, err := rig.tw.Api.UpdateCall(c.SID(), (&api.UpdateCallParams{}).SetUrl(qOrigin+"/moved"))
+			_, err := rig.tw.UpdateCall(c.SID(), (&api.UpdateCallParams{}).SetUrl(qOrigin+"/moved"))
 			Expect(err).NotTo(HaveOccurred())
 			rig.wait(c, agent)
 			qs := rig.queueSID("support")

@@ -125,7 +125,7 @@ func TestQueuesThroughTwilioGo(t *testing.T) {
 	srv := queueServer(t)
 	rest := restClient(srv)
 
-	created, err := rest.Api.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("support"))
+	created, err := rest.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("support"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,11 +146,11 @@ func TestQueuesThroughTwilioGo(t *testing.T) {
 	}
 
 	srv.Advance(time.Minute)
-	fetched, err := rest.Api.FetchQueue(sid, nil)
+	fetched, err := rest.FetchQueue(sid, nil)
 	if err != nil || viewQueue(fetched) != want {
 		t.Fatalf("fetch: %+v, %v", fetched, err)
 	}
-	all, err := rest.Api.ListQueue((&api.ListQueueParams{}).SetPageSize(1))
+	all, err := rest.ListQueue((&api.ListQueueParams{}).SetPageSize(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestQueuesThroughTwilioGo(t *testing.T) {
 		t.Errorf("the client fetched %d pages, want 2: %v", len(pages), pages)
 	}
 
-	updated, err := rest.Api.UpdateQueue(sid, (&api.UpdateQueueParams{}).SetFriendlyName("help").SetMaxSize(harness.MaxQueueSize))
+	updated, err := rest.UpdateQueue(sid, (&api.UpdateQueueParams{}).SetFriendlyName("help").SetMaxSize(harness.MaxQueueSize))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,10 +185,10 @@ func TestQueuesThroughTwilioGo(t *testing.T) {
 		t.Errorf("no new queue named support with the caller: %v", srv.Queues())
 	}
 
-	if err := rest.Api.DeleteQueue(sid, nil); err != nil {
+	if err := rest.DeleteQueue(sid, nil); err != nil {
 		t.Fatal(err)
 	}
-	_, err = rest.Api.FetchQueue(sid, nil)
+	_, err = rest.FetchQueue(sid, nil)
 	cliRestError(t, err, 20404, http.StatusNotFound)
 	if srv.Queue(sid) != nil {
 		t.Errorf("the deleted queue is still in Server.Queues")
@@ -209,7 +209,7 @@ func TestQueueErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirs, err := restClientFor(srv, otherAcct, otherToken).Api.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("support"))
+	theirs, err := restClientFor(srv, otherAcct, otherToken).CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("support"))
 	if err != nil {
 		t.Fatalf("another account may have a queue of the same name: %v", err)
 	}
@@ -240,7 +240,7 @@ func TestQueueErrors(t *testing.T) {
 		status, body := restDo(t, srv, tc.method, tc.path, tc.form)
 		wantAPIError(t, tc.name, status, body, tc.status, tc.code, tc.message)
 	}
-	_, err = restClient(srv).Api.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("support"))
+	_, err = restClient(srv).CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("support"))
 	cliRestError(t, err, 20001, http.StatusBadRequest)
 	if info := srv.Queue(q.Sid).Info(); info.Name != "support" || info.MaxSize != harness.DefaultQueueSize {
 		t.Errorf("after the failed updates the queue is %q of %d, want unchanged", info.Name, info.MaxSize)
@@ -257,7 +257,7 @@ func TestQueueSizeAndWaitAtRequestTime(t *testing.T) {
 	sid := srv.Queue("support").SID()
 	fetch := func(when string, want queueView) {
 		t.Helper()
-		q, err := rest.Api.FetchQueue(sid, nil)
+		q, err := rest.FetchQueue(sid, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,7 +313,7 @@ func TestQueueDeleteOnlyWhenEmpty(t *testing.T) {
 	sid := srv.Queue("support").SID()
 	status, body := restDo(t, srv, http.MethodDelete, "/Queues/"+sid+".json", nil)
 	wantAPIError(t, "delete with a caller", status, body, 400, 20009, "1 caller waiting")
-	err := restClient(srv).Api.DeleteQueue(sid, nil)
+	err := restClient(srv).DeleteQueue(sid, nil)
 	cliRestError(t, err, 20009, http.StatusBadRequest)
 
 	updateLive(t, srv, c.SID(), func(p *api.UpdateCallParams) { p.SetStatus("completed") })
@@ -346,7 +346,7 @@ func TestQueueMaxSizeBelowCurrentSize(t *testing.T) {
 	enqueue(t, srv, "/voice")
 	second := enqueue(t, srv, "/voice")
 	sid := srv.Queue("support").SID()
-	q, err := restClient(srv).Api.UpdateQueue(sid, (&api.UpdateQueueParams{}).SetMaxSize(1))
+	q, err := restClient(srv).UpdateQueue(sid, (&api.UpdateQueueParams{}).SetMaxSize(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +406,7 @@ func TestQueuesPerAccountLimit(t *testing.T) {
 	srv := queueServer(t, harness.WithLimits(harness.Limits{QueuesPerAccount: 2}))
 	rest := restClient(srv)
 	enqueue(t, srv, "/voice") // makes "support"
-	extra, err := rest.Api.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("extra"))
+	extra, err := rest.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("extra"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,13 +437,13 @@ func TestQueuesPerAccountLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := restClientFor(srv, other, token).Api.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("more")); err != nil {
+	if _, err := restClientFor(srv, other, token).CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("more")); err != nil {
 		t.Errorf("the limit is per account, another account may create: %v", err)
 	}
-	if err := rest.Api.DeleteQueue(*extra.Sid, nil); err != nil {
+	if err := rest.DeleteQueue(*extra.Sid, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rest.Api.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("more")); err != nil {
+	if _, err := rest.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("more")); err != nil {
 		t.Errorf("after a delete there is room again: %v", err)
 	}
 }
@@ -452,7 +452,7 @@ func TestQueuesPerAccountLimit(t *testing.T) {
 // its Name from another goroutine (run with -race).
 func TestQueueRenameWhileViewed(t *testing.T) {
 	srv := queueServer(t)
-	q, err := restClient(srv).Api.CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("q0"))
+	q, err := restClient(srv).CreateQueue((&api.CreateQueueParams{}).SetFriendlyName("q0"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,7 +465,7 @@ func TestQueueRenameWhileViewed(t *testing.T) {
 		}
 	}()
 	for i := range 20 {
-		if _, err := restClient(srv).Api.UpdateQueue(*q.Sid, (&api.UpdateQueueParams{}).SetFriendlyName(fmt.Sprintf("q%d", i+1))); err != nil {
+		if _, err := restClient(srv).UpdateQueue(*q.Sid, (&api.UpdateQueueParams{}).SetFriendlyName(fmt.Sprintf("q%d", i+1))); err != nil {
 			t.Fatal(err)
 		}
 	}

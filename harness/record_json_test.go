@@ -118,7 +118,7 @@ func newViewFixture(t *testing.T) *viewFixture {
 					`<Sms>from ` + name + `</Sms></Response>`)
 		})
 	}
-	if _, err := restClient(srv).Api.ListCall(&api.ListCallParams{}); err != nil {
+	if _, err := restClient(srv).ListCall(&api.ListCallParams{}); err != nil {
 		t.Fatal(err)
 	}
 	srv.Run()

@@ -43,21 +43,21 @@ func TestRecordingsThroughTwilioGo(t *testing.T) {
 	rest := restClient(srv)
 
 	// Three recordings a call, listed across three pages of one.
-	perCall, err := rest.Api.ListCallRecording(c.SID(), (&api.ListCallRecordingParams{}).SetPageSize(1))
+	perCall, err := rest.ListCallRecording(c.SID(), (&api.ListCallRecordingParams{}).SetPageSize(1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(perCall) != 3 {
 		t.Fatalf("%d recordings of the call across pages of 1, want 3", len(perCall))
 	}
-	byAccount, err := rest.Api.ListRecording((&api.ListRecordingParams{}).SetCallSid(other.SID()).SetPageSize(1))
+	byAccount, err := rest.ListRecording((&api.ListRecordingParams{}).SetCallSid(other.SID()).SetPageSize(1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(byAccount) != 3 || *byAccount[0].CallSid != other.SID() {
 		t.Fatalf("CallSid filter across pages of 1: %d", len(byAccount))
 	}
-	all, err := rest.Api.ListRecording(nil)
+	all, err := rest.ListRecording(nil)
 	if err != nil || len(all) != 6 {
 		t.Fatalf("every recording: %d, %v", len(all), err)
 	}
@@ -73,7 +73,7 @@ func TestRecordingsThroughTwilioGo(t *testing.T) {
 	}
 
 	// Fetch under the account: the media URL and a price as a string.
-	rec, err := rest.Api.FetchRecording(*perCall[0].Sid, nil)
+	rec, err := rest.FetchRecording(*perCall[0].Sid, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,22 +82,22 @@ func TestRecordingsThroughTwilioGo(t *testing.T) {
 	}
 
 	// Delete: gone, but listed with IncludeSoftDeleted, as deleted.
-	if err := rest.Api.DeleteCallRecording(c.SID(), *rec.Sid, nil); err != nil {
+	if err := rest.DeleteCallRecording(c.SID(), *rec.Sid, nil); err != nil {
 		t.Fatal(err)
 	}
-	_, err = rest.Api.FetchRecording(*rec.Sid, nil)
+	_, err = rest.FetchRecording(*rec.Sid, nil)
 	var rerr *client.TwilioRestError
 	if !errors.As(err, &rerr) || rerr.Code != 20404 {
 		t.Errorf("fetching a deleted recording: %v, want 20404", err)
 	}
-	soft, err := rest.Api.FetchRecording(*rec.Sid, (&api.FetchRecordingParams{}).SetIncludeSoftDeleted(true))
+	soft, err := rest.FetchRecording(*rec.Sid, (&api.FetchRecordingParams{}).SetIncludeSoftDeleted(true))
 	if err != nil || *soft.Status != "deleted" {
 		t.Errorf("with IncludeSoftDeleted: %v, %v", err, soft)
 	}
-	if left, _ := rest.Api.ListRecording(nil); len(left) != 5 {
+	if left, _ := rest.ListRecording(nil); len(left) != 5 {
 		t.Errorf("after a delete %d recordings are listed, want 5", len(left))
 	}
-	if withDeleted, _ := rest.Api.ListRecording((&api.ListRecordingParams{}).SetIncludeSoftDeleted(true)); len(withDeleted) != 6 {
+	if withDeleted, _ := rest.ListRecording((&api.ListRecordingParams{}).SetIncludeSoftDeleted(true)); len(withDeleted) != 6 {
 		t.Errorf("with IncludeSoftDeleted %d are listed, want 6", len(withDeleted))
 	}
 	if status, _, _ := get(t, srv, "/2010-04-01/Accounts/"+srv.AccountSID()+"/Recordings/"+*rec.Sid+".wav"); status != 404 {
@@ -123,7 +123,7 @@ func liveCall(t *testing.T, srv *harness.Server) string {
 func liveRecording(t *testing.T, srv *harness.Server) (string, *api.ApiV2010CallRecording) {
 	t.Helper()
 	sid := liveCall(t, srv)
-	rec, err := restClient(srv).Api.CreateCallRecording(sid, nil)
+	rec, err := restClient(srv).CreateCallRecording(sid, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestRecordingStartedPausedStopped(t *testing.T) {
 	sid := liveCall(t, srv)
 	rest := restClient(srv)
 
-	rec, err := rest.Api.CreateCallRecording(sid, (&api.CreateCallRecordingParams{}).SetRecordingChannels("dual").
+	rec, err := rest.CreateCallRecording(sid, (&api.CreateCallRecordingParams{}).SetRecordingChannels("dual").
 		SetRecordingStatusCallback("https://hooks.example.com/rec").SetRecordingStatusCallbackEvent([]string{"in-progress", "completed"}))
 	if err != nil {
 		t.Fatal(err)
@@ -145,27 +145,27 @@ func TestRecordingStartedPausedStopped(t *testing.T) {
 		t.Errorf("created: status %s, source %s, channels %d, duration %v, track %s", *rec.Status, *rec.Source, rec.Channels, rec.Duration, *rec.Track)
 	}
 	srv.Advance(10 * time.Second)
-	if live, _ := rest.Api.FetchCallRecording(sid, *rec.Sid, nil); *live.Status != "processing" {
+	if live, _ := rest.FetchCallRecording(sid, *rec.Sid, nil); *live.Status != "processing" {
 		t.Errorf("a live recording fetched: %s, want processing", *live.Status)
 	}
-	paused, err := rest.Api.UpdateCallRecording(sid, "Twilio.CURRENT", (&api.UpdateCallRecordingParams{}).SetStatus("paused").SetPauseBehavior("skip"))
+	paused, err := rest.UpdateCallRecording(sid, "Twilio.CURRENT", (&api.UpdateCallRecordingParams{}).SetStatus("paused").SetPauseBehavior("skip"))
 	if err != nil || *paused.Status != "paused" || *paused.Sid != *rec.Sid {
 		t.Fatalf("paused: %v %+v", err, paused)
 	}
 	srv.Advance(5 * time.Second)
-	if r, err := rest.Api.UpdateCallRecording(sid, *rec.Sid, (&api.UpdateCallRecordingParams{}).SetStatus("in-progress")); err != nil || *r.Status != "in-progress" {
+	if r, err := rest.UpdateCallRecording(sid, *rec.Sid, (&api.UpdateCallRecordingParams{}).SetStatus("in-progress")); err != nil || *r.Status != "in-progress" {
 		t.Fatalf("resumed: %v", err)
 	}
 	srv.Advance(3 * time.Second)
-	stopped, err := rest.Api.UpdateCallRecording(sid, *rec.Sid, (&api.UpdateCallRecordingParams{}).SetStatus("stopped"))
+	stopped, err := rest.UpdateCallRecording(sid, *rec.Sid, (&api.UpdateCallRecordingParams{}).SetStatus("stopped"))
 	if err != nil || *stopped.Status != "stopped" {
 		t.Fatalf("stopped: %v", err)
 	}
-	done, err := rest.Api.FetchCallRecording(sid, *rec.Sid, nil)
+	done, err := rest.FetchCallRecording(sid, *rec.Sid, nil)
 	if err != nil || *done.Status != "completed" || *done.Duration != "13" {
 		t.Errorf("after 10 s, a skipped pause of 5 and 3 more: %v, status %s, duration %v; want completed, 13", err, *done.Status, done.Duration)
 	}
-	_, err = rest.Api.UpdateCallRecording(sid, *rec.Sid, (&api.UpdateCallRecordingParams{}).SetStatus("paused"))
+	_, err = rest.UpdateCallRecording(sid, *rec.Sid, (&api.UpdateCallRecordingParams{}).SetStatus("paused"))
 	var rerr *client.TwilioRestError
 	if !errors.As(err, &rerr) || rerr.Code != 21220 {
 		t.Errorf("pausing a stopped recording: %v, want 21220", err)
@@ -182,7 +182,7 @@ func TestRecordingStartedPausedStopped(t *testing.T) {
 	}
 
 	queued := createLive(t, srv)
-	_, err = rest.Api.CreateCallRecording(queued, nil)
+	_, err = rest.CreateCallRecording(queued, nil)
 	if !errors.As(err, &rerr) || rerr.Code != 21220 || rerr.Status != 400 {
 		t.Errorf("recording a queued call: %v, want 21220", err)
 	}
@@ -192,7 +192,7 @@ func TestRecordingDeleteOnlyCompleted(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, newApp(longPause)))
 	_, rec := liveRecording(t, srv)
 	rest := restClient(srv)
-	err := rest.Api.DeleteRecording(*rec.Sid, nil)
+	err := rest.DeleteRecording(*rec.Sid, nil)
 	var rerr *client.TwilioRestError
 	if !errors.As(err, &rerr) || rerr.Code != 20009 {
 		t.Errorf("deleting a recording in progress: %v, want 20009", err)
@@ -256,7 +256,7 @@ func TestRecordingMediaOfASilentRecord(t *testing.T) {
 		harness.WithParty(to, scenario.Silence()))
 	tc := place(t, trimmed, nil)
 	tc.Wait()
-	r, err := restClient(trimmed).Api.FetchRecording(tc.Recordings()[0].SID, nil)
+	r, err := restClient(trimmed).FetchRecording(tc.Recordings()[0].SID, nil)
 	if err != nil || *r.Status != "absent" || r.ErrorCode == nil || *r.ErrorCode != 16101 || *r.Duration != "0" {
 		t.Errorf("a trimmed silent recording: %v %+v, want absent with 16101", err, r)
 	}
@@ -333,7 +333,7 @@ func TestRecordingOfStartRecording(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, newApp(`<Response><Start><Recording channels="dual"/></Start><Say>Hello there</Say></Response>`)))
 	c := place(t, srv, nil)
 	c.Wait()
-	recs, err := restClient(srv).Api.ListCallRecording(c.SID(), nil)
+	recs, err := restClient(srv).ListCallRecording(c.SID(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,19 +351,19 @@ func TestRecordingPauseLimit(t *testing.T) {
 	pause := (&api.UpdateCallRecordingParams{}).SetStatus("paused")
 	resume := (&api.UpdateCallRecordingParams{}).SetStatus("in-progress")
 	for i := range harness.MaxRecordingPauses {
-		if _, err := rest.Api.UpdateCallRecording(sid, *rec.Sid, pause); err != nil {
+		if _, err := rest.UpdateCallRecording(sid, *rec.Sid, pause); err != nil {
 			t.Fatalf("pause %d: %v", i+1, err)
 		}
-		if _, err := rest.Api.UpdateCallRecording(sid, *rec.Sid, resume); err != nil {
+		if _, err := rest.UpdateCallRecording(sid, *rec.Sid, resume); err != nil {
 			t.Fatalf("resume %d: %v", i+1, err)
 		}
 	}
-	_, err := rest.Api.UpdateCallRecording(sid, *rec.Sid, pause)
+	_, err := rest.UpdateCallRecording(sid, *rec.Sid, pause)
 	var rerr *client.TwilioRestError
 	if !errors.As(err, &rerr) || rerr.Code != 20001 || !strings.Contains(rerr.Message, "MaxRecordingPauses") {
 		t.Errorf("one pause too many: %v, want 20001 naming the limit", err)
 	}
-	if r, _ := rest.Api.UpdateCallRecording(sid, *rec.Sid, (&api.UpdateCallRecordingParams{}).SetStatus("stopped")); r == nil || *r.Status != "stopped" {
+	if r, _ := rest.UpdateCallRecording(sid, *rec.Sid, (&api.UpdateCallRecordingParams{}).SetStatus("stopped")); r == nil || *r.Status != "stopped" {
 		t.Errorf("the recording cannot be stopped after the limit: %+v", r)
 	}
 }
@@ -381,12 +381,12 @@ func TestRecordingVerbNotUpdatable(t *testing.T) {
 		t.Fatalf("recordings %+v", recs)
 	}
 	rest := restClient(srv)
-	_, err := rest.Api.UpdateCallRecording(sid, recs[0].SID, (&api.UpdateCallRecordingParams{}).SetStatus("stopped"))
+	_, err := rest.UpdateCallRecording(sid, recs[0].SID, (&api.UpdateCallRecordingParams{}).SetStatus("stopped"))
 	var rerr *client.TwilioRestError
 	if !errors.As(err, &rerr) || rerr.Code != 21220 || !strings.Contains(rerr.Message, "<Record> verb") {
 		t.Errorf("stopping a <Record>'s recording: %v, want 21220", err)
 	}
-	_, err = rest.Api.UpdateCallRecording(sid, "Twilio.CURRENT", (&api.UpdateCallRecordingParams{}).SetStatus("paused"))
+	_, err = rest.UpdateCallRecording(sid, "Twilio.CURRENT", (&api.UpdateCallRecordingParams{}).SetStatus("paused"))
 	if !errors.As(err, &rerr) || rerr.Code != 20404 {
 		t.Errorf("Twilio.CURRENT with only a <Record> running: %v, want 20404", err)
 	}

@@ -20,7 +20,6 @@ import (
 
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
-	"github.com/twimlharness/twimlharness/twilioclient"
 )
 
 // These specs pin down ConversationRelay (../shared/reference/
@@ -555,7 +554,7 @@ func rsUpdate(r *relayRig, c *harness.Call, set func(*api.UpdateCallParams)) {
 	GinkgoHelper()
 	p := &api.UpdateCallParams{}
 	set(p)
-	_, err := twilioclient.New(r.srv).Api.UpdateCall(c.SID(), p)
+	_, err := restClient(r.srv).UpdateCall(c.SID(), p)
 	Expect(err).NotTo(HaveOccurred())
 }
 

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/twilio/twilio-go"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/harness"
@@ -39,7 +38,7 @@ func TestClientErrors(t *testing.T) {
 	}
 	for _, tc := range creates {
 		t.Run("create with "+tc.name, func(t *testing.T) {
-			_, err := tw.Api.CreateCall(tc.params)
+			_, err := tw.CreateCall(tc.params)
 			rerr := cliRestError(t, err, tc.code, http.StatusBadRequest)
 			if rerr.Message != tc.message {
 				t.Errorf("message %q, want %q", rerr.Message, tc.message)
@@ -54,18 +53,18 @@ func TestClientErrors(t *testing.T) {
 	srv.Run()
 
 	t.Run("wrong credentials", func(t *testing.T) {
-		clients := map[string]*twilio.RestClient{
+		clients := map[string]*api.ApiService{
 			"wrong token":     restClientFor(srv, srv.AccountSID(), "wrongtoken0123456789abcdef012345"),
 			"unknown account": restClientFor(srv, "AC0123456789abcdef0123456789abcdef", srv.AuthToken()),
 		}
 		for name, bad := range clients {
-			_, err := bad.Api.FetchCall(sid, nil)
+			_, err := bad.FetchCall(sid, nil)
 			if rerr := cliRestError(t, err, 20003, http.StatusUnauthorized); rerr.Message != "Authenticate" {
 				t.Errorf("%s: fetch message %q, want Authenticate", name, rerr.Message)
 			}
-			_, err = bad.Api.CreateCall(cliTwimlCall("+14155550100", cliHangUp))
+			_, err = bad.CreateCall(cliTwimlCall("+14155550100", cliHangUp))
 			cliRestError(t, err, 20003, http.StatusUnauthorized)
-			_, err = bad.Api.ListCall(nil)
+			_, err = bad.ListCall(nil)
 			cliRestError(t, err, 20003, http.StatusUnauthorized)
 		}
 		if n := len(srv.Calls()); n != 1 {
@@ -84,10 +83,10 @@ func TestClientErrors(t *testing.T) {
 
 		for _, tc := range []struct {
 			name string
-			tw   *twilio.RestClient
+			tw   *api.ApiService
 			want []string
 		}{{"first", tw, []string{sid}}, {"second", tw2, []string{sid2}}} {
-			calls, err := tc.tw.Api.ListCall(nil)
+			calls, err := tc.tw.ListCall(nil)
 			if err != nil {
 				t.Fatalf("%s account: ListCall: %v", tc.name, err)
 			}
@@ -95,7 +94,7 @@ func TestClientErrors(t *testing.T) {
 				t.Errorf("%s account: ListCall SIDs mismatch (-want +got):\n%s", tc.name, diff)
 			}
 		}
-		c2, err := tw2.Api.FetchCall(sid2, nil)
+		c2, err := tw2.FetchCall(sid2, nil)
 		if err != nil {
 			t.Fatalf("FetchCall own call: %v", err)
 		}
@@ -103,22 +102,22 @@ func TestClientErrors(t *testing.T) {
 			t.Errorf("account_sid %s, want %s", cliDeref(c2.AccountSid), acct2)
 		}
 
-		_, err = tw.Api.FetchCall(sid2, nil)
+		_, err = tw.FetchCall(sid2, nil)
 		rerr := cliRestError(t, err, 20404, http.StatusNotFound)
 		if want := "The requested resource " + cliCallPrefix + srv.AccountSID() + "/Calls/" + sid2 + ".json was not found"; rerr.Message != want {
 			t.Errorf("message %q, want %q", rerr.Message, want)
 		}
-		_, err = tw2.Api.FetchCall(sid, nil)
+		_, err = tw2.FetchCall(sid, nil)
 		cliRestError(t, err, 20404, http.StatusNotFound)
-		cliRestError(t, tw2.Api.DeleteCall(sid, nil), 20404, http.StatusNotFound)
-		_, err = tw2.Api.UpdateCall(sid, (&api.UpdateCallParams{}).SetTwiml(cliPauseLong))
+		cliRestError(t, tw2.DeleteCall(sid, nil), 20404, http.StatusNotFound)
+		_, err = tw2.UpdateCall(sid, (&api.UpdateCallParams{}).SetTwiml(cliPauseLong))
 		cliRestError(t, err, 20404, http.StatusNotFound)
 		// The other account's path, with one's own credentials.
-		_, err = tw.Api.FetchCall(sid2, (&api.FetchCallParams{}).SetPathAccountSid(acct2))
+		_, err = tw.FetchCall(sid2, (&api.FetchCallParams{}).SetPathAccountSid(acct2))
 		cliRestError(t, err, 20404, http.StatusNotFound)
-		_, err = tw.Api.ListCall((&api.ListCallParams{}).SetPathAccountSid(acct2))
+		_, err = tw.ListCall((&api.ListCallParams{}).SetPathAccountSid(acct2))
 		cliRestError(t, err, 20404, http.StatusNotFound)
-		if _, err := tw.Api.FetchCall(sid, nil); err != nil {
+		if _, err := tw.FetchCall(sid, nil); err != nil {
 			t.Errorf("the first account's call after the second account's attempts: %v", err)
 		}
 	})

@@ -62,12 +62,12 @@ func TestRetentionForgetsOldestEndedCalls(t *testing.T) {
 	if got := len(srv.Requests()); got != 2*len(kept) {
 		t.Errorf("the server keeps %d requests, want the 2 of each kept call", got)
 	}
-	_, err := restClient(srv).Api.FetchCall(first.SID(), nil)
+	_, err := restClient(srv).FetchCall(first.SID(), nil)
 	var te *client.TwilioRestError
 	if !errors.As(err, &te) || te.Code != 20404 {
 		t.Errorf("fetching a forgotten call: %v, want 20404", err)
 	}
-	listed, err := restClient(srv).Api.ListCall(new(api.ListCallParams).SetPageSize(1000))
+	listed, err := restClient(srv).ListCall(new(api.ListCallParams).SetPageSize(1000))
 	if err != nil || len(listed) != len(kept) {
 		t.Errorf("the list has %d calls (%v), want the %d kept", len(listed), err, len(kept))
 	}
@@ -115,7 +115,7 @@ func TestRetentionBodies(t *testing.T) {
 		t.Errorf("the reply kept in the record is %q, want its first 100 bytes and a note", reply)
 	}
 	for range 20 {
-		if _, err := restClient(srv).Api.FetchCall(c.SID(), nil); err != nil {
+		if _, err := restClient(srv).FetchCall(c.SID(), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -140,7 +140,7 @@ func TestRetentionEventsPerCall(t *testing.T) {
 	}
 	srv.Advance(time.Second)
 	for range 100 {
-		if _, err := restClient(srv).Api.FetchCall(c.SID(), nil); err != nil {
+		if _, err := restClient(srv).FetchCall(c.SID(), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -177,7 +177,7 @@ func TestRetentionAPIRequests(t *testing.T) {
 func TestRetentionForgetDeleted(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, hello), harness.WithRetention(harness.Retention{ForgetDeleted: true}))
 	c := shortCalls(t, srv, 1)[0]
-	if err := restClient(srv).Api.DeleteCall(c.SID(), nil); err != nil {
+	if err := restClient(srv).DeleteCall(c.SID(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if srv.Call(c.SID()) != nil || len(srv.Calls()) != 0 || len(srv.Requests()) != 0 {

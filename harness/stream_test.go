@@ -18,7 +18,6 @@ import (
 
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
-	"github.com/twimlharness/twimlharness/twilioclient"
 	"github.com/twimlharness/twimlharness/twiml"
 )
 
@@ -804,7 +803,7 @@ var _ = Describe("Media Streams: <Connect> and <Start>", func() {
 		r.srv.Advance(time.Second)
 		p := &api.UpdateCallParams{}
 		p.SetTwiml(`<Response><Say>redirected</Say></Response>`)
-		_, err := twilioclient.New(r.srv).Api.UpdateCall(c.SID(), p)
+		_, err := restClient(r.srv).UpdateCall(c.SID(), p)
 		Expect(err).NotTo(HaveOccurred())
 		r.srv.Run()
 		s := r.session("/media")
@@ -1185,7 +1184,7 @@ var _ = Describe("Media Streams: the upgrade request", func() {
 		Expect(err).NotTo(HaveOccurred())
 		p := &api.CreateCallParams{}
 		p.SetTo(srCaller).SetFrom(srFrom).SetUrl(srOrigin + "/voice")
-		_, err = twilioclient.ForAccount(r.srv, other, token).Api.CreateCall(p)
+		_, err = restClientFor(r.srv, other, token).CreateCall(p)
 		Expect(err).NotTo(HaveOccurred())
 		r.srv.Run()
 		s := r.session("/media")

@@ -17,7 +17,6 @@ import (
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/harness"
-	"github.com/twimlharness/twimlharness/twilioclient"
 )
 
 // Tests of the Streams resource (media-streams.md §5–§8), through the
@@ -177,7 +176,7 @@ func iso(at time.Time) string { return at.UTC().Format("2006-01-02T15:04:05.000Z
 
 func TestStreamsThroughTwilioGo(t *testing.T) {
 	srv, ws := streamServer(t, `<Response><Pause length="600"/></Response>`)
-	tw := twilioclient.New(srv).Api
+	tw := restClient(srv)
 	c := answeredCall(t, srv)
 	acct := srv.AccountSID()
 	base := apiRoot + acct + "/Calls/" + c.SID()
@@ -332,7 +331,7 @@ func streamCount(c *harness.Call) int {
 
 func TestStreamsErrors(t *testing.T) {
 	srv, ws := streamServer(t, `<Response><Pause length="600"/></Response>`)
-	tw := twilioclient.New(srv).Api
+	tw := restClient(srv)
 	c := answeredCall(t, srv)
 	createOn := func(call string, p *api.CreateStreamParams) error {
 		_, err := tw.CreateStream(call, p)
@@ -445,7 +444,7 @@ func TestStreamsStopTwiMLStreams(t *testing.T) {
 		<Start><Stream name="fork" url="`+mediaURL+`" track="outbound_track"/></Start>
 		<Connect action="/after"><Stream name="bot" url="`+mediaURL+`"><Parameter name="from" value="twiml"/></Stream></Connect>
 	</Response>`)
-	tw := twilioclient.New(srv).Api
+	tw := restClient(srv)
 	c := answeredCall(t, srv)
 	stopped := new(api.UpdateStreamParams).SetStatus("stopped")
 
@@ -489,7 +488,7 @@ func TestStreamsStopTwiMLStreams(t *testing.T) {
 // dial's error logged and a stream-error callback, and no other.
 func TestStreamsErrorCallback(t *testing.T) {
 	srv, _ := streamServer(t, `<Response><Pause length="600"/></Response>`)
-	tw := twilioclient.New(srv).Api
+	tw := restClient(srv)
 	c := answeredCall(t, srv)
 	const unreachable = "ws://127.0.0.1:1/x"
 	created := srv.Now()
@@ -552,7 +551,7 @@ func TestStreamsParameterKeys(t *testing.T) {
 		t.Errorf("the call's note: %q", note)
 	}
 	srv.Advance(100 * time.Millisecond)
-	if _, err := twilioclient.New(srv).Api.UpdateCall(c.SID(), new(api.UpdateCallParams).SetStatus("completed")); err != nil {
+	if _, err := restClient(srv).UpdateCall(c.SID(), new(api.UpdateCallParams).SetStatus("completed")); err != nil {
 		t.Fatal(err)
 	}
 	sess := waitSession(t, srv, ws)

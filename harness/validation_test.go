@@ -24,7 +24,7 @@ func verify(t *testing.T, srv *harness.Server, num string, set func(*api.CreateV
 	if set != nil {
 		set(p)
 	}
-	v, err := restClient(srv).Api.CreateValidationRequest(p)
+	v, err := restClient(srv).CreateValidationRequest(p)
 	if err != nil {
 		t.Fatalf("validation request for %s: %v", num, err)
 	}
@@ -82,7 +82,7 @@ func TestValidationRequest(t *testing.T) {
 	}
 
 	// The caller ID exists, and the callback says so.
-	ids, err := restClient(srv).Api.ListOutgoingCallerId(new(api.ListOutgoingCallerIdParams).SetPhoneNumber("+14155550100"))
+	ids, err := restClient(srv).ListOutgoingCallerId(new(api.ListOutgoingCallerIdParams).SetPhoneNumber("+14155550100"))
 	if err != nil || len(ids) != 1 || *ids[0].FriendlyName != "my cell" {
 		t.Fatalf("caller IDs after the call: %v, %v", ids, err)
 	}
@@ -93,7 +93,7 @@ func TestValidationRequest(t *testing.T) {
 	}
 
 	// Verified already: 21450.
-	_, err = restClient(srv).Api.CreateValidationRequest(new(api.CreateValidationRequestParams).SetPhoneNumber("+14155550100"))
+	_, err = restClient(srv).CreateValidationRequest(new(api.CreateValidationRequestParams).SetPhoneNumber("+14155550100"))
 	cliRestError(t, err, 21450, 400)
 }
 
@@ -145,7 +145,7 @@ func TestValidationRequestErrors(t *testing.T) {
 			if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: ourNumber, VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}}); err != nil {
 				t.Fatal(err)
 			}
-			_, err := restClient(srv).Api.CreateValidationRequest(tt.params)
+			_, err := restClient(srv).CreateValidationRequest(tt.params)
 			cliRestError(t, err, tt.wantCode, 400)
 			if n := len(srv.Calls()); n != 0 {
 				t.Errorf("a refused validation request made %d calls", n)
@@ -182,7 +182,7 @@ func TestVerificationsForgottenWithTheirCalls(t *testing.T) {
 	srv := newServer(t, harness.WithRetention(harness.Retention{EndedCalls: 10}))
 	rest := restClient(srv)
 	for i := range 50 {
-		if _, err := rest.Api.CreateValidationRequest(new(api.CreateValidationRequestParams).SetPhoneNumber(fmt.Sprintf("+1415666%04d", i))); err != nil {
+		if _, err := rest.CreateValidationRequest(new(api.CreateValidationRequestParams).SetPhoneNumber(fmt.Sprintf("+1415666%04d", i))); err != nil {
 			t.Fatal(err)
 		}
 		srv.Run()

@@ -352,7 +352,7 @@ func TestHandlerMayUseTheAPI(t *testing.T) {
 		r.ParseForm()
 		p := &api.UpdateCallParams{}
 		p.SetStatus("completed")
-		if _, err := tw.Api.UpdateCall(r.Form.Get("CallSid"), p); err != nil {
+		if _, err := tw.UpdateCall(r.Form.Get("CallSid"), p); err != nil {
 			t.Errorf("update from the handler: %v", err)
 		}
 		w.Header().Set("Content-Type", "text/xml")

@@ -46,11 +46,58 @@ func TestForAccount(t *testing.T) {
 	}
 }
 
+func TestAPI(t *testing.T) {
+	srv := harness.NewServer(t)
+	created, err := twilioclient.API(srv).CreateCall(new(api.CreateCallParams).SetTo("+14155550100").
+		SetFrom("+15005550006").SetTwiml("<Response><Say>Hi</Say></Response>"))
+	if err != nil {
+		t.Fatalf("create a call: %v", err)
+	}
+	if *created.AccountSid != srv.AccountSID() {
+		t.Errorf("the call belongs to %s, want the server's first account %s", *created.AccountSid, srv.AccountSID())
+	}
+	if srv.Call(*created.Sid) == nil {
+		t.Errorf("the server has no call %s", *created.Sid)
+	}
+}
+
+func TestAPIForAccount(t *testing.T) {
+	srv := harness.NewServer(t)
+	sid, token, err := srv.AddAccount("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := twilioclient.APIForAccount(srv, sid, token).CreateCall(new(api.CreateCallParams).
+		SetTo("+14155550100").SetFrom("+15005550006").SetTwiml("<Response/>"))
+	if err != nil || *created.AccountSid != sid {
+		t.Fatalf("create with the second account: %v, %v", created, err)
+	}
+	_, err = twilioclient.APIForAccount(srv, sid, "wrongtoken").FetchCall(*created.Sid, nil)
+	var te *client.TwilioRestError
+	if !errors.As(err, &te) || te.Code != 20003 {
+		t.Errorf("a wrong token: %v, want error 20003", err)
+	}
+}
+
 func ExampleNew() {
 	srv := harness.NewServer(nil)
 	defer srv.Close()
 	tw := twilioclient.New(srv)
 	call, err := tw.Api.CreateCall(new(api.CreateCallParams).SetTo("+14155550100").SetFrom("+15005550006").
+		SetTwiml("<Response><Say>Your code is 1 2 3</Say></Response>"))
+	if err != nil {
+		panic(err)
+	}
+	info := srv.Call(*call.Sid).Wait()
+	fmt.Println(*call.Status, "→", info.Status, "after", info.Duration)
+	// Output: queued → completed after 2.4s
+}
+
+func ExampleAPI() {
+	srv := harness.NewServer(nil)
+	defer srv.Close()
+	tw := twilioclient.API(srv)
+	call, err := tw.CreateCall(new(api.CreateCallParams).SetTo("+14155550100").SetFrom("+15005550006").
 		SetTwiml("<Response><Say>Your code is 1 2 3</Say></Response>"))
 	if err != nil {
 		panic(err)

@@ -82,7 +82,7 @@ func demo(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	tw := twilioclient.New(srv)
+	tw := twilioclient.API(srv)
 	support.App = warmtransfer.New(warmtransfer.Config{AuthToken: harness.DefaultAuthToken, BaseURL: supportOrigin,
 		SupportNumber: supportNumber, FirstAgent: alexNumber}, tw)
 	bot.App = streambot.New(streambot.Config{AuthToken: harness.DefaultAuthToken, BaseURL: botOrigin}, tw)

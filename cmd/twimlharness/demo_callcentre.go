@@ -49,7 +49,7 @@ func demoCallCentre(srv *harness.Server, app *callcentre.App, n int, stdout io.W
 	}
 	srv.Advance(30 * time.Second)
 	srv.SetParty(agentNumber, scenario.AnswersAfterRings(1).HangsUpAfter(time.Minute))
-	sid, err := app.ConnectAgent(twilioclient.New(srv), agentNumber, callcentre.Support)
+	sid, err := app.ConnectAgent(twilioclient.API(srv), agentNumber, callcentre.Support)
 	if err != nil {
 		return err
 	}

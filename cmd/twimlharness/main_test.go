@@ -116,14 +116,29 @@ func TestServeRejectsBadCredentials(t *testing.T) {
 // TestServeProcess builds the command, starts "serve", reads the base URL
 // from its first line, places and completes a call through the REST API,
 // and stops it with SIGTERM.
+// runMainEnv, set to 1 in a test binary's environment, makes the binary run
+// the command's main with its arguments instead of the tests: TestServeProcess
+// starts the test binary itself as the twimlharness process, rather than
+// building the command with go build (a second compile and link of the
+// command and everything it imports, which took most of this package's test
+// time on a cold build cache). .ci/run builds the command with go build.
+const runMainEnv = "TWIMLHARNESS_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
 func TestServeProcess(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "twimlharness")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
 	}
 	const sid, token = "AC0123456789abcdef0123456789abcdef", "s3cr3t"
 	cmd := exec.Command(bin, "serve", "-account-sid", sid, "-auth-token", token)
+	cmd.Env = append(os.Environ(), runMainEnv+"=1")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

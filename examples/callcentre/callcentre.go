@@ -43,7 +43,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 	"github.com/twilio/twilio-go/twiml"
@@ -195,10 +194,11 @@ func New(cfg Config) *App {
 	return a
 }
 
-// ConnectAgent rings the agent's phone through the Twilio client tw; when
+// ConnectAgent rings the agent's phone through tw, twilio-go's 2010-04-01
+// API (a twilio.RestClient's Api, or twilioclient.API in tests); when
 // the agent answers, the call dials queue and takes the caller at its
 // front. It returns the SID of the agent's call.
-func (a *App) ConnectAgent(tw *twilio.RestClient, agent, queue string) (string, error) {
+func (a *App) ConnectAgent(tw *api.ApiService, agent, queue string) (string, error) {
 	if queue != Sales && queue != Support {
 		return "", fmt.Errorf("callcentre: no queue %q: want %q or %q", queue, Sales, Support)
 	}
@@ -206,7 +206,7 @@ func (a *App) ConnectAgent(tw *twilio.RestClient, agent, queue string) (string, 
 	params.SetTo(agent).SetFrom(a.cfg.From).
 		SetUrl(a.cfg.BaseURL + "/agent?" + url.Values{"queue": {queue}}.Encode()).
 		SetStatusCallback(a.cfg.BaseURL + "/status")
-	call, err := tw.Api.CreateCall(params)
+	call, err := tw.CreateCall(params)
 	if err != nil {
 		return "", fmt.Errorf("callcentre: ring agent %s: %w", agent, err)
 	}

@@ -13,7 +13,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gbytes"
-	"github.com/twilio/twilio-go"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/examples/callcentre"
 	"github.com/twimlharness/twimlharness/harness"
@@ -68,7 +68,7 @@ func positionText(n int) string {
 var _ = Describe("The call centre", func() {
 	var (
 		srv  *harness.Server
-		tw   *twilio.RestClient
+		tw   *api.ApiService
 		app  *callcentre.App
 		logs *gbytes.Buffer
 	)
@@ -85,7 +85,7 @@ var _ = Describe("The call centre", func() {
 		_, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: centre,
 			VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice", StatusCallback: origin + "/status"}})
 		Expect(err).NotTo(HaveOccurred())
-		tw = twilioclient.New(srv)
+		tw = twilioclient.API(srv)
 	})
 
 	AfterEach(func() {

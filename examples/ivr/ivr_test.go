@@ -10,7 +10,6 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/twilio/twilio-go"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/examples/ivr"
@@ -46,7 +45,7 @@ var (
 var _ = Describe("The clinic's phone menu", func() {
 	var (
 		srv *harness.Server
-		tw  *twilio.RestClient
+		tw  *api.ApiService
 	)
 
 	BeforeEach(func() {
@@ -54,7 +53,7 @@ var _ = Describe("The clinic's phone menu", func() {
 		srv = harness.NewServer(GinkgoT(),
 			harness.WithAccount(accountSID, authToken),
 			harness.WithApp(origin, app))
-		tw = twilioclient.New(srv)
+		tw = twilioclient.API(srv)
 		matchers.Strict(srv) // any error or warning the harness logs fails the spec
 		matchers.ReportTranscripts(srv)
 	})
@@ -74,7 +73,7 @@ var _ = Describe("The clinic's phone menu", func() {
 		params.SetTo(patient).SetFrom(clinic).SetUrl(origin + "/voice").
 			SetStatusCallback(origin + "/status").
 			SetStatusCallbackEvent([]string{"initiated", "ringing", "answered", "completed"})
-		created, err := tw.Api.CreateCall(params)
+		created, err := tw.CreateCall(params)
 		Expect(err).NotTo(HaveOccurred())
 		c := srv.Call(*created.Sid)
 		Expect(c).NotTo(BeNil())

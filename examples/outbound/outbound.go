@@ -31,7 +31,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 	"github.com/twilio/twilio-go/twiml"
 )
@@ -51,8 +50,9 @@ const RingTimeout = 30 * time.Second
 
 // Config is what the Dialer needs to know.
 type Config struct {
-	// Client places and updates the calls.
-	Client *twilio.RestClient
+	// Client places and updates the calls: twilio-go's 2010-04-01 API (a
+	// twilio.RestClient's Api, or twilioclient.API in tests).
+	Client *api.ApiService
 	// From is the caller ID of the calls.
 	From string
 	// BaseURL is where Twilio reaches the Dialer's endpoints, such as
@@ -127,7 +127,7 @@ func (d *Dialer) place(to string, attempt int) (string, error) {
 		SetTimeout(int(RingTimeout / time.Second)).
 		SetStatusCallback(d.cfg.BaseURL + "/status?attempt=" + strconv.Itoa(attempt)).
 		SetStatusCallbackEvent([]string{"initiated", "ringing", "answered", "completed"})
-	call, err := d.cfg.Client.Api.CreateCall(params)
+	call, err := d.cfg.Client.CreateCall(params)
 	if err != nil {
 		return "", fmt.Errorf("outbound: call %s: %w", to, err)
 	}
@@ -165,7 +165,7 @@ func (d *Dialer) status(w http.ResponseWriter, r *http.Request) {
 func (d *Dialer) redirect(sid, path string) error {
 	params := &api.UpdateCallParams{}
 	params.SetUrl(d.cfg.BaseURL + path).SetMethod(http.MethodPost)
-	if _, err := d.cfg.Client.Api.UpdateCall(sid, params); err != nil {
+	if _, err := d.cfg.Client.UpdateCall(sid, params); err != nil {
 		return fmt.Errorf("outbound: redirect %s to %s: %w", sid, path, err)
 	}
 	return nil

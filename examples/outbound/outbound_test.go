@@ -6,8 +6,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/examples/outbound"
 	"github.com/twimlharness/twimlharness/harness"
@@ -35,7 +35,7 @@ var _ = Describe("The dialer", func() {
 		c := &client.Client{Credentials: client.NewCredentials(harness.DefaultAccountSID, harness.DefaultAuthToken)}
 		c.SetAccountSid(harness.DefaultAccountSID)
 		dialer = outbound.New(outbound.Config{
-			Client:  twilio.NewRestClientWithParams(twilio.ClientParams{Client: c}),
+			Client:  api.NewApiServiceWithClient(c),
 			From:    from,
 			BaseURL: origin,
 		})

@@ -25,7 +25,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 	"github.com/twilio/twilio-go/twiml"
@@ -102,11 +101,12 @@ func New(cfg Config) *App {
 	return a
 }
 
-// Remind calls to about the appointment at when, through the Twilio client
-// tw, and returns the call's SID. The call waits for answering machine
+// Remind calls to about the appointment at when, through tw, twilio-go's
+// 2010-04-01 API (a twilio.RestClient's Api, or twilioclient.API in tests),
+// and returns the call's SID. The call waits for answering machine
 // detection (MachineDetection=DetectMessageEnd, synchronous) before Twilio
 // requests /answer, and reports its end to /status.
-func (a *App) Remind(tw *twilio.RestClient, to string, when time.Time) (string, error) {
+func (a *App) Remind(tw *api.ApiService, to string, when time.Time) (string, error) {
 	q := url.Values{"when": {when.Format(WhenLayout)}}
 	params := &api.CreateCallParams{}
 	params.SetTo(to).SetFrom(a.cfg.From).
@@ -114,7 +114,7 @@ func (a *App) Remind(tw *twilio.RestClient, to string, when time.Time) (string, 
 		SetMachineDetection("DetectMessageEnd").
 		SetAsyncAmd("false").
 		SetStatusCallback(a.cfg.BaseURL + "/status")
-	call, err := tw.Api.CreateCall(params)
+	call, err := tw.CreateCall(params)
 	if err != nil {
 		return "", fmt.Errorf("reminder: call %s: %w", to, err)
 	}

@@ -10,7 +10,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/twilio/twilio-go"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/twimlharness/twimlharness/examples/reminder"
 	"github.com/twimlharness/twimlharness/harness"
@@ -44,7 +44,7 @@ const (
 var _ = Describe("The appointment reminder", func() {
 	var (
 		srv *harness.Server
-		tw  *twilio.RestClient
+		tw  *api.ApiService
 		app *reminder.App
 
 		mu      sync.Mutex
@@ -64,7 +64,7 @@ var _ = Describe("The appointment reminder", func() {
 		srv = harness.NewServer(GinkgoT(),
 			harness.WithAccount(accountSID, authToken),
 			harness.WithApp(origin, app))
-		tw = twilioclient.New(srv)
+		tw = twilioclient.API(srv)
 	})
 
 	AfterEach(func() {

@@ -241,7 +241,7 @@ func (s *session) hangUp() {
 		return
 	}
 	s.done = true
-	_, err := s.app.tw.Api.UpdateCall(s.callSID, new(api.UpdateCallParams).SetStatus("completed"))
+	_, err := s.app.tw.UpdateCall(s.callSID, new(api.UpdateCallParams).SetStatus("completed"))
 	s.app.update(s.callSID, func(c *Conversation) {
 		c.Outcome = Answered
 		if err != nil {

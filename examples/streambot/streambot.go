@@ -56,8 +56,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
 	"github.com/twilio/twilio-go/twiml"
 )
 
@@ -144,7 +144,7 @@ type Conversation struct {
 // WebSocket. It is safe for concurrent use.
 type App struct {
 	cfg       Config
-	tw        *twilio.RestClient
+	tw        *api.ApiService
 	validator client.RequestValidator
 	streamURL string
 	mux       *http.ServeMux
@@ -153,13 +153,14 @@ type App struct {
 	calls map[string]*Conversation
 }
 
-// New returns the bot, which hangs up calls through the Twilio client tw.
+// New returns the bot, which hangs up calls through tw, twilio-go's
+// 2010-04-01 API (a twilio.RestClient's Api, or twilioclient.API in tests).
 // Its handler serves Twilio's requests:
 //
 //	POST /voice    a call comes in: connect it to the stream
 //	GET  /media    the stream's WebSocket (Twilio's upgrade request)
 //	POST /goodbye  the Connect's action, after the stream: goodbye
-func New(cfg Config, tw *twilio.RestClient) *App {
+func New(cfg Config, tw *api.ApiService) *App {
 	if cfg.Patience == 0 {
 		cfg.Patience = DefaultPatience
 	}

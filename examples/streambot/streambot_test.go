@@ -54,7 +54,7 @@ var _ = Describe("The answering bot on Media Streams", func() {
 		front = &frontDoor{}
 		allowed = nil
 		srv = harness.NewServer(GinkgoT(), harness.WithAccount(accountSID, authToken), harness.WithApp(origin, front))
-		app = streambot.New(streambot.Config{AuthToken: authToken, BaseURL: origin}, twilioclient.New(srv))
+		app = streambot.New(streambot.Config{AuthToken: authToken, BaseURL: origin}, twilioclient.API(srv))
 		front.app = app
 		_, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: botNumber,
 			VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}})

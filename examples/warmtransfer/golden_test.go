@@ -37,7 +37,7 @@ func TestWarmTransferGolden(t *testing.T) {
 			Says(beaToAlex).InConference().After(time.Second).
 			Says(beaToCustomer).AfterLeaves(warmtransfer.LabelFirstAgent).After(time.Second)))
 	app := warmtransfer.New(warmtransfer.Config{AuthToken: authToken, BaseURL: origin, SupportNumber: support,
-		FirstAgent: alex, HoldMusic: holdMusic, RingTimeout: ringTimeout}, twilioclient.New(srv))
+		FirstAgent: alex, HoldMusic: holdMusic, RingTimeout: ringTimeout}, twilioclient.API(srv))
 	late.app = app
 	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: support, VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}}); err != nil {
 		t.Fatal(err)

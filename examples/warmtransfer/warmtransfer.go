@@ -59,7 +59,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 	"github.com/twilio/twilio-go/twiml"
@@ -207,7 +206,7 @@ func (c *Call) agent(label string) *Agent {
 // [App.Desk] for the agents' desk. It is safe for concurrent use.
 type App struct {
 	cfg       Config
-	tw        *twilio.RestClient
+	tw        *api.ApiService
 	validator client.RequestValidator
 	mux       *http.ServeMux
 	desk      *http.ServeMux
@@ -224,8 +223,9 @@ type session struct {
 	Call
 }
 
-// New returns the app, which acts on conferences through the Twilio client
-// tw. Its handler serves Twilio's requests:
+// New returns the app, which acts on conferences through tw, twilio-go's
+// 2010-04-01 API (a twilio.RestClient's Api, or twilioclient.API in tests).
+// Its handler serves Twilio's requests:
 //
 //	POST /voice              a customer calls: into a conference of their own
 //	POST /wait               the wait document: the message, then music
@@ -233,7 +233,7 @@ type session struct {
 //	POST /conference-events  the conference's status callbacks, answered 204
 //	POST /no-agent           no agent answered: an apology, then hang up
 //	POST /goodbye            the agent hung up: goodbye
-func New(cfg Config, tw *twilio.RestClient) *App {
+func New(cfg Config, tw *api.ApiService) *App {
 	if cfg.RingTimeout == 0 {
 		cfg.RingTimeout = DefaultRingTimeout
 	}
@@ -497,7 +497,7 @@ const codeCallNotInProgress = 21220
 // already (Twilio may end the calls of a conference that ended itself)
 // is not an error.
 func (a *App) cancel(callSID string) error {
-	_, err := a.tw.Api.UpdateCall(callSID, new(api.UpdateCallParams).SetStatus("canceled"))
+	_, err := a.tw.UpdateCall(callSID, new(api.UpdateCallParams).SetStatus("canceled"))
 	var te *client.TwilioRestError
 	if errors.As(err, &te) && te.Code == codeCallNotInProgress {
 		return nil
@@ -507,7 +507,7 @@ func (a *App) cancel(callSID string) error {
 
 // addAgent calls number into the conference as label.
 func (s *session) addAgent(a *App, label, number string) (*Agent, error) {
-	p, err := a.tw.Api.CreateParticipant(s.ConferenceSID, new(api.CreateParticipantParams).
+	p, err := a.tw.CreateParticipant(s.ConferenceSID, new(api.CreateParticipantParams).
 		SetFrom(a.cfg.SupportNumber).
 		SetTo(number).
 		SetLabel(label).
@@ -531,7 +531,7 @@ func (s *session) hold(a *App, on bool) error {
 	if on {
 		params.SetHoldUrl(a.cfg.BaseURL + "/hold").SetHoldMethod(http.MethodPost)
 	}
-	if _, err := a.tw.Api.UpdateParticipant(s.ConferenceSID, LabelCustomer, params); err != nil {
+	if _, err := a.tw.UpdateParticipant(s.ConferenceSID, LabelCustomer, params); err != nil {
 		verb := "take the customer off hold"
 		if on {
 			verb = "put the customer on hold"
@@ -549,7 +549,7 @@ func (s *session) complete(a *App, t *Transfer) error {
 		return err
 	}
 	if from := s.agent(t.From); from != nil && !from.Left {
-		if err := a.tw.Api.DeleteParticipant(s.ConferenceSID, t.From, nil); err != nil {
+		if err := a.tw.DeleteParticipant(s.ConferenceSID, t.From, nil); err != nil {
 			return s.fail("remove "+t.From, err)
 		}
 	}
@@ -560,7 +560,7 @@ func (s *session) complete(a *App, t *Transfer) error {
 // conference (and ends the conference, which the customer ends on exit).
 func (s *session) redirect(a *App, path string) {
 	params := new(api.UpdateCallParams).SetUrl(a.cfg.BaseURL + path).SetMethod(http.MethodPost)
-	if _, err := a.tw.Api.UpdateCall(s.CallSID, params); err != nil {
+	if _, err := a.tw.UpdateCall(s.CallSID, params); err != nil {
 		s.fail("redirect the customer to "+path, err)
 	}
 }
@@ -679,7 +679,7 @@ func (a *App) deskCancel(w http.ResponseWriter, r *http.Request) {
 	case Ringing:
 		err = a.cancel(t.CallSID)
 	case Consulting:
-		err = a.tw.Api.DeleteParticipant(s.ConferenceSID, t.To, nil)
+		err = a.tw.DeleteParticipant(s.ConferenceSID, t.To, nil)
 	}
 	if err != nil {
 		http.Error(w, s.fail("call off the transfer to "+t.To, err).Error(), http.StatusBadGateway)

@@ -69,7 +69,7 @@ var _ = Describe("The support line's warm transfer", func() {
 		app = warmtransfer.New(warmtransfer.Config{
 			AuthToken: authToken, BaseURL: origin, SupportNumber: support, FirstAgent: alex,
 			HoldMusic: holdMusic, RingTimeout: ringTimeout,
-		}, twilioclient.New(srv))
+		}, twilioclient.API(srv))
 		late.app = app
 		_, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: support,
 			VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}})
