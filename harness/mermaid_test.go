@@ -408,7 +408,7 @@ func TestMermaidFailedReplies(t *testing.T) {
 	srv := newServer(t, harness.WithApp(origin, mux), harness.WithParty(to, scenario.Person()))
 	c := place(t, srv, func(p *api.CreateCallParams) { p.SetFallbackUrl(origin + "/fallback") })
 	c.Wait()
-	if _, err := restClient(srv).Api.UpdateCall(c.SID(), (&api.UpdateCallParams{}).SetTwiml("<Response/>")); err == nil {
+	if _, err := restClient(srv).UpdateCall(c.SID(), (&api.UpdateCallParams{}).SetTwiml("<Response/>")); err == nil {
 		t.Fatal("updating a call that has ended succeeded")
 	}
 	d := c.Mermaid()
