@@ -45,27 +45,6 @@ func twimlReply(doc string) http.HandlerFunc {
 	}
 }
 
-// control makes a GET request to the control API of srv's listener, as a
-// test's HTTP client does, and returns the body.
-func control(t *testing.T, srv *harness.Server, path string) []byte {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, srv.URL()+harness.ControlPrefix+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("control API: GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("control API: GET %s: %s %v: %s", path, resp.Status, err, body)
-	}
-	return body
-}
-
 // checkDrawnDiagram checks the diagram on the page is a picture: lanes,
 // arrows and the labels of the call's exchanges.
 func checkDrawnDiagram(t *testing.T, b *browser) {
