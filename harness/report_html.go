@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // HTML returns a report of the call and the legs it dialed as one
@@ -64,7 +65,7 @@ const (
 // the conferences they were in, inlined as the data the page reads
 // instead of the control API's. It takes the server's lock for one call
 // or conference at a time.
-func (s *Server) writeReport(w io.Writer, title string, now any, calls []*Call) error {
+func (s *Server) writeReport(w io.Writer, title string, now time.Time, calls []*Call) error {
 	page, _ := uiFiles.ReadFile("ui/index.html")
 	style, _ := uiFiles.ReadFile("ui/style.css")
 	script, _ := uiFiles.ReadFile("ui/app.js")
@@ -140,7 +141,8 @@ func (d *reportData) key(name string) {
 		d.out.buf.WriteByte('{')
 	}
 	d.fields++
-	fmt.Fprintf(&d.out.buf, "%q:", name)
+	d.out.buf.Write(jsonString(name))
+	d.out.buf.WriteByte(':')
 }
 
 // value writes v as JSON (which escapes <, > and &: nothing in it can end
@@ -188,12 +190,20 @@ func entries[T any](d *reportData, name string, items []T, entry func(T) (string
 			d.out.buf.WriteByte(',')
 		}
 		k, v := entry(it)
-		fmt.Fprintf(&d.out.buf, "%q:", k)
+		d.out.buf.Write(jsonString(k))
+		d.out.buf.WriteByte(':')
 		d.value(v)
 	}
 	d.out.buf.WriteByte('}')
 }
 
+// jsonString is s as a JSON string.
+func jsonString(s string) []byte {
+	b, _ := json.Marshal(s) // a string always marshals
+	return b
+}
+
+// htmlEscape makes s safe as the text of an HTML element.
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
 }
