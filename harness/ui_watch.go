@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // maxWatchers is how many event streams of the control API may be open
@@ -105,8 +106,8 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	wt := s.watch.watchLocked()
 	hello := struct {
-		Now   any `json:"now"`
-		Calls int `json:"calls"`
+		Now   time.Time `json:"now"`
+		Calls int       `json:"calls"`
 	}{s.clock.Now(), len(s.order)}
 	s.mu.Unlock()
 	if wt == nil {
