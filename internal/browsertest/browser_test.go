@@ -87,6 +87,7 @@ func newBrowser(t *testing.T, flags ...chromedp.ExecAllocatorOption) *browser {
 		chromedp.WindowSize(1280, 900),
 		chromedp.CombinedOutput(b.out),
 		chromedp.Flag("no-sandbox", os.Geteuid() == 0), // Chromium's sandbox refuses to run as root
+		chromedp.WSURLReadTimeout(stepTimeout),
 	)
 	opts = append(opts, flags...)
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -99,20 +100,11 @@ func newBrowser(t *testing.T, flags ...chromedp.ExecAllocatorOption) *browser {
 		}
 	})
 	// The first step starts the browser, whose life is bound to the context
-	// of that step: it cannot take a timeout of its own.
-	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(ctx) }()
-	timer := time.NewTimer(stepTimeout)
-	defer timer.Stop()
-	select {
-	case err := <-started:
-		if err != nil {
-			t.Fatalf("starting %s: %v\n%s", path, err, b.out.String())
-		}
-	case <-timer.C:
-		cancel()
-		<-started
-		t.Fatalf("starting %s: no answer in %v\n%s", path, stepTimeout, b.out.String())
+	// of that step: it cannot take a timeout of its own. The allocator
+	// gives up on a browser that does not say where to reach it within
+	// stepTimeout (WSURLReadTimeout, above).
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting %s: %v\n%s", path, err, b.out.String())
 	}
 	b.ctx = ctx
 	if err := chromedp.Listen(ctx, b.event); err != nil {
