@@ -76,6 +76,7 @@ const ControlPrefix = "/_harness/"
 //	offset=200                   skip that many of the calls selected ([SkipCalls])
 //	limit=100                    show at most that many ([MaxCalls])
 //	reply_bodies=false           leave the applications' reply bodies out of the record ([WithoutReplyBodies])
+//	diagram_limit=0              the diagram's limit in characters, 0 for none ([DiagramLimit]; default [DefaultDiagramLimit])
 //
 // Times are RFC 3339, fractions of a second allowed; a + in an offset is
 // sent as %2B. The views of one call take only reply_bodies, and so do
@@ -677,6 +678,8 @@ const (
 	paramOffset      = "offset"
 	paramLimit       = "limit"
 	paramReplyBodies = "reply_bodies"
+	// paramDiagramLimit lifts or lowers the limit of the server's diagram.
+	paramDiagramLimit = "diagram_limit"
 )
 
 // viewQuery reads the query of a view of the whole server: which calls it
@@ -684,12 +687,12 @@ const (
 // values that do not parse, with 400, and a call the server does not have
 // with 404.
 func (s *Server) viewQuery(q url.Values) ([]ViewOption, error) {
-	if err := onlyParams(q, "the views of the whole server take call, since, until, offset, limit and reply_bodies",
-		paramCall, paramSince, paramUntil, paramOffset, paramLimit, paramReplyBodies); err != nil {
+	if err := onlyParams(q, "the views of the whole server take call, since, until, offset, limit, reply_bodies and diagram_limit",
+		paramCall, paramSince, paramUntil, paramOffset, paramLimit, paramReplyBodies, paramDiagramLimit); err != nil {
 		return nil, err
 	}
 	var opts []ViewOption
-	for _, read := range []func(url.Values) ([]ViewOption, error){s.callsQuery, windowQuery, pageQuery, recordViewQuery} {
+	for _, read := range []func(url.Values) ([]ViewOption, error){s.callsQuery, windowQuery, pageQuery, recordViewQuery, diagramLimitQuery} {
 		o, err := read(q)
 		if err != nil {
 			return nil, err
@@ -761,6 +764,17 @@ func pageQuery(q url.Values) ([]ViewOption, error) {
 		opts = append(opts, MaxCalls(limit))
 	}
 	return opts, nil
+}
+
+// diagramLimitQuery reads diagram_limit: how many characters the
+// server's diagram holds at most (0: no limit).
+func diagramLimitQuery(q url.Values) ([]ViewOption, error) {
+	n, ok, err := countParam(q, paramDiagramLimit, 0, "a whole number of characters, 0 for no limit (the default is "+
+		strconv.Itoa(DefaultDiagramLimit)+", under Mermaid's 50,000)")
+	if err != nil || !ok {
+		return nil, err
+	}
+	return []ViewOption{DiagramLimit(n)}, nil
 }
 
 // recordViewQuery reads reply_bodies, as [recordQuery], for a view of the

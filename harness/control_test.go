@@ -328,6 +328,10 @@ func TestControlViewQuery(t *testing.T) {
 		{name: "a page of the transcript", path: "transcript?offset=2&limit=1", wantStatus: 200, wantBody: f.calls["two"].Transcript()},
 		{name: "the diagram of a call and its leg", path: "diagram?call=" + sid("menu") + "&call=" + sid("leg"), wantStatus: 200,
 			wantBody: f.calls["menu"].Mermaid()},
+		{name: "the diagram cut at a low limit", path: "diagram?diagram_limit=400", wantStatus: 200,
+			wantBody: writtenMermaid(t, f.srv, harness.DiagramLimit(400))},
+		{name: "the diagram without a limit", path: "diagram?diagram_limit=0", wantStatus: 200,
+			wantBody: writtenMermaid(t, f.srv, harness.DiagramLimit(0))},
 		{name: "a call's record with reply_bodies", path: "calls/" + sid("menu") + "/record?reply_bodies=false", wantStatus: 200},
 
 		{name: "not a call SID", path: "record?call=CA123", wantStatus: 400,
@@ -346,9 +350,11 @@ func TestControlViewQuery(t *testing.T) {
 		{name: "limit not a number", path: "diagram?limit=ten", wantStatus: 400, wantErr: `limit "ten": want a whole number`},
 		{name: "negative offset", path: "record?offset=-1", wantStatus: 400, wantErr: `offset "-1": want a whole number of calls to skip, 0 or more`},
 		{name: "limit twice", path: "record?limit=1&limit=2", wantStatus: 400, wantErr: "limit is given 2 times: give it once"},
+		{name: "a negative diagram_limit", path: "diagram?diagram_limit=-1", wantStatus: 400,
+			wantErr: `diagram_limit "-1": want a whole number of characters, 0 for no limit`},
 		{name: "reply_bodies not a boolean", path: "record?reply_bodies=no", wantStatus: 400, wantErr: `reply_bodies "no": want true or false`},
 		{name: "an unknown parameter", path: "transcript?calls=" + sid("two"), wantStatus: 400,
-			wantErr: `unknown query parameter "calls": the views of the whole server take call, since, until, offset, limit and reply_bodies`},
+			wantErr: `unknown query parameter "calls": the views of the whole server take call, since, until, offset, limit, reply_bodies and diagram_limit`},
 		{name: "a filter on one call's view", path: "calls/" + sid("two") + "/transcript?limit=1", wantStatus: 400,
 			wantErr: `unknown query parameter "limit": the views of one call take only reply_bodies`},
 	}
@@ -383,6 +389,17 @@ func TestControlViewQuery(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writtenMermaid is the server's diagram as WriteMermaid writes it with
+// opts; the test of a cut one fails if it is not cut.
+func writtenMermaid(t *testing.T, srv *harness.Server, opts ...harness.ViewOption) string {
+	t.Helper()
+	var b strings.Builder
+	if err := srv.WriteMermaid(&b, opts...); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 // flushRecorder is a ResponseRecorder that counts the writes of the body
