@@ -358,6 +358,9 @@ func TestControlViewQuery(t *testing.T) {
 		{name: "a filter on one call's view", path: "calls/" + sid("two") + "/transcript?limit=1", wantStatus: 400,
 			wantErr: `unknown query parameter "limit": the views of one call take only reply_bodies`},
 	}
+	if cut := writtenMermaid(t, f.srv, harness.DiagramLimit(400)); !strings.Contains(cut, "cut at the diagram's limit") {
+		t.Fatalf("a diagram limited to 400 characters is not cut:\n%s", cut)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
@@ -392,7 +395,7 @@ func TestControlViewQuery(t *testing.T) {
 }
 
 // writtenMermaid is the server's diagram as WriteMermaid writes it with
-// opts; the test of a cut one fails if it is not cut.
+// opts.
 func writtenMermaid(t *testing.T, srv *harness.Server, opts ...harness.ViewOption) string {
 	t.Helper()
 	var b strings.Builder
