@@ -258,17 +258,43 @@ func originKey(raw string) (string, error) {
 	return urlOrigin(u), nil
 }
 
-func urlOrigin(u *url.URL) string {
-	host := strings.ToLower(u.Hostname())
-	port := u.Port()
+// urlOrigin returns u's origin as the keys of [WithApp] are written:
+// scheme, lower-case host, and the port unless it is the scheme's default.
+func urlOrigin(u *url.URL) string { return string(appendOrigin(nil, u)) }
+
+// appendOrigin appends u's origin (see urlOrigin) to b. Looking a map up
+// with string(appendOrigin(buf[:0], u)) over a buffer on the stack costs
+// no allocation, as a webhook's way to its handler should not.
+func appendOrigin(b []byte, u *url.URL) []byte {
+	host, port := u.Hostname(), u.Port()
 	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
 		port = ""
 	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
+	b = append(b, u.Scheme...)
+	b = append(b, "://"...)
+	for i := 0; i < len(host); i++ {
+		if host[i] >= 0x80 { // not ASCII: lower-case it as Unicode does
+			host = strings.ToLower(host)
+			break
+		}
+	}
+	v6 := strings.Contains(host, ":")
+	if v6 {
+		b = append(b, '[')
+	}
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	if v6 {
+		b = append(b, ']')
 	}
 	if port != "" {
-		host += ":" + port
+		b = append(b, ':')
+		b = append(b, port...)
 	}
-	return u.Scheme + "://" + host
+	return b
 }

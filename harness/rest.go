@@ -1,7 +1,9 @@
 package harness
 
 import (
+	"bytes"
 	"crypto/subtle"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -81,13 +83,42 @@ func (r *apiRequest) param(name string) string {
 
 // form returns the request's POST parameters, parsed once.
 func (r *apiRequest) form() (twilioapi.Form, *APIError) {
-	if r.http.PostForm == nil {
+	if r.http.PostForm == nil && !r.readForm() {
 		if err := r.http.ParseForm(); err != nil {
 			return nil, badRequest(codeBadRequest, "The request parameters could not be read: %v", err)
 		}
 	}
 	return twilioapi.Form(r.http.PostForm), nil
 }
+
+// readForm reads the parameters of a POST of a form without a query, as
+// twilio-go sends every one, as [http.Request.ParseForm] would but into
+// PostForm alone (ParseForm fills Form then, if anything asks for it). It
+// reports false, having read nothing, for any other request, or when the
+// body cannot be read or parsed: ParseForm then reads it and says why.
+func (r *apiRequest) readForm() bool {
+	h := r.http
+	if h.Method != http.MethodPost || h.URL.RawQuery != "" || h.Header.Get("Content-Type") != formType || h.Body == nil {
+		return false
+	}
+	data, err := io.ReadAll(h.Body)
+	if err != nil {
+		h.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
+		return false
+	}
+	form, err := url.ParseQuery(string(data))
+	if err != nil {
+		h.Body = io.NopCloser(bytes.NewReader(data))
+		return false
+	}
+	h.PostForm = form
+	return true
+}
+
+// errReader is a reader that fails with its error.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // query returns the request's query parameters.
 func (r *apiRequest) query() url.Values { return r.http.URL.Query() }
@@ -221,12 +252,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if reply.err != nil && reply.err.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
 	}
-	s.recordAPI(r, req.acct, reply.callSID, status, ctype, body)
+	// One copy of the body serves the record and the reply.
+	text := string(body)
+	s.recordAPI(r, req.acct, reply.callSID, status, ctype, text)
 	if ctype != "" {
 		w.Header().Set("Content-Type", ctype)
 	}
 	w.WriteHeader(status)
-	w.Write(body)
+	io.WriteString(w, text)
 }
 
 // dispatch authenticates req, finds its handler in the route table and
@@ -300,12 +333,12 @@ func instance[T any](status int, schema *twilioapi.Schema[T], v *T, callSID stri
 
 // recordAPI adds a served request to the record, and to the history of the
 // call it concerned.
-func (s *Server) recordAPI(r *http.Request, acct *account, callSID string, status int, ctype string, body []byte) {
+func (s *Server) recordAPI(r *http.Request, acct *account, callSID string, status int, ctype string, body string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tickLocked()
 	rec := &apiRecord{seq: s.nextSeqLocked(), at: s.clock.Now(), callSID: callSID, method: r.Method,
-		path: r.URL.RequestURI(), status: status, contentType: ctype, body: string(body)}
+		path: r.URL.RequestURI(), status: status, contentType: ctype, body: body}
 	if r.Method == http.MethodPost {
 		rec.form = r.PostForm
 	}

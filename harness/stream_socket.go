@@ -448,6 +448,15 @@ func (w *upgradeWriter) Write(b []byte) (int, error) {
 	return w.responseRecorder.Write(b)
 }
 
+// WriteString is Write for a string (the recorder's own would pass over
+// the check of a hijacked connection).
+func (w *upgradeWriter) WriteString(s string) (int, error) {
+	if w.hijacked {
+		return 0, http.ErrHijacked
+	}
+	return w.responseRecorder.WriteString(s)
+}
+
 // Hijack hands the handler its end of the pipe.
 func (w *upgradeWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if w.hijacked {

@@ -61,16 +61,27 @@ type webhook struct {
 }
 
 // header returns the request headers of w.
-func (w *webhook) header() http.Header {
-	h := http.Header{
-		"User-Agent":           {UserAgent},
-		HeaderSignature:        {w.sig},
-		HeaderIdempotencyToken: {w.token},
-		"X-Home-Region":        {homeRegion},
-		"Accept":               {"*/*"},
+func (w *webhook) header() http.Header { return w.headerFor(w.method) }
+
+// headerFor returns the request headers of w sent with method (a redirect
+// may turn a POST into a GET, which has no Content-Type). The values share
+// one array, each slice capped so that adding to one leaves the others be:
+// two allocations for a header a webhook sends five times a call.
+func (w *webhook) headerFor(method string) http.Header {
+	v := [...]string{UserAgent, w.sig, w.token, homeRegion, "*/*", formType}
+	vals := v[:]
+	n := len(v)
+	if method == http.MethodGet {
+		n--
 	}
-	if w.method != http.MethodGet {
-		h["Content-Type"] = []string{formType}
+	h := make(http.Header, n)
+	h["User-Agent"] = vals[0:1:1]
+	h[HeaderSignature] = vals[1:2:2]
+	h[HeaderIdempotencyToken] = vals[2:3:3]
+	h["X-Home-Region"] = vals[3:4:4]
+	h["Accept"] = vals[4:5:5]
+	if method != http.MethodGet {
+		h["Content-Type"] = vals[5:6:6]
 	}
 	return h
 }
@@ -114,6 +125,8 @@ type outbox struct {
 	idle     atomic.Int32 // couriers waiting, or about to
 
 	public atomic.Pointer[publicMap] // public URL mappings (public_url.go); replaced whole, under srv.mu
+
+	reqBase *http.Request // an empty request with the server's context, copied for each in-process webhook
 }
 
 // flight is a request on its way: sent, its reply not yet applied to the
@@ -129,7 +142,8 @@ type flight struct {
 
 func newOutbox(s *Server) *outbox {
 	o := &outbox{srv: s, apps: s.cfg.apps, client: s.cfg.webhookClient, faults: map[string]*injected{},
-		arrived: make(chan struct{}, 1), couriers: make(chan *flight)}
+		arrived: make(chan struct{}, 1), couriers: make(chan *flight),
+		reqBase: (&http.Request{}).WithContext(s.ctx)}
 	if o.client == nil {
 		o.client = newWebhookClient(s.cfg.webhookTimeout)
 	}
@@ -479,7 +493,8 @@ func (o *outbox) deliverOnce(w *webhook, method, target, body string) (int, http
 	if err != nil {
 		return 0, nil, "", fmt.Errorf("harness: bad webhook URL %q: %w", target, err)
 	}
-	if app := o.apps[urlOrigin(u)]; app != nil {
+	var key [64]byte
+	if app := o.apps[string(appendOrigin(key[:0], u))]; app != nil {
 		return o.serveInProcess(app, w, method, u, body)
 	}
 	if real, proxy, ok := o.proxyTarget(u); ok {
@@ -494,38 +509,52 @@ func (o *outbox) deliverOnce(w *webhook, method, target, body string) (int, http
 // addresses. A panic in h is reported as a failed connection, as a crashing
 // server looks to Twilio, and logged with its stack.
 func (o *outbox) serveInProcess(h http.Handler, w *webhook, method string, u *url.URL, body string) (status int, hdr http.Header, reply string, err error) {
-	var rd io.Reader = http.NoBody
-	length := int64(0)
-	header := w.header()
-	if method == http.MethodGet {
-		delete(header, "Content-Type")
-	} else {
-		rd, length = strings.NewReader(body), int64(len(body))
+	// The request, its body and the recorder of the reply are one
+	// allocation: a webhook's exchange with an in-process application
+	// costs no copy of the request.
+	ex := &exchange{req: *o.reqBase}
+	ex.rec.init(maxReply + 1)
+	req := &ex.req
+	req.Method, req.Proto, req.ProtoMajor, req.ProtoMinor = method, "HTTP/1.1", 1, 1
+	req.Header = w.headerFor(method)
+	req.Body = http.NoBody
+	if method != http.MethodGet {
+		ex.body.Reset(body)
+		req.Body, req.ContentLength = &ex.body, int64(len(body))
 	}
 	scheme, host, uri := u.Scheme, u.Host, u.RequestURI()
-	req := &http.Request{
-		Method: method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: header, Body: io.NopCloser(rd), ContentLength: length, Host: host,
-		RemoteAddr: twilioAddr, RequestURI: uri,
-	}
+	req.Host, req.RemoteAddr, req.RequestURI = host, twilioAddr, uri
 	if scheme == "https" {
-		req.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: u.Hostname(), Version: tls.VersionTLS13}
+		ex.tls = tls.ConnectionState{HandshakeComplete: true, ServerName: u.Hostname(), Version: tls.VersionTLS13}
+		req.TLS = &ex.tls
 	}
 	// u was parsed for this request alone: it becomes the request's URL,
 	// with only the path and query, as an http.Server hands it over.
 	u.Scheme, u.Host, u.User = "", "", nil
 	req.URL = u
-	req = req.WithContext(o.srv.ctx)
-	rec := newResponseRecorder(maxReply + 1)
 	defer func() {
 		if p := recover(); p != nil {
 			o.srv.logf("harness: the application's handler panicked on %s %s://%s%s: %v\n%s", method, scheme, host, uri, p, debug.Stack())
 			status, hdr, reply, err = 0, nil, "", fmt.Errorf("%w: %v", errHandlerPanic, p)
 		}
 	}()
-	h.ServeHTTP(rec, req)
-	return rec.reply()
+	h.ServeHTTP(&ex.rec, req)
+	return ex.rec.reply()
 }
+
+// exchange is what an in-process webhook allocates: the request, its
+// body and the recorder of the reply.
+type exchange struct {
+	req  http.Request
+	body stringBody
+	rec  responseRecorder
+	tls  tls.ConnectionState
+}
+
+// stringBody is a request body read from a string.
+type stringBody struct{ strings.Reader }
+
+func (*stringBody) Close() error { return nil }
 
 // sendHTTP makes one request of w's over real HTTP with the webhook client:
 // to target, with host as its Host header if not empty, and the headers of
@@ -539,10 +568,7 @@ func (o *outbox) sendHTTP(w *webhook, method, target, body, host string, proxy h
 	if err != nil {
 		return 0, nil, "", err
 	}
-	req.Header = w.header()
-	if method == http.MethodGet {
-		req.Header.Del("Content-Type")
-	}
+	req.Header = w.headerFor(method)
 	if host != "" {
 		req.Host = host
 	}
@@ -594,13 +620,18 @@ func newWebhookClient(timeout time.Duration) *http.Client {
 type responseRecorder struct {
 	header http.Header
 	status int
+	text   string // the body when it came whole in one WriteString, without a limit
 	body   bytes.Buffer
 	limit  int // 0: no limit
 }
 
 func newResponseRecorder(limit int) *responseRecorder {
-	return &responseRecorder{header: http.Header{}, limit: limit}
+	r := &responseRecorder{}
+	r.init(limit)
+	return r
 }
+
+func (r *responseRecorder) init(limit int) { r.header, r.limit = http.Header{}, limit }
 
 func (r *responseRecorder) Header() http.Header { return r.header }
 
@@ -612,6 +643,7 @@ func (r *responseRecorder) WriteHeader(code int) {
 
 func (r *responseRecorder) Write(b []byte) (int, error) {
 	r.WriteHeader(http.StatusOK)
+	r.spill()
 	if r.limit == 0 {
 		return r.body.Write(b)
 	}
@@ -619,6 +651,33 @@ func (r *responseRecorder) Write(b []byte) (int, error) {
 		r.body.Write(b[:min(len(b), room)])
 	}
 	return len(b), nil
+}
+
+// WriteString keeps a body written whole in one call without copying it:
+// the REST API's replies, rendered once for the record and the client.
+func (r *responseRecorder) WriteString(s string) (int, error) {
+	if r.limit == 0 && r.text == "" && r.body.Len() == 0 {
+		r.WriteHeader(http.StatusOK)
+		r.text = s
+		return len(s), nil
+	}
+	r.WriteHeader(http.StatusOK)
+	r.spill()
+	if r.limit == 0 {
+		return r.body.WriteString(s)
+	}
+	if room := r.limit - r.body.Len(); room > 0 {
+		r.body.WriteString(s[:min(len(s), room)])
+	}
+	return len(s), nil
+}
+
+// spill moves a body kept as text into the buffer, before more is written.
+func (r *responseRecorder) spill() {
+	if r.text != "" {
+		r.body.WriteString(r.text)
+		r.text = ""
+	}
 }
 
 // Flush lets handlers that flush work in-process.
@@ -632,11 +691,23 @@ func (r *responseRecorder) code() int {
 	return r.status
 }
 
+// bodyLen returns the length of the body written.
+func (r *responseRecorder) bodyLen() int { return len(r.text) + r.body.Len() }
+
+// bodyString returns the body written.
+func (r *responseRecorder) bodyString() string {
+	if r.text != "" {
+		return r.text
+	}
+	return r.body.String()
+}
+
 // reply returns an application's reply as the webhook client sees it: a
 // body without a Content-Type gets the one net/http would sniff.
 func (r *responseRecorder) reply() (int, http.Header, string, error) {
-	if r.header.Get("Content-Type") == "" && r.body.Len() > 0 {
-		r.header.Set("Content-Type", http.DetectContentType(r.body.Bytes()))
+	body := r.bodyString()
+	if r.header.Get("Content-Type") == "" && body != "" {
+		r.header.Set("Content-Type", http.DetectContentType([]byte(body)))
 	}
-	return r.code(), r.header, r.body.String(), nil
+	return r.code(), r.header, body, nil
 }
