@@ -56,6 +56,14 @@ type Call struct {
 	forgotten bool         // the server no longer keeps it (see Retention)
 }
 
+// trimLocked gives the events of an ended call, which will rarely have
+// more, an array of their number: the record keeps less per call.
+func (h *history) trimLocked() {
+	if cap(h.events)-len(h.events) > 1 {
+		h.events = slices.Clone(h.events)
+	}
+}
+
 // pending is what a call waits for: while one of its requests is on its
 // way, its events due meanwhile are held back, and run, in order, once the
 // reply has been applied. Each call thus sees its requests one at a time,
@@ -181,7 +189,7 @@ func (c *Call) Params() url.Values {
 	if c.params == nil {
 		return url.Values{}
 	}
-	return cloneValues(c.params.form)
+	return c.params.form.get()
 }
 
 // Status returns the call's current status; "initiated" while it is being

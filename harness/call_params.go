@@ -58,7 +58,7 @@ type callParams struct {
 	recordingStatusCallbackMethod string
 	recordingEvents               recEventSet
 	amd                           amdConfig
-	form                          url.Values
+	form                          keptForm
 }
 
 // Twilio's limits for create parameters.
@@ -106,7 +106,7 @@ func parseCreate(form twilioapi.Form, fid Fidelity) (*callParams, *APIError) {
 // newCallParams returns the parameters of a create request with Twilio's
 // defaults, before any is read.
 func newCallParams(form twilioapi.Form) *callParams {
-	return &callParams{form: url.Values(form), timeout: defaultTimeout, timeLimit: defaultTimeLimit,
+	return &callParams{form: keptForm{values: url.Values(form)}, timeout: defaultTimeout, timeLimit: defaultTimeLimit,
 		recordingChannels: "mono", recordingTrack: "both", trim: "trim-silence"}
 }
 

@@ -89,6 +89,7 @@ func (s *Server) createCall(req *apiRequest) apiReply {
 	if aerr != nil {
 		return apiReply{err: aerr}
 	}
+	p.form = req.keptForm(form)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if aerr := s.checkFromLocked(req.acct, p.from); aerr != nil {

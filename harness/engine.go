@@ -428,6 +428,7 @@ func (c *Call) afterEnd() {
 	s.out.sendChain(hooks, func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		c.history.trimLocked()
 		close(c.done)
 		s.doneLocked(c)
 	})

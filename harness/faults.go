@@ -103,10 +103,11 @@ func (w *webhook) applyFaultLocked(f *Fault) time.Duration {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
-	w.replyHeader = http.Header{}
+	hdr := http.Header{}
 	if f.ContentType != "" {
-		w.replyHeader.Set("Content-Type", f.ContentType)
+		hdr.Set("Content-Type", f.ContentType)
 	}
+	w.replyHeader = compactHeader(hdr)
 	w.reply = f.Body
 	return f.Delay
 }

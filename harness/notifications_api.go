@@ -177,7 +177,7 @@ func (n *Notification) instance() *notificationInstance {
 	inst := &notificationInstance{notificationResource: *n.resource()}
 	if w := n.hook; w != nil {
 		inst.RequestVariables, inst.ResponseBody = w.body, w.reply
-		inst.ResponseHeaders = url.Values(w.replyHeader).Encode()
+		inst.ResponseHeaders = url.Values(w.replyHeader.header()).Encode()
 	}
 	return inst
 }

@@ -175,7 +175,7 @@ type apiRecord struct {
 	callSID     string
 	method      string
 	path        string
-	form        url.Values
+	form        keptForm
 	status      int
 	contentType string
 	body        string
@@ -183,7 +183,25 @@ type apiRecord struct {
 
 func (r *apiRecord) export() APIRequest {
 	return APIRequest{Seq: r.seq, Time: r.at, AccountSID: r.account, CallSID: r.callSID, Method: r.method,
-		Path: r.path, Form: cloneValues(r.form), Status: r.status, ContentType: r.contentType, Body: r.body}
+		Path: r.path, Form: r.form.get(), Status: r.status, ContentType: r.contentType, Body: r.body}
+}
+
+// keptForm is a request's parameters as the record keeps them: the
+// encoded body they were parsed from when there is one, a fraction of the
+// size of the parsed map, parsed again when asked for.
+type keptForm struct {
+	raw     string
+	encoded bool       // raw holds them
+	values  url.Values // otherwise
+}
+
+// get returns the parameters, a copy the caller may keep.
+func (f keptForm) get() url.Values {
+	if f.encoded {
+		v, _ := url.ParseQuery(f.raw) // the text they were parsed from, without error
+		return v
+	}
+	return cloneValues(f.values)
 }
 
 func cloneValues(v url.Values) url.Values {

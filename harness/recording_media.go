@@ -96,7 +96,7 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request, acctSID, sid
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
-	s.recordAPI(r, acct, callSID, http.StatusOK, ctype, fmt.Sprintf("(%d bytes of audio: %v, %d channels)", size, d, channels))
+	s.recordAPI(r, acct, callSID, http.StatusOK, ctype, fmt.Sprintf("(%d bytes of audio: %v, %d channels)", size, d, channels), keptForm{values: r.PostForm})
 	if r.Method == http.MethodHead {
 		return
 	}
@@ -124,7 +124,7 @@ func (cw ctxWriter) Write(p []byte) (int, error) {
 // refuseMedia answers a media request with Twilio's error body, in JSON.
 func (s *Server) refuseMedia(w http.ResponseWriter, r *http.Request, acct *account, e *APIError) {
 	status, ctype, body := render(apiReply{err: e}, twilioapi.JSON)
-	s.recordAPI(r, acct, "", status, ctype, string(body))
+	s.recordAPI(r, acct, "", status, ctype, string(body), keptForm{values: r.PostForm})
 	w.Header().Set("Content-Type", ctype)
 	w.WriteHeader(status)
 	w.Write(body)

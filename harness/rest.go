@@ -66,6 +66,18 @@ type apiRequest struct {
 	format twilioapi.Format // from the path's extension
 	route  *route           // the pattern it matched
 	vars   [maxVars]string  // the values of the pattern's {…} segments, in order
+
+	rawForm string // the body PostForm was parsed from, when readForm read it
+	rawRead bool
+}
+
+// keptForm returns form, the request's parameters, as the record keeps
+// them.
+func (r *apiRequest) keptForm(form twilioapi.Form) keptForm {
+	if r.rawRead {
+		return keptForm{raw: r.rawForm, encoded: true}
+	}
+	return keptForm{values: url.Values(form)}
 }
 
 // maxVars is the most {…} segments a pattern may have.
@@ -106,12 +118,14 @@ func (r *apiRequest) readForm() bool {
 		h.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
 		return false
 	}
-	form, err := url.ParseQuery(string(data))
+	raw := string(data)
+	form, err := url.ParseQuery(raw)
 	if err != nil {
 		h.Body = io.NopCloser(bytes.NewReader(data))
 		return false
 	}
 	h.PostForm = form
+	r.rawForm, r.rawRead = raw, true
 	return true
 }
 
@@ -254,7 +268,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	// One copy of the body serves the record and the reply.
 	text := string(body)
-	s.recordAPI(r, req.acct, reply.callSID, status, ctype, text)
+	s.recordAPI(r, req.acct, reply.callSID, status, ctype, text, req.keptForm(twilioapi.Form(r.PostForm)))
 	if ctype != "" {
 		w.Header().Set("Content-Type", ctype)
 	}
@@ -333,14 +347,14 @@ func instance[T any](status int, schema *twilioapi.Schema[T], v *T, callSID stri
 
 // recordAPI adds a served request to the record, and to the history of the
 // call it concerned.
-func (s *Server) recordAPI(r *http.Request, acct *account, callSID string, status int, ctype string, body string) {
+func (s *Server) recordAPI(r *http.Request, acct *account, callSID string, status int, ctype string, body string, form keptForm) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tickLocked()
 	rec := &apiRecord{seq: s.nextSeqLocked(), at: s.clock.Now(), callSID: callSID, method: r.Method,
 		path: r.URL.RequestURI(), status: status, contentType: ctype, body: body}
 	if r.Method == http.MethodPost {
-		rec.form = r.PostForm
+		rec.form = form
 	}
 	if acct != nil {
 		rec.account = acct.sid

@@ -404,7 +404,7 @@ func (p *upgradePipe) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if w.status == http.StatusSwitchingProtocols { // written before the hijack, as net/http would send it
 		return &http.Response{Status: "101 Switching Protocols", StatusCode: http.StatusSwitchingProtocols, Proto: "HTTP/1.1",
-			ProtoMajor: 1, ProtoMinor: 1, Header: w.header, Body: twilioEnd, Request: req}, nil
+			ProtoMajor: 1, ProtoMinor: 1, Header: w.Header(), Body: twilioEnd, Request: req}, nil
 	}
 	// The handler wrote its own response on the connection (gorilla/websocket does).
 	br := bufio.NewReader(twilioEnd)
@@ -475,5 +475,5 @@ func (w *upgradeWriter) finish() { w.once.Do(func() { close(w.ready) }) }
 func (w *upgradeWriter) response(req *http.Request) *http.Response {
 	code := w.code()
 	return &http.Response{Status: fmt.Sprint(code, " ", http.StatusText(code)), StatusCode: code, Proto: "HTTP/1.1",
-		ProtoMajor: 1, ProtoMinor: 1, Header: w.header, Body: io.NopCloser(bytes.NewReader(w.body.Bytes())), Request: req}
+		ProtoMajor: 1, ProtoMinor: 1, Header: w.Header(), Body: io.NopCloser(bytes.NewReader(w.body.Bytes())), Request: req}
 }

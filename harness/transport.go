@@ -44,7 +44,7 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
-		Header:        rec.header,
+		Header:        rec.Header(),
 		ContentLength: int64(rec.bodyLen()),
 		Request:       req,
 	}

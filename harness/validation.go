@@ -3,7 +3,6 @@ package harness
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -122,7 +121,7 @@ func (s *Server) createValidationRequest(req *apiRequest) apiReply {
 	if aerr != nil {
 		return apiReply{err: aerr} // parseValidation checked what it passes on
 	}
-	p.form = url.Values(form)
+	p.form = req.keptForm(form)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if id := s.dir.callerIDOf(req.acct.sid, v.number); id != nil {

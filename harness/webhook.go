@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"runtime/debug"
 	"slices"
@@ -54,7 +55,7 @@ type webhook struct {
 	at      time.Time
 
 	status      int
-	replyHeader http.Header
+	replyHeader headerList // nil without a reply
 	reply       string
 	err         error
 	done        bool
@@ -89,8 +90,61 @@ func (w *webhook) headerFor(method string) http.Header {
 func (w *webhook) exportLocked() Request {
 	form, _ := url.ParseQuery(w.body)
 	return Request{Seq: w.seq, Kind: w.kind, CallSID: w.callSID, Method: w.method, URL: w.url, Target: w.target,
-		Form: form, Header: w.header(), Time: w.at, Status: w.status, ReplyHeader: w.replyHeader.Clone(),
+		Form: form, Header: w.header(), Time: w.at, Status: w.status, ReplyHeader: w.replyHeader.header(),
 		ReplyBody: w.reply, Err: w.err}
+}
+
+// headerList is a reply's header as the record keeps it: each name (as
+// the map had it) followed by its values' count and its values, a fraction
+// of the size of an http.Header. nil for no reply.
+type headerList []string
+
+// compactHeader returns h as a headerList; nil for a nil h.
+func compactHeader(h http.Header) headerList {
+	if h == nil {
+		return nil
+	}
+	n := 0
+	for _, vs := range h {
+		n += 2 + len(vs)
+	}
+	l := make(headerList, 0, n)
+	for k, vs := range h {
+		l = append(l, k, strconv.Itoa(len(vs)))
+		l = append(l, vs...)
+	}
+	return l
+}
+
+// each calls f with each name and its values.
+func (l headerList) each(f func(name string, values []string)) {
+	for len(l) > 0 {
+		n, _ := strconv.Atoi(l[1])
+		f(l[0], l[2:2+n])
+		l = l[2+n:]
+	}
+}
+
+// Get returns the first value of the header name, as http.Header.Get does.
+func (l headerList) Get(name string) string {
+	key, v := textproto.CanonicalMIMEHeaderKey(name), ""
+	l.each(func(k string, vs []string) {
+		if k == key && len(vs) > 0 && v == "" {
+			v = vs[0]
+		}
+	})
+	return v
+}
+
+// header returns the header as an http.Header of the caller's own; nil for
+// no reply.
+func (l headerList) header() http.Header {
+	if l == nil {
+		return nil
+	}
+	h := make(http.Header, len(l)/3)
+	l.each(func(k string, vs []string) { h[k] = append(make([]string, 0, len(vs)), vs...) })
+	return h
 }
 
 // failed reports whether w got no reply or an HTTP error status.
@@ -474,7 +528,11 @@ func (o *outbox) deliver(w *webhook) {
 		}
 	}
 	o.srv.mu.Lock()
-	w.status, w.replyHeader, w.reply, w.err, w.done = status, hdr, reply, err, true
+	rh := compactHeader(hdr)
+	if err == nil && rh == nil { // a reply with no header
+		rh = headerList{}
+	}
+	w.status, w.replyHeader, w.reply, w.err, w.done = status, rh, reply, err, true
 	o.srv.mu.Unlock()
 }
 
@@ -631,9 +689,16 @@ func newResponseRecorder(limit int) *responseRecorder {
 	return r
 }
 
-func (r *responseRecorder) init(limit int) { r.header, r.limit = http.Header{}, limit }
+func (r *responseRecorder) init(limit int) { r.limit = limit }
 
-func (r *responseRecorder) Header() http.Header { return r.header }
+// Header returns the reply's header, made on first use: a status callback's
+// handler that only writes 204 costs no header.
+func (r *responseRecorder) Header() http.Header {
+	if r.header == nil {
+		r.header = http.Header{}
+	}
+	return r.header
+}
 
 func (r *responseRecorder) WriteHeader(code int) {
 	if r.status == 0 {
@@ -707,7 +772,7 @@ func (r *responseRecorder) bodyString() string {
 func (r *responseRecorder) reply() (int, http.Header, string, error) {
 	body := r.bodyString()
 	if r.header.Get("Content-Type") == "" && body != "" {
-		r.header.Set("Content-Type", http.DetectContentType([]byte(body)))
+		r.Header().Set("Content-Type", http.DetectContentType([]byte(body)))
 	}
-	return r.code(), r.header, body, nil
+	return r.code(), r.header, body, nil // nil when the handler set none
 }
