@@ -16,6 +16,7 @@ package harness_test
 // contract check does not run over hundreds of thousands of records.
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -432,6 +433,42 @@ func BenchmarkNoAnswerTimeout600(b *testing.B) {
 	if b.N > 0 {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1e3/float64(b.N), "µs/call")
 	}
+}
+
+// benchCanned is a RoundTripper answering every request with the
+// harness's create reply, doing nothing else: twilio-go's own work alone.
+type benchCanned struct{ body []byte }
+
+func (t benchCanned) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		io.Copy(io.Discard, req.Body)
+		req.Body.Close()
+	}
+	return &http.Response{StatusCode: http.StatusCreated, Status: "201 Created", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(bytes.NewReader(t.body)),
+		ContentLength: int64(len(t.body)), Request: req}, nil
+}
+
+// BenchmarkClientFloor: what twilio-go's CreateCall costs by itself, with
+// the parameters of BenchmarkLifecycle, through an http.Client set up as
+// Server.HTTPClient is (10-second timeout, no redirects) over a transport
+// that hands back the harness's create reply and does nothing else:
+// building and sending the request, and decoding the reply into an
+// ApiV2010Call. Every benchmark that creates its calls through twilio-go
+// pays it once a call; what Lifecycle, IVRCall and NoAnswerTimeout600 cost
+// above it is the harness's own work.
+func BenchmarkClientFloor(b *testing.B) {
+	b.ReportAllocs()
+	created, _ := benchBodies()
+	rc := benchTwilio(benchHTTPClient(benchCanned{created}))
+	p := benchLifecycleParams()
+	m := newBenchMeter(b)
+	for i := 0; i < b.N; i++ {
+		if _, err := rc.CreateCall(p); err != nil {
+			b.Fatalf("create call: %v", err)
+		}
+	}
+	m.done("calls/s")
 }
 
 // benchHeapAlloc returns the live heap after a full collection.

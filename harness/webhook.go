@@ -69,7 +69,15 @@ func (w *webhook) header() http.Header { return w.headerFor(w.method) }
 // one array, each slice capped so that adding to one leaves the others be:
 // two allocations for a header a webhook sends five times a call.
 func (w *webhook) headerFor(method string) http.Header {
-	v := [...]string{UserAgent, w.sig, w.token, homeRegion, "*/*", formType}
+	return w.headerIn(new(headerValues), method)
+}
+
+// headerValues holds the values of a webhook's header.
+type headerValues [6]string
+
+// headerIn is headerFor with the values in v.
+func (w *webhook) headerIn(v *headerValues, method string) http.Header {
+	*v = headerValues{UserAgent, w.sig, w.token, homeRegion, "*/*", formType}
 	vals := v[:]
 	n := len(v)
 	if method == http.MethodGet {
@@ -239,7 +247,7 @@ func (o *outbox) postLocked(w *webhook) {
 	if w == nil {
 		return
 	}
-	o.srv.calls[w.callSID].afterLocked(0, func() { o.send(w, func() { o.reportFailure(w) }) })
+	o.srv.calls[w.callSID].afterLocked(0, func() { o.send(w, nil) })
 }
 
 // sendChain sends the requests that are not nil one after the other, each
@@ -260,7 +268,7 @@ func (o *outbox) sendChain(hooks []*webhook, done func()) {
 }
 
 // send enters w in the record and makes it; the engine calls then once the
-// reply is in. An injected fault answers after its delay of virtual time;
+// reply is in, or, when then is nil, reports the reply if it failed. An injected fault answers after its delay of virtual time;
 // any other request goes out at once on a goroutine of its own (a courier:
 // one that waits idle, or a new one), so that the requests of one instant
 // are in flight together, and its reply waits
@@ -272,7 +280,12 @@ func (o *outbox) send(w *webhook, then func()) {
 	defer s.mu.Unlock()
 	o.logLocked(w)
 	c := s.calls[w.callSID]
-	if r := &s.cfg.retention; r.BodyBytes > 0 || r.CallBodyBytes > 0 {
+	f := o.faultForLocked(w)
+	r := &s.cfg.retention
+	if then == nil && (r.BodyBytes > 0 || r.CallBodyBytes > 0 || f != nil) {
+		then = func() { o.reportFailure(w) } // wrapped below, or run by the clock
+	}
+	if r.BodyBytes > 0 || r.CallBodyBytes > 0 {
 		apply := then
 		then = func() { // then keep what the retention keeps of the reply
 			apply()
@@ -281,7 +294,7 @@ func (o *outbox) send(w *webhook, then func()) {
 			s.mu.Unlock()
 		}
 	}
-	if f := o.faultForLocked(w); f != nil {
+	if f != nil {
 		delay := w.applyFaultLocked(f)
 		w.replyAt = s.clock.Now().Add(delay)
 		c.afterLocked(delay, then)
@@ -441,7 +454,11 @@ func (o *outbox) inFlightLocked() bool { return len(o.flights) > 0 }
 // apply applies a reply to its call, then runs the call's events that
 // waited for it. Call without srv.mu, as the engine's driver.
 func (fl *flight) apply() {
-	fl.then()
+	if fl.then != nil {
+		fl.then()
+	} else {
+		fl.call.srv.out.reportFailure(fl.w)
+	}
 	s := fl.call.srv
 	s.mu.Lock()
 	fl.call.pending.requests--
@@ -574,7 +591,7 @@ func (o *outbox) serveInProcess(h http.Handler, w *webhook, method string, u *ur
 	ex.rec.init(maxReply + 1)
 	req := &ex.req
 	req.Method, req.Proto, req.ProtoMajor, req.ProtoMinor = method, "HTTP/1.1", 1, 1
-	req.Header = w.headerFor(method)
+	req.Header = w.headerIn(&ex.hv, method)
 	req.Body = http.NoBody
 	if method != http.MethodGet {
 		ex.body.Reset(body)
@@ -604,6 +621,7 @@ func (o *outbox) serveInProcess(h http.Handler, w *webhook, method string, u *ur
 // body and the recorder of the reply.
 type exchange struct {
 	req  http.Request
+	hv   headerValues
 	body stringBody
 	rec  responseRecorder
 	tls  tls.ConnectionState
