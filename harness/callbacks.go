@@ -11,16 +11,22 @@ import (
 	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
 )
 
+// roomForParams is how many parameters a request may add to the standard
+// ones without outgrowing the buffer they are lent in.
+const roomForParams = 32
+
 // standardParamsLocked returns the parameters of every request Twilio makes
 // about a call, with CallStatus st, sorted by name: a copy of the call's
-// own, built once.
+// own, built once, in a buffer the outbox lends (see
+// [outbox.loanParamsLocked]): hand them to [outbox.buildLocked], which
+// takes the buffer back, and use them no more after that.
 func (c *Call) standardParamsLocked(st Status) signing.Params {
 	if c.callback.base == nil {
 		c.callback.base = c.buildStandardParamsLocked()
 	}
 	base := c.callback.base
-	p := make(signing.Params, len(base), len(base)+10)
-	copy(p, base)
+	p := c.srv.out.loanParamsLocked(len(base) + roomForParams)
+	p = append(p, base...)
 	p.Set("CallStatus", string(st))
 	return p
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/twimlharness/twimlharness/harness/internal/signing"
 )
 
 // The record keeps replies' headers as a headerList: what it gives back is
@@ -137,5 +139,68 @@ func TestResponseRecorderWriteString(t *testing.T) {
 	}
 	if r.header != nil {
 		t.Error("the recorder made a header nobody asked for")
+	}
+}
+
+// The outbox lends one buffer of parameters at a time and takes it back
+// when the request is built; a loan while it is out is a buffer of its own.
+func TestParamsLoan(t *testing.T) {
+	o := &outbox{}
+	a := o.loanParamsLocked(4)
+	a = append(a, signing.Param{Name: "A", Value: "1"})
+	b := o.loanParamsLocked(4)
+	b = append(b, signing.Param{Name: "B", Value: "2"})
+	if a[0].Name != "A" || b[0].Name != "B" {
+		t.Fatalf("two loans share a buffer: %v %v", a, b)
+	}
+	o.returnParamsLocked(b) // not the lent one: ignored
+	if !o.lent {
+		t.Fatal("a buffer that was not lent was taken back")
+	}
+	o.returnParamsLocked(a)
+	if o.lent {
+		t.Fatal("the lent buffer was not taken back")
+	}
+	if a[0] != (signing.Param{}) {
+		t.Error("the buffer taken back still holds the request's strings")
+	}
+	if c := o.loanParamsLocked(4); &c[:1][0] != &a[:1][0] {
+		t.Error("the buffer taken back is not lent again")
+	}
+}
+
+// Every request of a call gives its buffer back: after calls that make
+// status callbacks, webhooks and action requests, none is out.
+func TestParamsLoanComesBack(t *testing.T) {
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		switch r.URL.Path {
+		case "/voice":
+			io.WriteString(w, `<Response><Gather numDigits="1" action="/next" timeout="1"><Say>Press</Say></Gather><Redirect>/next</Redirect></Response>`)
+		case "/next":
+			io.WriteString(w, `<Response><Say>Bye</Say></Response>`)
+		}
+	})
+	s := NewServer(nil, WithApp("https://app.example.com", app))
+	defer s.Close()
+	form := url.Values{"To": {"+14155550100"}, "From": {"+15005550006"}, "Url": {"https://app.example.com/voice"},
+		"StatusCallback": {"https://app.example.com/status"}, "StatusCallbackEvent": {"initiated", "ringing", "answered", "completed"}}
+	for range 3 {
+		req, _ := http.NewRequest(http.MethodPost, "https://api.twilio.com/2010-04-01/Accounts/"+s.AccountSID()+"/Calls.json", strings.NewReader(form.Encode()))
+		req.SetBasicAuth(s.AccountSID(), s.AuthToken())
+		req.Header.Set("Content-Type", formType)
+		resp, err := s.HTTPClient().Do(req)
+		if err != nil || resp.StatusCode != http.StatusCreated {
+			t.Fatalf("create: %v %v", err, resp)
+		}
+	}
+	s.Run()
+	if n := len(s.Requests()); n != 3*6 {
+		t.Fatalf("%d requests, want 6 (4 callbacks, /voice, /next) for each of 3 calls", n)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.out.lent {
+		t.Error("a buffer of parameters is still out after every call ended")
 	}
 }

@@ -157,6 +157,7 @@ func (c *Call) relayLocked(v *twiml.Connect, n *twiml.ConversationRelay) bool {
 	p := c.standardParamsLocked(c.line.status)
 	r.forwardedFrom, _ = p.Get("ForwardedFrom")
 	r.callerName, _ = p.Get("CallerName")
+	c.srv.out.returnParamsLocked(p) // read, not sent
 	vb.r = r
 	c.relays = append(c.relays, r)
 	c.program.active = vb

@@ -189,6 +189,37 @@ type outbox struct {
 	public atomic.Pointer[publicMap] // public URL mappings (public_url.go); replaced whole, under srv.mu
 
 	reqBase *http.Request // an empty request with the server's context, copied for each in-process webhook
+
+	// guarded by srv.mu: the buffer of parameters lent to the request
+	// being built, and whether it is out.
+	params signing.Params
+	lent   bool
+}
+
+// loanParamsLocked returns an empty buffer of parameters with room for n,
+// for a request being built: buildLocked takes it back once it has encoded
+// and signed them, so that a call's requests share one buffer instead of
+// each making a copy of the standard parameters it throws away. While
+// the buffer is out a new one is made: a request built while another is,
+// or parameters a caller keeps (and never builds), are safe.
+func (o *outbox) loanParamsLocked(n int) signing.Params {
+	if o.lent {
+		return make(signing.Params, 0, n)
+	}
+	if cap(o.params) < n {
+		o.params = make(signing.Params, 0, n)
+	}
+	o.lent = true
+	return o.params[:0]
+}
+
+// returnParamsLocked takes back the buffer of p if it is the one lent.
+func (o *outbox) returnParamsLocked(p signing.Params) {
+	if o.lent && cap(p) > 0 && cap(o.params) > 0 && &p[:cap(p)][cap(p)-1] == &o.params[:cap(o.params)][cap(o.params)-1] {
+		clear(p[:cap(p)]) // keep no strings of the call alive
+		o.params = p[:0]
+		o.lent = false
+	}
 }
 
 // flight is a request on its way: sent, its reply not yet applied to the
@@ -238,6 +269,7 @@ func (o *outbox) buildLocked(kind RequestKind, c *Call, method, target string, p
 	} else {
 		w.sig = sg.Sign(target, p)
 	}
+	o.returnParamsLocked(p)
 	return w
 }
 
