@@ -279,6 +279,13 @@ func (p *callParams) parseAMD(form twilioapi.Form) *APIError {
 	return nil
 }
 
+// The values of the recording parameters; read only.
+var (
+	recordingChannels = []string{"mono", "dual"}
+	recordingTracks   = []string{"inbound", "outbound", "both"}
+	trimChoices       = []string{"trim-silence", "do-not-trim"}
+)
+
 // parseRecording reads Record and the recording parameters.
 func (p *callParams) parseRecording(form twilioapi.Form) *APIError {
 	record, _, berr := form.Bool("Record")
@@ -286,14 +293,14 @@ func (p *callParams) parseRecording(form twilioapi.Form) *APIError {
 		return badRequest(codeBadRequest, "Record must be true or false: %s", form.Raw("Record"))
 	}
 	p.record = record
-	choices := []struct {
+	choices := [...]struct {
 		name    string
 		dst     *string
 		allowed []string
 	}{
-		{"RecordingChannels", &p.recordingChannels, []string{"mono", "dual"}},
-		{"RecordingTrack", &p.recordingTrack, []string{"inbound", "outbound", "both"}},
-		{"Trim", &p.trim, []string{"trim-silence", "do-not-trim"}},
+		{"RecordingChannels", &p.recordingChannels, recordingChannels},
+		{"RecordingTrack", &p.recordingTrack, recordingTracks},
+		{"Trim", &p.trim, trimChoices},
 	}
 	for _, c := range choices {
 		v, err := form.Choice(c.name, *c.dst, c.allowed...)

@@ -65,8 +65,8 @@ func (c *Call) resourceLocked() *callResource {
 	r := &callResource{
 		AccountSid:      c.account,
 		APIVersion:      apiVersion,
-		DateCreated:     twilioapi.Date(c.created),
-		DateUpdated:     twilioapi.Date(ln.updated),
+		DateCreated:     c.srv.dateLocked(c.created),
+		DateUpdated:     c.srv.dateLocked(ln.updated),
 		Direction:       string(c.direction),
 		From:            c.from,
 		FromFormatted:   phone.Format(c.from),

@@ -8,7 +8,6 @@ import (
 
 	"github.com/twimlharness/twimlharness/harness/internal/phone"
 	"github.com/twimlharness/twimlharness/harness/internal/signing"
-	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
 )
 
 // roomForParams is how many parameters a request may add to the standard
@@ -99,7 +98,7 @@ func (c *Call) progressLocked(ev eventSet) *webhook {
 	p := c.standardParamsLocked(c.line.status)
 	p.Add("CallbackSource", "call-progress-events")
 	p.Add("SequenceNumber", strconv.Itoa(cb.seq))
-	p.Add("Timestamp", twilioapi.Date(c.srv.clock.Now()))
+	p.Add("Timestamp", c.srv.dateLocked(c.srv.clock.Now()))
 	cb.seq++
 	if ev == evCompleted {
 		p.Add("CallDuration", strconv.Itoa(c.secondsLocked()))

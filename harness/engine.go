@@ -157,6 +157,9 @@ func (s *Server) nextEventLocked(limit time.Time) *clock.Timer {
 			return nil
 		}
 		if c, ok := ev.Owner.(*Call); ok && c.pending.requests > 0 {
+			if c.pending.parked == nil {
+				c.pending.parked = make([]*clock.Timer, 0, 4) // grown once, not three times
+			}
 			c.pending.parked = append(c.pending.parked, ev)
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/twimlharness/twimlharness/harness/internal/clock"
 	"github.com/twimlharness/twimlharness/harness/internal/sid"
 	"github.com/twimlharness/twimlharness/harness/internal/signing"
+	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
 	"github.com/twimlharness/twimlharness/scenario"
 	"github.com/twimlharness/twimlharness/twiml"
 )
@@ -81,8 +82,26 @@ type Server struct {
 	anchor   realTime      // where scaled time is tied to real time
 	epoch    uint64        // changes with the mode and at a reset: a runner of an older epoch starts again
 	runner   bool          // the goroutine that moves time in the automatic modes is running
+	date     dateText      // the last date formatted for the API
 	listener *limitListener
 	httpSrv  *http.Server
+}
+
+// dateText is a date as the REST API and the status callbacks write it,
+// kept for the second it names: a call's resource and callbacks write the
+// same few instants over and over.
+type dateText struct {
+	unix int64
+	text string
+}
+
+// dateLocked returns t as the API writes dates (see [twilioapi.Date]).
+func (s *Server) dateLocked(t time.Time) string {
+	if d := &s.date; d.text != "" && d.unix == t.Unix() {
+		return d.text
+	}
+	s.date = dateText{unix: t.Unix(), text: twilioapi.Date(t)}
+	return s.date.text
 }
 
 type account struct {

@@ -507,6 +507,9 @@ func (o *outbox) logLocked(w *webhook) {
 	w.token = s.ids.Token()
 	s.hooksLog = append(s.hooksLog, w)
 	if c := s.calls[w.callSID]; c != nil {
+		if c.history.hooks == nil {
+			c.history.hooks = make([]*webhook, 0, 8) // room for a call's callbacks and webhooks at once
+		}
 		c.history.hooks = append(c.history.hooks, w)
 		c.appendEventLocked(callEvent{seq: w.seq, at: w.at, kind: EventRequest, hook: w})
 	}

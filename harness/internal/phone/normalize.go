@@ -37,6 +37,9 @@ func Normalize(raw string) (string, Kind) {
 // as a phone number.
 func normalizeNumber(s string) (string, Kind) {
 	plus := strings.HasPrefix(s, "+")
+	if plus && len(s) >= 8 && len(s) <= 16 && s[1] != '0' && allDigits(s[1:]) {
+		return s, Phone // already in E.164: as the loop below would return it, without a copy
+	}
 	digits := make([]byte, 0, 16)
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {

@@ -149,3 +149,27 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// A number already in E.164 comes back as it is, at the edges of its
+// length too; one just outside them is refused as before.
+func TestNormalizeE164Edges(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Kind
+	}{
+		{"+1234567", Phone},            // 7 digits
+		{"+123456789012345", Phone},    // 15 digits
+		{"+123456", Invalid},           // 6 digits
+		{"+1234567890123456", Invalid}, // 16 digits
+		{"+0234567890", Invalid},       // a leading 0
+		{"+1415555010a", Invalid},
+	} {
+		got, kind := normalizeNumber(tc.in)
+		if kind != tc.want || got != tc.in {
+			t.Errorf("normalizeNumber(%q) = %q, %v; want %q, %v", tc.in, got, kind, tc.in, tc.want)
+		}
+	}
+	if n := testing.AllocsPerRun(10, func() { normalizeNumber("+14155550100") }); n != 0 {
+		t.Errorf("normalizing a number in E.164 allocates %v times, want 0", n)
+	}
+}
