@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/twimlharness/twimlharness/scenario"
@@ -13,8 +14,17 @@ type stepState struct {
 	used   []bool
 	counts map[string]int
 	inputs int
-	seen   []string // the verbs the call ran, for the report of unused steps
+	seen   []verbSeen // the verbs the call ran, for the report of unused steps
 }
+
+// verbSeen is a verb a call ran: the n-th of its name. The report of
+// unused steps writes it "<Gather> #2", only when there is one to write.
+type verbSeen struct {
+	name string
+	n    int
+}
+
+func (v verbSeen) String() string { return "<" + v.name + "> #" + strconv.Itoa(v.n) }
 
 // countVerbLocked counts a verb the call starts.
 func (c *Call) countVerbLocked(name string) {
@@ -29,7 +39,7 @@ func (c *Call) countVerbLocked(name string) {
 	if c.srv.takesInput(name) {
 		st.inputs++
 	}
-	st.seen = append(st.seen, fmt.Sprintf("<%s> #%d", name, st.counts[name]))
+	st.seen = append(st.seen, verbSeen{name, st.counts[name]})
 }
 
 // stepForLocked returns the party's step for the verb that is starting, or
@@ -97,7 +107,11 @@ func (c *Call) reportUnusedStepsLocked() {
 		}
 		did := "no verb that waits for the far end"
 		if len(fe.steps.seen) > 0 {
-			did = strings.Join(fe.steps.seen, ", ")
+			names := make([]string, len(fe.steps.seen))
+			for i, v := range fe.steps.seen {
+				names[i] = v.String()
+			}
+			did = strings.Join(names, ", ")
 		}
 		msg := fmt.Sprintf("the far end's step %d (%s) was never used; the call ran %s", i+1, step, did)
 		c.notifyLocked(CodeUnusedStep, LevelError, msg, "", "")
