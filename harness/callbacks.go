@@ -54,6 +54,7 @@ func (c *Call) buildStandardParamsLocked() signing.Params {
 	if c.direction == DirectionInbound {
 		c.inboundParamsLocked(&p)
 	}
+	p.Escape() // escaped once for every request of the call
 	return p
 }
 

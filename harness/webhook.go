@@ -172,8 +172,9 @@ func Signature(authToken, fullURL string, form url.Values) string {
 // redirects as Twilio does), and hands the reply back to the engine.
 type outbox struct {
 	srv    *Server
-	apps   map[string]http.Handler // by origin; read-only
-	client *http.Client            // for every other origin
+	apps   map[string]http.Handler         // by origin; read-only
+	tls    map[string]*tls.ConnectionState // the TLS state an https app's requests show, by host name; read-only
+	client *http.Client                    // for every other origin
 
 	// guarded by srv.mu
 	faults  map[string]*injected // by URL without query
@@ -241,6 +242,12 @@ func newOutbox(s *Server) *outbox {
 		o.client = newWebhookClient(s.cfg.webhookTimeout)
 	}
 	o.setPublicURLs(s.cfg.publicURLs)
+	o.tls = map[string]*tls.ConnectionState{}
+	for origin := range o.apps {
+		if u, err := url.Parse(origin); err == nil && u.Scheme == "https" {
+			o.tls[u.Hostname()] = newTLSState(u.Hostname())
+		}
+	}
 	return o
 }
 
@@ -635,8 +642,10 @@ func (o *outbox) serveInProcess(h http.Handler, w *webhook, method string, u *ur
 	scheme, host, uri := u.Scheme, u.Host, u.RequestURI()
 	req.Host, req.RemoteAddr, req.RequestURI = host, twilioAddr, uri
 	if scheme == "https" {
-		ex.tls = tls.ConnectionState{HandshakeComplete: true, ServerName: u.Hostname(), Version: tls.VersionTLS13}
-		req.TLS = &ex.tls
+		// One state an app's host, shared by its requests; handlers read it.
+		if req.TLS = o.tls[u.Hostname()]; req.TLS == nil {
+			req.TLS = newTLSState(u.Hostname())
+		}
 	}
 	// u was parsed for this request alone: it becomes the request's URL,
 	// with only the path and query, as an http.Server hands it over.
@@ -659,7 +668,11 @@ type exchange struct {
 	hv   headerValues
 	body stringBody
 	rec  responseRecorder
-	tls  tls.ConnectionState
+}
+
+// newTLSState returns the TLS state of a request to host over https.
+func newTLSState(host string) *tls.ConnectionState {
+	return &tls.ConnectionState{HandshakeComplete: true, ServerName: host, Version: tls.VersionTLS13}
 }
 
 // stringBody is a request body read from a string.

@@ -48,18 +48,18 @@ func TestParamsEncode(t *testing.T) {
 		want  string
 	}{
 		{name: "nil", want: ""},
-		{name: "one", input: Params{{"A", "1"}}, want: "A=1"},
-		{name: "empty value", input: Params{{"A", ""}, {"B", ""}}, want: "A=&B="},
-		{name: "empty name", input: Params{{"", "x"}}, want: "=x"},
+		{name: "one", input: Params{{Name: "A", Value: "1"}}, want: "A=1"},
+		{name: "empty value", input: Params{{Name: "A", Value: ""}, {Name: "B", Value: ""}}, want: "A=&B="},
+		{name: "empty name", input: Params{{Name: "", Value: "x"}}, want: "=x"},
 		{
 			name:  "Twilio's parameters",
-			input: Params{{"Called", "+18005551212"}, {"CallerName", "Ada Lovelace"}, {"msg", "Gather End"}},
+			input: Params{{Name: "Called", Value: "+18005551212"}, {Name: "CallerName", Value: "Ada Lovelace"}, {Name: "msg", Value: "Gather End"}},
 			want:  "Called=%2B18005551212&CallerName=Ada+Lovelace&msg=Gather+End",
 		},
-		{name: "escapes names too", input: Params{{"a b", "c&d"}, {"e=f", "g+h"}}, want: "a+b=c%26d&e%3Df=g%2Bh"},
-		{name: "unicode", input: Params{{"City", "Zürich"}}, want: "City=Z%C3%BCrich"},
-		{name: "in the given order, unsorted", input: Params{{"B", "2"}, {"A", "1"}}, want: "B=2&A=1"},
-		{name: "repeated names", input: Params{{"A", "1"}, {"A", "2"}}, want: "A=1&A=2"},
+		{name: "escapes names too", input: Params{{Name: "a b", Value: "c&d"}, {Name: "e=f", Value: "g+h"}}, want: "a+b=c%26d&e%3Df=g%2Bh"},
+		{name: "unicode", input: Params{{Name: "City", Value: "Zürich"}}, want: "City=Z%C3%BCrich"},
+		{name: "in the given order, unsorted", input: Params{{Name: "B", Value: "2"}, {Name: "A", Value: "1"}}, want: "B=2&A=1"},
+		{name: "repeated names", input: Params{{Name: "A", Value: "1"}, {Name: "A", Value: "2"}}, want: "A=1&A=2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,7 +74,7 @@ func TestParamsEncodeMatchesURLValues(t *testing.T) {
 	// For sorted, unique names Encode is url.Values.Encode.
 	for _, tt := range tricky {
 		t.Run(tt.name, func(t *testing.T) {
-			p := Params{{"A" + tt.input, tt.input}, {"B", tt.input + tt.input}}
+			p := Params{{Name: "A" + tt.input, Value: tt.input}, {Name: "B", Value: tt.input + tt.input}}
 			p.Sort()
 			if got, want := p.Encode(), p.Values().Encode(); got != want {
 				t.Errorf("Encode() = %q, want url.Values.Encode() = %q", got, want)
@@ -101,4 +101,30 @@ func FuzzAppendEscaped(f *testing.F) {
 			t.Errorf("AppendEscaped(nil, %q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// Escape gives each parameter its escaped form, which Encode then uses as
+// it is: the body is the one escaping each time gives, and Set drops the
+// escaped form of the value it replaces.
+func TestEscape(t *testing.T) {
+	for _, tt := range tricky {
+		t.Run(tt.name, func(t *testing.T) {
+			p := Params{{Name: "A" + tt.input, Value: tt.input}, {Name: "B", Value: tt.input + tt.input}, {Name: "C"}}
+			p.Sort()
+			want := p.Encode()
+			p.Escape()
+			for _, kv := range p {
+				if kv.Escaped == "" {
+					t.Fatalf("%q has no escaped form", kv.Name)
+				}
+			}
+			if got := p.Encode(); got != want {
+				t.Errorf("Encode() after Escape = %q, want %q", got, want)
+			}
+			p.Set("C", tt.input)
+			if got, want := p.Encode(), p.Values().Encode(); got != want {
+				t.Errorf("after Set, Encode() = %q, want %q", got, want)
+			}
+		})
+	}
 }

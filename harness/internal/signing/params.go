@@ -6,8 +6,10 @@ import (
 	"strings"
 )
 
-// Param is one webhook parameter.
-type Param struct{ Name, Value string }
+// Param is one webhook parameter. Escaped, when not empty, is Name=Value
+// already escaped for a form body (see [Params.Escape]); [Params.Set]
+// clears it with the value it replaces.
+type Param struct{ Name, Value, Escaped string }
 
 // Params is a webhook's parameter list, sorted by name in byte order (as
 // signatures need them), names unique. [Params.Add] and [Params.Set] keep it
@@ -20,7 +22,7 @@ type Params []Param
 // it (use [Params.Set] to replace). p must be sorted.
 func (p *Params) Add(name, value string) {
 	i, _ := slices.BinarySearchFunc(*p, name, compareName)
-	*p = slices.Insert(*p, i, Param{name, value})
+	*p = slices.Insert(*p, i, Param{Name: name, Value: value})
 }
 
 // Set replaces the value of the parameter name, or adds it at its place.
@@ -28,10 +30,10 @@ func (p *Params) Add(name, value string) {
 func (p *Params) Set(name, value string) {
 	i, found := slices.BinarySearchFunc(*p, name, compareName)
 	if found {
-		(*p)[i].Value = value
+		(*p)[i].Value, (*p)[i].Escaped = value, ""
 		return
 	}
-	*p = slices.Insert(*p, i, Param{name, value})
+	*p = slices.Insert(*p, i, Param{Name: name, Value: value})
 }
 
 // Get returns the value of the parameter name, and false if there is none.

@@ -16,32 +16,32 @@ func TestParamsAdd(t *testing.T) {
 	}{
 		{
 			name: "into nil",
-			add:  []Param{{"To", "+1"}},
-			want: Params{{"To", "+1"}},
+			add:  []Param{{Name: "To", Value: "+1"}},
+			want: Params{{Name: "To", Value: "+1"}},
 		},
 		{
 			name: "each at its place",
-			add:  []Param{{"To", "t"}, {"CallSid", "c"}, {"From", "f"}, {"AccountSid", "a"}, {"Zz", "z"}},
-			want: Params{{"AccountSid", "a"}, {"CallSid", "c"}, {"From", "f"}, {"To", "t"}, {"Zz", "z"}},
+			add:  []Param{{Name: "To", Value: "t"}, {Name: "CallSid", Value: "c"}, {Name: "From", Value: "f"}, {Name: "AccountSid", Value: "a"}, {Name: "Zz", Value: "z"}},
+			want: Params{{Name: "AccountSid", Value: "a"}, {Name: "CallSid", Value: "c"}, {Name: "From", Value: "f"}, {Name: "To", Value: "t"}, {Name: "Zz", Value: "z"}},
 		},
 		{
 			name:  "byte order: upper case before lower case",
-			start: Params{{"B", "1"}},
-			add:   []Param{{"a", "2"}, {"A", "3"}, {"_", "4"}},
-			want:  Params{{"A", "3"}, {"B", "1"}, {"_", "4"}, {"a", "2"}},
+			start: Params{{Name: "B", Value: "1"}},
+			add:   []Param{{Name: "a", Value: "2"}, {Name: "A", Value: "3"}, {Name: "_", Value: "4"}},
+			want:  Params{{Name: "A", Value: "3"}, {Name: "B", Value: "1"}, {Name: "_", Value: "4"}, {Name: "a", Value: "2"}},
 		},
 		{
 			name:  "prefixes before longer names",
-			start: Params{{"Called", ""}, {"CalledZip", ""}},
-			add:   []Param{{"CalledCity", "x"}, {"Call", "y"}, {"CallSid", "z"}},
-			want:  Params{{"Call", "y"}, {"CallSid", "z"}, {"Called", ""}, {"CalledCity", "x"}, {"CalledZip", ""}},
+			start: Params{{Name: "Called", Value: ""}, {Name: "CalledZip", Value: ""}},
+			add:   []Param{{Name: "CalledCity", Value: "x"}, {Name: "Call", Value: "y"}, {Name: "CallSid", Value: "z"}},
+			want:  Params{{Name: "Call", Value: "y"}, {Name: "CallSid", Value: "z"}, {Name: "Called", Value: ""}, {Name: "CalledCity", Value: "x"}, {Name: "CalledZip", Value: ""}},
 		},
 		{
 			// Add does not check names: it inserts before the one present.
 			name:  "a name already present is inserted again",
-			start: Params{{"A", "1"}, {"B", "old"}, {"C", "3"}},
-			add:   []Param{{"B", "new"}},
-			want:  Params{{"A", "1"}, {"B", "new"}, {"B", "old"}, {"C", "3"}},
+			start: Params{{Name: "A", Value: "1"}, {Name: "B", Value: "old"}, {Name: "C", Value: "3"}},
+			add:   []Param{{Name: "B", Value: "new"}},
+			want:  Params{{Name: "A", Value: "1"}, {Name: "B", Value: "new"}, {Name: "B", Value: "old"}, {Name: "C", Value: "3"}},
 		},
 	}
 	for _, tt := range tests {
@@ -69,32 +69,32 @@ func TestParamsSet(t *testing.T) {
 	}{
 		{
 			name: "into nil",
-			set:  []Param{{"CallStatus", "ringing"}},
-			want: Params{{"CallStatus", "ringing"}},
+			set:  []Param{{Name: "CallStatus", Value: "ringing"}},
+			want: Params{{Name: "CallStatus", Value: "ringing"}},
 		},
 		{
 			name:  "replaces in place",
-			start: Params{{"AccountSid", "a"}, {"CallStatus", ""}, {"To", "t"}},
-			set:   []Param{{"CallStatus", "ringing"}},
-			want:  Params{{"AccountSid", "a"}, {"CallStatus", "ringing"}, {"To", "t"}},
+			start: Params{{Name: "AccountSid", Value: "a"}, {Name: "CallStatus", Value: ""}, {Name: "To", Value: "t"}},
+			set:   []Param{{Name: "CallStatus", Value: "ringing"}},
+			want:  Params{{Name: "AccountSid", Value: "a"}, {Name: "CallStatus", Value: "ringing"}, {Name: "To", Value: "t"}},
 		},
 		{
 			name:  "inserts at its place",
-			start: Params{{"AccountSid", "a"}, {"To", "t"}},
-			set:   []Param{{"From", "f"}, {"Zz", "z"}, {"A", "0"}},
-			want:  Params{{"A", "0"}, {"AccountSid", "a"}, {"From", "f"}, {"To", "t"}, {"Zz", "z"}},
+			start: Params{{Name: "AccountSid", Value: "a"}, {Name: "To", Value: "t"}},
+			set:   []Param{{Name: "From", Value: "f"}, {Name: "Zz", Value: "z"}, {Name: "A", Value: "0"}},
+			want:  Params{{Name: "A", Value: "0"}, {Name: "AccountSid", Value: "a"}, {Name: "From", Value: "f"}, {Name: "To", Value: "t"}, {Name: "Zz", Value: "z"}},
 		},
 		{
 			name:  "twice keeps one",
-			start: Params{{"A", "1"}},
-			set:   []Param{{"B", "first"}, {"B", "second"}, {"A", "2"}},
-			want:  Params{{"A", "2"}, {"B", "second"}},
+			start: Params{{Name: "A", Value: "1"}},
+			set:   []Param{{Name: "B", Value: "first"}, {Name: "B", Value: "second"}, {Name: "A", Value: "2"}},
+			want:  Params{{Name: "A", Value: "2"}, {Name: "B", Value: "second"}},
 		},
 		{
 			name:  "to the empty value",
-			start: Params{{"A", "1"}},
-			set:   []Param{{"A", ""}},
-			want:  Params{{"A", ""}},
+			start: Params{{Name: "A", Value: "1"}},
+			set:   []Param{{Name: "A", Value: ""}},
+			want:  Params{{Name: "A", Value: ""}},
 		},
 	}
 	for _, tt := range tests {
@@ -114,7 +114,7 @@ func TestParamsSet(t *testing.T) {
 }
 
 func TestParamsGet(t *testing.T) {
-	p := Params{{"A", "1"}, {"Called", ""}, {"Caller", "+1"}, {"b", "lower"}}
+	p := Params{{Name: "A", Value: "1"}, {Name: "Called", Value: ""}, {Name: "Caller", Value: "+1"}, {Name: "b", Value: "lower"}}
 	tests := []struct {
 		name   string
 		input  string
@@ -147,17 +147,17 @@ func TestParamsSort(t *testing.T) {
 		wantSorted bool // Sorted() before sorting
 	}{
 		{name: "nil", wantSorted: true},
-		{name: "one", input: Params{{"A", "1"}}, want: Params{{"A", "1"}}, wantSorted: true},
-		{name: "sorted", input: Params{{"A", "1"}, {"B", "2"}}, want: Params{{"A", "1"}, {"B", "2"}}, wantSorted: true},
+		{name: "one", input: Params{{Name: "A", Value: "1"}}, want: Params{{Name: "A", Value: "1"}}, wantSorted: true},
+		{name: "sorted", input: Params{{Name: "A", Value: "1"}, {Name: "B", Value: "2"}}, want: Params{{Name: "A", Value: "1"}, {Name: "B", Value: "2"}}, wantSorted: true},
 		{
 			name:  "appended out of order",
-			input: Params{{"To", "t"}, {"Digits", "1"}, {"AccountSid", "a"}, {"msg", "Gather End"}, {"FinishedOnKey", "#"}},
-			want:  Params{{"AccountSid", "a"}, {"Digits", "1"}, {"FinishedOnKey", "#"}, {"To", "t"}, {"msg", "Gather End"}},
+			input: Params{{Name: "To", Value: "t"}, {Name: "Digits", Value: "1"}, {Name: "AccountSid", Value: "a"}, {Name: "msg", Value: "Gather End"}, {Name: "FinishedOnKey", Value: "#"}},
+			want:  Params{{Name: "AccountSid", Value: "a"}, {Name: "Digits", Value: "1"}, {Name: "FinishedOnKey", Value: "#"}, {Name: "To", Value: "t"}, {Name: "msg", Value: "Gather End"}},
 		},
 		{
 			name:  "byte order, not case folded",
-			input: Params{{"b", ""}, {"B", ""}, {"a", ""}, {"A", ""}},
-			want:  Params{{"A", ""}, {"B", ""}, {"a", ""}, {"b", ""}},
+			input: Params{{Name: "b", Value: ""}, {Name: "B", Value: ""}, {Name: "a", Value: ""}, {Name: "A", Value: ""}},
+			want:  Params{{Name: "A", Value: ""}, {Name: "B", Value: ""}, {Name: "a", Value: ""}, {Name: "b", Value: ""}},
 		},
 	}
 	for _, tt := range tests {
@@ -184,8 +184,8 @@ func TestParamsValues(t *testing.T) {
 		want  url.Values
 	}{
 		{name: "nil", want: url.Values{}},
-		{name: "values", input: Params{{"A", "1"}, {"B", ""}}, want: url.Values{"A": {"1"}, "B": {""}}},
-		{name: "repeated name in order", input: Params{{"A", "1"}, {"A", "2"}}, want: url.Values{"A": {"1", "2"}}},
+		{name: "values", input: Params{{Name: "A", Value: "1"}, {Name: "B", Value: ""}}, want: url.Values{"A": {"1"}, "B": {""}}},
+		{name: "repeated name in order", input: Params{{Name: "A", Value: "1"}, {Name: "A", Value: "2"}}, want: url.Values{"A": {"1", "2"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,7 +46,7 @@ func Signature(authToken, fullURL string, form url.Values) string {
 	p := make(Params, 0, len(form))
 	for k, vs := range form {
 		if len(vs) > 0 {
-			p = append(p, Param{k, vs[0]})
+			p = append(p, Param{Name: k, Value: vs[0]})
 		}
 	}
 	p.Sort()

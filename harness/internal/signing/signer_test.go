@@ -106,7 +106,7 @@ func TestSignatureAcceptedByTwilioGo(t *testing.T) {
 			if tt.form != nil {
 				p := make(Params, 0, len(tt.form))
 				for k, vs := range tt.form {
-					p = append(p, Param{k, vs[0]})
+					p = append(p, Param{Name: k, Value: vs[0]})
 				}
 				p.Sort()
 				if !v.ValidateBody(tt.url, []byte(p.Encode()), sig) {
@@ -123,9 +123,9 @@ func TestSignatureAcceptedByTwilioGo(t *testing.T) {
 func TestSignerReusesBuffers(t *testing.T) {
 	// One signer signing requests of different lengths, one after the
 	// other, gives what a fresh signer gives.
-	long := Params{{"A", "a long value, longer than the URL"}, {"B", "and another"}}
-	docs := Params{{"CallSid", "CA1234567890ABCDE"}, {"Caller", "+14158675310"}, {"Digits", "1234"},
-		{"From", "+14158675310"}, {"To", "+18005551212"}}
+	long := Params{{Name: "A", Value: "a long value, longer than the URL"}, {Name: "B", Value: "and another"}}
+	docs := Params{{Name: "CallSid", Value: "CA1234567890ABCDE"}, {Name: "Caller", Value: "+14158675310"}, {Name: "Digits", Value: "1234"},
+		{Name: "From", Value: "+14158675310"}, {Name: "To", Value: "+18005551212"}}
 	tests := []struct {
 		name  string
 		url   string
