@@ -1,8 +1,6 @@
 package twiml
 
 import (
-	"strings"
-
 	"github.com/beevik/etree"
 )
 
@@ -36,7 +34,7 @@ func (p *parser) dial(el *etree.Element) *Dial {
 	}
 	a.done()
 	d.Nouns = p.dialNouns(el)
-	text := strings.TrimSpace(ownText(el))
+	text := trimmedText(el)
 	switch {
 	case len(d.Nouns) > 0 && text != "":
 		p.report(el, CodeSchema, "<Dial> has nouns; Twilio ignores its text %q", text)
@@ -187,7 +185,7 @@ func (p *parser) client(el *etree.Element) *Client {
 		ClientNotificationURL: a.url("clientNotificationUrl", CodeInvalidURL),
 	}
 	a.done()
-	c.Identity = strings.TrimSpace(ownText(el))
+	c.Identity = trimmedText(el)
 	children(el, func(ch *etree.Element) {
 		switch {
 		case named(ch, "Identity"):

@@ -56,7 +56,7 @@ func (p *parser) sayText(el *etree.Element) string {
 			return strings.TrimSpace(b.String())
 		}
 	}
-	return strings.TrimSpace(ownText(el))
+	return trimmedText(el)
 }
 
 func (p *parser) ssmlText(el *etree.Element, b *strings.Builder) {
@@ -273,7 +273,7 @@ func (p *parser) enqueue(el *etree.Element) *Enqueue {
 		}
 		p.task(c, e)
 	})
-	e.Name = strings.TrimSpace(ownText(el))
+	e.Name = trimmedText(el)
 	switch {
 	case e.Name == "" && e.WorkflowSID == "":
 		p.report(el, CodeEnqueueNameShort, "<Enqueue> has no queue name")
