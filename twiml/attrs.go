@@ -165,21 +165,33 @@ func (a *attrs) enum(key, def string, code int, ok func(string) bool, want strin
 }
 
 // list reads a space-separated list attribute whose every item ok accepts.
-func (a *attrs) list(key string, def []string, code int, ok func(string) bool, want string) []string {
+// def is the default: list returns a copy of it, so that the literal at the
+// call does not escape and costs nothing when the attribute is given.
+func (a *attrs) list(key string, code int, ok func(string) bool, want string, def ...string) []string {
 	v, present := a.get(key)
 	if !present {
-		return def
+		return clone(def)
 	}
 	items := strings.Fields(v)
 	if len(items) == 0 {
-		return invalid(a, code, key, v, want, def)
+		return invalid(a, code, key, v, want, clone(def))
 	}
 	for _, it := range items {
 		if !ok(it) {
-			return invalid(a, code, key, v, want, def)
+			return invalid(a, code, key, v, want, clone(def))
 		}
 	}
 	return items
+}
+
+// clone returns a copy of s, nil if s is nil.
+func clone(s []string) []string {
+	if s == nil {
+		return nil
+	}
+	out := make([]string, len(s))
+	copy(out, s)
+	return out
 }
 
 // url reads a URL attribute. A value Twilio could not request is reported

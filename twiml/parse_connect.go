@@ -213,7 +213,7 @@ func (p *parser) recording(el *etree.Element) *Recording {
 		Trim:                          a.enum("trim", "do-not-trim", CodeSchema, validTrim, "trim-silence or do-not-trim"),
 		RecordingStatusCallback:       a.url("recordingStatusCallback", CodeInvalidURL),
 		RecordingStatusCallbackMethod: a.method("recordingStatusCallbackMethod", CodeSchema),
-		RecordingStatusCallbackEvent:  a.list("recordingStatusCallbackEvent", []string{"completed"}, CodeRecordingStatusCallbackEvent, validRecordingEvent, "made of in-progress, completed and absent"),
+		RecordingStatusCallbackEvent:  a.list("recordingStatusCallbackEvent", CodeRecordingStatusCallbackEvent, validRecordingEvent, "made of in-progress, completed and absent", "completed"),
 		RecordingConfigurationID:      a.str("recordingConfigurationId"),
 	}
 	a.done()
