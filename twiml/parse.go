@@ -82,7 +82,7 @@ func (p *parser) response(root *etree.Element) []Verb {
 	var verbs []Verb
 	for _, t := range root.Child {
 		if el, ok := t.(*etree.Element); ok {
-			verbs = append(verbs, p.verb(el))
+			verbs = append(sized(verbs, root), p.verb(el))
 		}
 	}
 	return verbs
@@ -231,6 +231,22 @@ func (p *parser) empty(el *etree.Element) {
 // Twilio drops it.
 func (p *parser) misplaced(el *etree.Element, code int) {
 	p.report(el, code, "<%s> may not be nested in <%s>; Twilio drops it", el.FullTag(), el.Parent().FullTag())
+}
+
+// sized returns s, a list read from the child elements of el, with room
+// for one item per child element when it is still nil: the first append
+// to it then allocates once for the whole list instead of growing it.
+func sized[T any](s []T, el *etree.Element) []T {
+	if s != nil {
+		return s
+	}
+	n := 0
+	for _, t := range el.Child {
+		if _, ok := t.(*etree.Element); ok {
+			n++
+		}
+	}
+	return make([]T, 0, n)
 }
 
 // children calls f for each child element of el.

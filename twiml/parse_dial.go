@@ -93,7 +93,7 @@ func (p *parser) dialNouns(el *etree.Element) []Noun {
 			}
 			rings++
 		}
-		nouns = append(nouns, p.dialNoun(c))
+		nouns = append(sized(nouns, el), p.dialNoun(c))
 	})
 	return nouns
 }

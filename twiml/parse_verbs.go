@@ -144,13 +144,13 @@ func (p *parser) gather(el *etree.Element) *Gather {
 	children(el, func(c *etree.Element) {
 		switch {
 		case named(c, "Say"):
-			g.Verbs = append(g.Verbs, p.say(c, true))
+			g.Verbs = append(sized(g.Verbs, el), p.say(c, true))
 		case named(c, "Play") && hasAttr(c, "digits"):
 			p.report(c, CodeGatherNested, "<Play digits> may not be nested in <Gather>; Twilio drops it")
 		case named(c, "Play"):
-			g.Verbs = append(g.Verbs, p.play(c))
+			g.Verbs = append(sized(g.Verbs, el), p.play(c))
 		case named(c, "Pause"):
-			g.Verbs = append(g.Verbs, p.pause(c))
+			g.Verbs = append(sized(g.Verbs, el), p.pause(c))
 		default:
 			p.misplaced(c, CodeGatherNested)
 		}
@@ -408,11 +408,11 @@ func (p *parser) prompt(el *etree.Element) *Prompt {
 	children(el, func(c *etree.Element) {
 		switch {
 		case named(c, "Say"):
-			pr.Verbs = append(pr.Verbs, p.say(c, false))
+			pr.Verbs = append(sized(pr.Verbs, el), p.say(c, false))
 		case named(c, "Play"):
-			pr.Verbs = append(pr.Verbs, p.play(c))
+			pr.Verbs = append(sized(pr.Verbs, el), p.play(c))
 		case named(c, "Pause"):
-			pr.Verbs = append(pr.Verbs, p.pause(c))
+			pr.Verbs = append(sized(pr.Verbs, el), p.pause(c))
 		default:
 			p.misplaced(c, CodeSchema)
 		}
