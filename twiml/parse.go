@@ -203,7 +203,7 @@ func (p *parser) text(el *etree.Element) string {
 // noText reports text directly inside el, which takes none.
 func (p *parser) noText(el *etree.Element) {
 	for _, t := range el.Child {
-		if cd, ok := t.(*etree.CharData); ok && !cd.IsWhitespace() {
+		if cd, ok := t.(*etree.CharData); ok && !isSpace(cd.Data) {
 			p.report(el, CodeSchema, "<%s> takes no text; Twilio ignores %q", el.FullTag(), strings.TrimSpace(cd.Data))
 			return
 		}
