@@ -59,7 +59,8 @@ func plainPath(ref string) bool {
 		c := ref[i]
 		switch {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("-._~/?=&+,;:@!$*'()", c) >= 0:
+		case c == '-', c == '.', c == '_', c == '~', c == '/', c == '?', c == '=', c == '&', c == '+',
+			c == ',', c == ';', c == ':', c == '@', c == '!', c == '$', c == '*', c == '\'', c == '(', c == ')':
 		default:
 			return false
 		}
