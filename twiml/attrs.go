@@ -15,13 +15,30 @@ import (
 type attrs struct {
 	p    *parser
 	el   *etree.Element
+	keys uint64 // the keyBit of every attribute without a namespace
 	used uint64 // bit i: el.Attr[i] was read
 	more []bool // the same for attributes past the 64th
 }
 
 // attrsOf returns the attribute reader of el.
 func (p *parser) attrsOf(el *etree.Element) attrs {
-	return attrs{p: p, el: el}
+	a := attrs{p: p, el: el}
+	for i := range el.Attr {
+		if at := &el.Attr[i]; at.Space == "" {
+			a.keys |= keyBit(at.Key)
+		}
+	}
+	return a
+}
+
+// keyBit returns the bit of an attribute name in attrs.keys: get looks for
+// a name among the attributes only if its bit is set, and most names that a
+// verb reads are absent.
+func keyBit(key string) uint64 {
+	if key == "" {
+		return 1
+	}
+	return 1 << ((uint(len(key))*7 + uint(key[len(key)-1])) & 63)
 }
 
 func (a *attrs) mark(i int) {
@@ -45,6 +62,9 @@ func (a *attrs) marked(i int) bool {
 // get returns the value of the attribute key (no namespace, exact case)
 // and whether it is present.
 func (a *attrs) get(key string) (string, bool) {
+	if a.keys&keyBit(key) == 0 {
+		return "", false
+	}
 	for i := range a.el.Attr {
 		at := &a.el.Attr[i]
 		if at.Space == "" && at.Key == key {
@@ -165,21 +185,33 @@ func (a *attrs) enum(key, def string, code int, ok func(string) bool, want strin
 }
 
 // list reads a space-separated list attribute whose every item ok accepts.
-func (a *attrs) list(key string, def []string, code int, ok func(string) bool, want string) []string {
+// def is the default: list returns a copy of it, so that the literal at the
+// call does not escape and costs nothing when the attribute is given.
+func (a *attrs) list(key string, code int, ok func(string) bool, want string, def ...string) []string {
 	v, present := a.get(key)
 	if !present {
-		return def
+		return clone(def)
 	}
 	items := strings.Fields(v)
 	if len(items) == 0 {
-		return invalid(a, code, key, v, want, def)
+		return invalid(a, code, key, v, want, clone(def))
 	}
 	for _, it := range items {
 		if !ok(it) {
-			return invalid(a, code, key, v, want, def)
+			return invalid(a, code, key, v, want, clone(def))
 		}
 	}
 	return items
+}
+
+// clone returns a copy of s, nil if s is nil.
+func clone(s []string) []string {
+	if s == nil {
+		return nil
+	}
+	out := make([]string, len(s))
+	copy(out, s)
+	return out
 }
 
 // url reads a URL attribute. A value Twilio could not request is reported
@@ -209,6 +241,9 @@ func (a *attrs) rest() []Attr {
 // done reports every attribute not read as unknown (12200): Twilio ignores
 // it.
 func (a *attrs) done() {
+	if n := len(a.el.Attr); n < 64 && a.used == 1<<n-1 {
+		return // all read
+	}
 	for i, at := range a.el.Attr {
 		if a.marked(i) || isNamespaceDecl(at) {
 			continue

@@ -82,7 +82,7 @@ func (p *parser) response(root *etree.Element) []Verb {
 	var verbs []Verb
 	for _, t := range root.Child {
 		if el, ok := t.(*etree.Element); ok {
-			verbs = append(verbs, p.verb(el))
+			verbs = append(sized(verbs, root), p.verb(el))
 		}
 	}
 	return verbs
@@ -151,7 +151,7 @@ func verbHint(name string) string {
 
 // element returns el as written, with its descendants.
 func element(el *etree.Element) *Element {
-	out := &Element{Name: el.FullTag(), Text: strings.TrimSpace(ownText(el))}
+	out := &Element{Name: el.FullTag(), Text: trimmedText(el)}
 	for _, a := range el.Attr {
 		out.Attrs = append(out.Attrs, Attr{Name: a.FullKey(), Value: a.Value})
 	}
@@ -163,45 +163,47 @@ func element(el *etree.Element) *Element {
 	return out
 }
 
-// ownText returns the text directly inside el, without its children's.
-func ownText(el *etree.Element) string {
-	var only string
-	var b *strings.Builder
-	n := 0
-	for _, t := range el.Child {
-		cd, ok := t.(*etree.CharData)
-		if !ok {
-			continue
+// trimmedText returns the text directly inside el, without its
+// children's, trimmed of white space: strings.TrimSpace of its pieces of
+// text joined. Pieces made only of white space before the first piece of
+// text or after the last add nothing to the result, so the usual element,
+// one piece of text among indentation, is trimmed without joining.
+func trimmedText(el *etree.Element) string {
+	first, last := -1, -1
+	for i, t := range el.Child {
+		if cd, ok := t.(*etree.CharData); ok && strings.TrimSpace(cd.Data) != "" {
+			if first < 0 {
+				first = i
+			}
+			last = i
 		}
-		switch n {
-		case 0:
-			only = cd.Data
-		case 1:
-			b = &strings.Builder{}
-			b.WriteString(only)
-			fallthrough
-		default:
+	}
+	switch {
+	case first < 0:
+		return ""
+	case first == last:
+		return strings.TrimSpace(el.Child[first].(*etree.CharData).Data)
+	}
+	var b strings.Builder
+	for _, t := range el.Child[first : last+1] {
+		if cd, ok := t.(*etree.CharData); ok {
 			b.WriteString(cd.Data)
 		}
-		n++
 	}
-	if n > 1 {
-		return b.String()
-	}
-	return only
+	return strings.TrimSpace(b.String())
 }
 
 // text returns the trimmed text of el, which takes text and no child
 // elements: child elements are reported and dropped.
 func (p *parser) text(el *etree.Element) string {
 	p.noChildren(el)
-	return strings.TrimSpace(ownText(el))
+	return trimmedText(el)
 }
 
 // noText reports text directly inside el, which takes none.
 func (p *parser) noText(el *etree.Element) {
 	for _, t := range el.Child {
-		if cd, ok := t.(*etree.CharData); ok && !cd.IsWhitespace() {
+		if cd, ok := t.(*etree.CharData); ok && !isSpace(cd.Data) {
 			p.report(el, CodeSchema, "<%s> takes no text; Twilio ignores %q", el.FullTag(), strings.TrimSpace(cd.Data))
 			return
 		}
@@ -229,6 +231,22 @@ func (p *parser) empty(el *etree.Element) {
 // Twilio drops it.
 func (p *parser) misplaced(el *etree.Element, code int) {
 	p.report(el, code, "<%s> may not be nested in <%s>; Twilio drops it", el.FullTag(), el.Parent().FullTag())
+}
+
+// sized returns s, a list read from the child elements of el, with room
+// for one item per child element when it is still nil: the first append
+// to it then allocates once for the whole list instead of growing it.
+func sized[T any](s []T, el *etree.Element) []T {
+	if s != nil {
+		return s
+	}
+	n := 0
+	for _, t := range el.Child {
+		if _, ok := t.(*etree.Element); ok {
+			n++
+		}
+	}
+	return make([]T, 0, n)
 }
 
 // children calls f for each child element of el.

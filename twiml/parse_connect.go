@@ -22,17 +22,17 @@ func (p *parser) connect(el *etree.Element) *Connect {
 		}
 		switch ch.Tag {
 		case "Stream":
-			c.Nouns = append(c.Nouns, p.stream(ch))
+			c.Nouns = append(sized(c.Nouns, el), p.stream(ch))
 		case "Room":
-			c.Nouns = append(c.Nouns, p.room(ch))
+			c.Nouns = append(sized(c.Nouns, el), p.room(ch))
 		case "VirtualAgent":
-			c.Nouns = append(c.Nouns, p.virtualAgent(ch))
+			c.Nouns = append(sized(c.Nouns, el), p.virtualAgent(ch))
 		case "ConversationRelay":
-			c.Nouns = append(c.Nouns, p.conversationRelay(ch))
+			c.Nouns = append(sized(c.Nouns, el), p.conversationRelay(ch))
 		case "Conversation", "Assistant", "AiSession", "ConversationRelaySession", "Autopilot":
 			// Nouns of Twilio's helper libraries with no type here: kept
 			// as written.
-			c.Nouns = append(c.Nouns, element(ch))
+			c.Nouns = append(sized(c.Nouns, el), element(ch))
 		default:
 			p.misplaced(ch, CodeSchema)
 		}
@@ -67,13 +67,13 @@ func (p *parser) forks(el *etree.Element, recording bool) []Noun {
 	children(el, func(c *etree.Element) {
 		switch {
 		case named(c, "Stream"):
-			nouns = append(nouns, p.stream(c))
+			nouns = append(sized(nouns, el), p.stream(c))
 		case named(c, "Siprec"):
-			nouns = append(nouns, p.siprec(c))
+			nouns = append(sized(nouns, el), p.siprec(c))
 		case named(c, "Transcription"):
-			nouns = append(nouns, p.transcription(c))
+			nouns = append(sized(nouns, el), p.transcription(c))
 		case named(c, "Recording") && recording:
-			nouns = append(nouns, p.recording(c))
+			nouns = append(sized(nouns, el), p.recording(c))
 		default:
 			p.misplaced(c, CodeStartNested)
 		}
@@ -213,7 +213,7 @@ func (p *parser) recording(el *etree.Element) *Recording {
 		Trim:                          a.enum("trim", "do-not-trim", CodeSchema, validTrim, "trim-silence or do-not-trim"),
 		RecordingStatusCallback:       a.url("recordingStatusCallback", CodeInvalidURL),
 		RecordingStatusCallbackMethod: a.method("recordingStatusCallbackMethod", CodeSchema),
-		RecordingStatusCallbackEvent:  a.list("recordingStatusCallbackEvent", []string{"completed"}, CodeRecordingStatusCallbackEvent, validRecordingEvent, "made of in-progress, completed and absent"),
+		RecordingStatusCallbackEvent:  a.list("recordingStatusCallbackEvent", CodeRecordingStatusCallbackEvent, validRecordingEvent, "made of in-progress, completed and absent", "completed"),
 		RecordingConfigurationID:      a.str("recordingConfigurationId"),
 	}
 	a.done()

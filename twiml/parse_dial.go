@@ -1,8 +1,6 @@
 package twiml
 
 import (
-	"strings"
-
 	"github.com/beevik/etree"
 )
 
@@ -23,7 +21,7 @@ func (p *parser) dial(el *etree.Element) *Dial {
 		Record:                        dialRecord(&a),
 		RecordingStatusCallback:       a.url("recordingStatusCallback", CodeInvalidURL),
 		RecordingStatusCallbackMethod: a.method("recordingStatusCallbackMethod", CodeDialMethod),
-		RecordingStatusCallbackEvent:  a.list("recordingStatusCallbackEvent", []string{"completed"}, CodeRecordingStatusCallbackEvent, validRecordingEvent, "made of in-progress, completed and absent"),
+		RecordingStatusCallbackEvent:  a.list("recordingStatusCallbackEvent", CodeRecordingStatusCallbackEvent, validRecordingEvent, "made of in-progress, completed and absent", "completed"),
 		RecordingTrack:                a.enum("recordingTrack", "both", CodeSchema, validRecordingTrack, "inbound, outbound or both"),
 		Trim:                          a.enum("trim", "do-not-trim", CodeSchema, validTrim, "trim-silence or do-not-trim"),
 		RingTone:                      a.enum("ringTone", "", CodeDialRingTone, validRingTone, "a ringTone country code"),
@@ -32,11 +30,11 @@ func (p *parser) dial(el *etree.Element) *Dial {
 		ReferMethod:                   a.method("referMethod", CodeDialMethod),
 		CallReason:                    a.str("callReason"),
 		RecordingConfigurationID:      a.str("recordingConfigurationId"),
-		Events:                        a.list("events", nil, CodeSchema, func(v string) bool { return v == "call-progress-event" }, "call-progress-event"),
+		Events:                        a.list("events", CodeSchema, func(v string) bool { return v == "call-progress-event" }, "call-progress-event"),
 	}
 	a.done()
 	d.Nouns = p.dialNouns(el)
-	text := strings.TrimSpace(ownText(el))
+	text := trimmedText(el)
 	switch {
 	case len(d.Nouns) > 0 && text != "":
 		p.report(el, CodeSchema, "<Dial> has nouns; Twilio ignores its text %q", text)
@@ -95,7 +93,7 @@ func (p *parser) dialNouns(el *etree.Element) []Noun {
 			}
 			rings++
 		}
-		nouns = append(nouns, p.dialNoun(c))
+		nouns = append(sized(nouns, el), p.dialNoun(c))
 	})
 	return nouns
 }
@@ -139,7 +137,7 @@ func legCallbacks(a *attrs, methodCode int) LegCallbacks {
 		Method:               a.method("method", methodCode),
 		StatusCallback:       a.url("statusCallback", CodeInvalidURL),
 		StatusCallbackMethod: a.method("statusCallbackMethod", methodCode),
-		StatusCallbackEvent:  a.list("statusCallbackEvent", []string{"completed"}, CodeSchema, validCallEvent, "made of initiated, ringing, answered and completed"),
+		StatusCallbackEvent:  a.list("statusCallbackEvent", CodeSchema, validCallEvent, "made of initiated, ringing, answered and completed", "completed"),
 	}
 }
 
@@ -187,7 +185,7 @@ func (p *parser) client(el *etree.Element) *Client {
 		ClientNotificationURL: a.url("clientNotificationUrl", CodeInvalidURL),
 	}
 	a.done()
-	c.Identity = strings.TrimSpace(ownText(el))
+	c.Identity = trimmedText(el)
 	children(el, func(ch *etree.Element) {
 		switch {
 		case named(ch, "Identity"):
@@ -288,10 +286,10 @@ func (p *parser) conference(el *etree.Element) *Conference {
 		JitterBufferSize:              a.enum("jitterBufferSize", "large", CodeSchema, validJitterBuffer, "off, small, medium or large"),
 		StatusCallback:                a.url("statusCallback", CodeInvalidURL),
 		StatusCallbackMethod:          a.method("statusCallbackMethod", CodeSchema),
-		StatusCallbackEvent:           a.list("statusCallbackEvent", nil, CodeSchema, validConferenceEvent, "made of conference events"),
+		StatusCallbackEvent:           a.list("statusCallbackEvent", CodeSchema, validConferenceEvent, "made of conference events"),
 		RecordingStatusCallback:       a.url("recordingStatusCallback", CodeInvalidURL),
 		RecordingStatusCallbackMethod: a.method("recordingStatusCallbackMethod", CodeSchema),
-		RecordingStatusCallbackEvent:  a.list("recordingStatusCallbackEvent", []string{"completed"}, CodeRecordingStatusCallbackEvent, validRecordingEvent, "made of in-progress, completed and absent"),
+		RecordingStatusCallbackEvent:  a.list("recordingStatusCallbackEvent", CodeRecordingStatusCallbackEvent, validRecordingEvent, "made of in-progress, completed and absent", "completed"),
 		EventCallbackURL:              a.url("eventCallbackUrl", CodeInvalidURL),
 	}
 	a.done()

@@ -56,7 +56,7 @@ func (p *parser) sayText(el *etree.Element) string {
 			return strings.TrimSpace(b.String())
 		}
 	}
-	return strings.TrimSpace(ownText(el))
+	return trimmedText(el)
 }
 
 func (p *parser) ssmlText(el *etree.Element, b *strings.Builder) {
@@ -126,7 +126,7 @@ func (p *parser) gather(el *etree.Element) *Gather {
 		FinishOnKey:                 a.enum("finishOnKey", "#", CodeGatherFinishOnKey, validGatherKey, "one of 0-9, # and *, or empty"),
 		NumDigits:                   a.integer("numDigits", 0, 1, math.MaxInt, CodeGatherNumDigits),
 		Timeout:                     a.integer("timeout", 5, 1, MaxSeconds, CodeGatherTimeout),
-		Input:                       a.list("input", []string{"dtmf"}, CodeGatherInput, validInput, "dtmf, speech or both"),
+		Input:                       a.list("input", CodeGatherInput, validInput, "dtmf, speech or both", "dtmf"),
 		SpeechTimeout:               a.enum("speechTimeout", "", CodeGatherSpeechTimeout, validSpeechTimeout, "a positive whole number or auto"),
 		SpeechModel:                 a.enum("speechModel", "", CodeGatherSpeechModel, validSpeechModel, "a speech model of Twilio's"),
 		Language:                    a.strOr("language", "en-US"),
@@ -144,13 +144,13 @@ func (p *parser) gather(el *etree.Element) *Gather {
 	children(el, func(c *etree.Element) {
 		switch {
 		case named(c, "Say"):
-			g.Verbs = append(g.Verbs, p.say(c, true))
+			g.Verbs = append(sized(g.Verbs, el), p.say(c, true))
 		case named(c, "Play") && hasAttr(c, "digits"):
 			p.report(c, CodeGatherNested, "<Play digits> may not be nested in <Gather>; Twilio drops it")
 		case named(c, "Play"):
-			g.Verbs = append(g.Verbs, p.play(c))
+			g.Verbs = append(sized(g.Verbs, el), p.play(c))
 		case named(c, "Pause"):
-			g.Verbs = append(g.Verbs, p.pause(c))
+			g.Verbs = append(sized(g.Verbs, el), p.pause(c))
 		default:
 			p.misplaced(c, CodeGatherNested)
 		}
@@ -187,7 +187,7 @@ func (p *parser) record(el *etree.Element) *Record {
 		Trim:                          a.enum("trim", "trim-silence", CodeRecordTrim, validTrim, "trim-silence or do-not-trim"),
 		RecordingStatusCallback:       a.url("recordingStatusCallback", CodeInvalidURL),
 		RecordingStatusCallbackMethod: a.method("recordingStatusCallbackMethod", CodeRecordMethod),
-		RecordingStatusCallbackEvent:  a.list("recordingStatusCallbackEvent", []string{"completed"}, CodeRecordingStatusCallbackEvent, validRecordingEvent, "made of in-progress, completed and absent"),
+		RecordingStatusCallbackEvent:  a.list("recordingStatusCallbackEvent", CodeRecordingStatusCallbackEvent, validRecordingEvent, "made of in-progress, completed and absent", "completed"),
 		Transcribe:                    transcribe,
 		TranscribeCallback:            a.url("transcribeCallback", CodeInvalidURL),
 		RecordingConfigurationID:      a.str("recordingConfigurationId"),
@@ -273,7 +273,7 @@ func (p *parser) enqueue(el *etree.Element) *Enqueue {
 		}
 		p.task(c, e)
 	})
-	e.Name = strings.TrimSpace(ownText(el))
+	e.Name = trimmedText(el)
 	switch {
 	case e.Name == "" && e.WorkflowSID == "":
 		p.report(el, CodeEnqueueNameShort, "<Enqueue> has no queue name")
@@ -376,7 +376,7 @@ func (p *parser) pay(el *etree.Element) *Pay {
 		StatusCallbackMethod: a.method("statusCallbackMethod", CodeSchema),
 		Timeout:              a.integer("timeout", 5, 1, math.MaxInt, CodeSchema),
 		TokenType:            a.enum("tokenType", "reusable", CodeSchema, validTokenType, "one-time, reusable or payment-method"),
-		ValidCardTypes:       a.list("validCardTypes", []string{"visa", "mastercard", "amex"}, CodeSchema, validCardType, "made of card types"),
+		ValidCardTypes:       a.list("validCardTypes", CodeSchema, validCardType, "made of card types", "visa", "mastercard", "amex"),
 	}
 	a.done()
 	p.noText(el)
@@ -399,8 +399,8 @@ func (p *parser) prompt(el *etree.Element) *Prompt {
 	pr := &Prompt{
 		For:                   a.enum("for", "", CodeSchema, validPayStep, "a step of <Pay>"),
 		Attempt:               attempts(&a),
-		CardType:              a.list("cardType", nil, CodeSchema, validCardType, "made of card types"),
-		ErrorType:             a.list("errorType", nil, CodeSchema, validPayError, "made of <Pay> error types"),
+		CardType:              a.list("cardType", CodeSchema, validCardType, "made of card types"),
+		ErrorType:             a.list("errorType", CodeSchema, validPayError, "made of <Pay> error types"),
 		RequireMatchingInputs: a.boolean("requireMatchingInputs", false, CodeSchema),
 	}
 	a.done()
@@ -408,11 +408,11 @@ func (p *parser) prompt(el *etree.Element) *Prompt {
 	children(el, func(c *etree.Element) {
 		switch {
 		case named(c, "Say"):
-			pr.Verbs = append(pr.Verbs, p.say(c, false))
+			pr.Verbs = append(sized(pr.Verbs, el), p.say(c, false))
 		case named(c, "Play"):
-			pr.Verbs = append(pr.Verbs, p.play(c))
+			pr.Verbs = append(sized(pr.Verbs, el), p.play(c))
 		case named(c, "Pause"):
-			pr.Verbs = append(pr.Verbs, p.pause(c))
+			pr.Verbs = append(sized(pr.Verbs, el), p.pause(c))
 		default:
 			p.misplaced(c, CodeSchema)
 		}
@@ -422,7 +422,7 @@ func (p *parser) prompt(el *etree.Element) *Prompt {
 
 // attempts reads the attempt list of a <Prompt>: positive whole numbers.
 func attempts(a *attrs) []int {
-	items := a.list("attempt", nil, CodeSchema, func(v string) bool {
+	items := a.list("attempt", CodeSchema, func(v string) bool {
 		_, ok := positive(v)
 		return ok
 	}, "made of positive whole numbers")

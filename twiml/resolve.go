@@ -41,7 +41,7 @@ func Resolve(base, ref string) (string, error) {
 // requestable reports whether Twilio could request ref from some
 // document: it parses, and it is relative or an absolute http or https URL.
 func requestable(ref string) bool {
-	if plainPath(ref) {
+	if plainPath(ref) || plainURL(ref) {
 		return true
 	}
 	_, err := parseRef(ref)
@@ -59,12 +59,42 @@ func plainPath(ref string) bool {
 		c := ref[i]
 		switch {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("-._~/?=&+,;:@!$*'()", c) >= 0:
+		case c == '-', c == '.', c == '_', c == '~', c == '/', c == '?', c == '=', c == '&', c == '+',
+			c == ',', c == ';', c == ':', c == '@', c == '!', c == '$', c == '*', c == '\'', c == '(', c == ')':
 		default:
 			return false
 		}
 	}
 	return true
+}
+
+// plainURL reports whether ref is an absolute http or https URL
+// ("https://example.com/audio/menu.mp3") whose host is made only of
+// letters, digits, dots and dashes and whose path, if any, is a plain path:
+// parseRef accepts it, so Parse can skip url.Parse for it too.
+func plainURL(ref string) bool {
+	rest, ok := strings.CutPrefix(ref, "https://")
+	if !ok {
+		rest, ok = strings.CutPrefix(ref, "http://")
+	}
+	if !ok {
+		return false
+	}
+	host, path := rest, ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	if host == "" {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		switch c := host[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '-':
+		default:
+			return false
+		}
+	}
+	return path == "" || plainPath(path)
 }
 
 // parseRef parses a URL as Twilio would request it.
