@@ -773,14 +773,7 @@ func (r *responseRecorder) WriteHeader(code int) {
 }
 
 func (r *responseRecorder) Write(b []byte) (int, error) {
-	r.WriteHeader(http.StatusOK)
-	r.spill()
-	if r.limit == 0 {
-		return r.body.Write(b)
-	}
-	if room := r.limit - r.body.Len(); room > 0 {
-		r.body.Write(b[:min(len(b), room)])
-	}
+	r.body.Write(b[:r.room(len(b))])
 	return len(b), nil
 }
 
@@ -792,15 +785,19 @@ func (r *responseRecorder) WriteString(s string) (int, error) {
 		r.text = s
 		return len(s), nil
 	}
+	r.body.WriteString(s[:r.room(len(s))])
+	return len(s), nil
+}
+
+// room readies r for n more bytes of the body, and returns how many of
+// them it keeps: all without a limit, what fits within it otherwise.
+func (r *responseRecorder) room(n int) int {
 	r.WriteHeader(http.StatusOK)
 	r.spill()
 	if r.limit == 0 {
-		return r.body.WriteString(s)
+		return n
 	}
-	if room := r.limit - r.body.Len(); room > 0 {
-		r.body.WriteString(s[:min(len(s), room)])
-	}
-	return len(s), nil
+	return max(0, min(n, r.limit-r.body.Len()))
 }
 
 // spill moves a body kept as text into the buffer, before more is written.
