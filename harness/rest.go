@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/twimlharness/twimlharness/harness/internal/twilioapi"
 )
@@ -101,6 +102,15 @@ func (r *apiRequest) form() (twilioapi.Form, *APIError) {
 		}
 	}
 	return twilioapi.Form(r.http.PostForm), nil
+}
+
+// ownedString returns b as a string without copying it. b must be a
+// buffer no one writes again: a body just rendered, handed over whole.
+func ownedString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // readForm reads the parameters of a POST of a form without a query, as
@@ -266,8 +276,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if reply.err != nil && reply.err.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
 	}
-	// One copy of the body serves the record and the reply.
-	text := string(body)
+	// The rendered body, as a string without a copy, serves the record and
+	// the reply.
+	text := ownedString(body)
 	s.recordAPI(r, req.acct, reply.callSID, status, ctype, text, req.keptForm(twilioapi.Form(r.PostForm)))
 	if ctype != "" {
 		w.Header().Set("Content-Type", ctype)
