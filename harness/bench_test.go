@@ -483,7 +483,7 @@ func benchHeapAlloc() uint64 {
 // BenchmarkRetainedPerEndedCall: the heap a server keeps per ended call
 // (its record: resource, history, webhooks, REST log). Each iteration runs
 // benchRetainedCalls full lifecycles on a fresh server; ns/op is the time of
-// that batch, GCs included. Target: < 16 KiB per call.
+// that batch, GCs included. Target: <= 12.5 KiB per call.
 func BenchmarkRetainedPerEndedCall(b *testing.B) {
 	b.ReportAllocs()
 	p := benchLifecycleParams()

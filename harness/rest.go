@@ -128,7 +128,7 @@ func (r *apiRequest) readForm() bool {
 		h.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
 		return false
 	}
-	raw := string(data)
+	raw := ownedString(data) // data is read whole, then only read
 	form, err := url.ParseQuery(raw)
 	if err != nil {
 		h.Body = io.NopCloser(bytes.NewReader(data))
