@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -124,24 +125,31 @@ func compactHeader(h http.Header) headerList {
 	return l
 }
 
-// each calls f with each name and its values.
-func (l headerList) each(f func(name string, values []string)) {
-	for len(l) > 0 {
-		n, _ := strconv.Atoi(l[1])
-		f(l[0], l[2:2+n])
-		l = l[2+n:]
+// all yields each name and its values.
+func (l headerList) all() iter.Seq2[string, []string] {
+	return func(yield func(string, []string) bool) {
+		for len(l) > 0 {
+			n, _ := strconv.Atoi(l[1])
+			if !yield(l[0], l[2:2+n]) {
+				return
+			}
+			l = l[2+n:]
+		}
 	}
 }
 
 // Get returns the first value of the header name, as http.Header.Get does.
 func (l headerList) Get(name string) string {
-	key, v := textproto.CanonicalMIMEHeaderKey(name), ""
-	l.each(func(k string, vs []string) {
-		if k == key && len(vs) > 0 && v == "" {
-			v = vs[0]
+	key := textproto.CanonicalMIMEHeaderKey(name)
+	for k, vs := range l.all() {
+		if k == key {
+			if len(vs) == 0 {
+				return ""
+			}
+			return vs[0]
 		}
-	})
-	return v
+	}
+	return ""
 }
 
 // header returns the header as an http.Header of the caller's own; nil for
@@ -151,7 +159,9 @@ func (l headerList) header() http.Header {
 		return nil
 	}
 	h := make(http.Header, len(l)/3)
-	l.each(func(k string, vs []string) { h[k] = append(make([]string, 0, len(vs)), vs...) })
+	for k, vs := range l.all() {
+		h[k] = append(make([]string, 0, len(vs)), vs...)
+	}
 	return h
 }
 
@@ -216,7 +226,7 @@ func (o *outbox) loanParamsLocked(n int) signing.Params {
 
 // returnParamsLocked takes back the buffer of p if it is the one lent.
 func (o *outbox) returnParamsLocked(p signing.Params) {
-	if o.lent && cap(p) > 0 && cap(o.params) > 0 && &p[:cap(p)][cap(p)-1] == &o.params[:cap(o.params)][cap(o.params)-1] {
+	if o.lent && cap(p) > 0 && cap(o.params) > 0 && &p[:1][0] == &o.params[:1][0] { // the same array
 		clear(p[:cap(p)]) // keep no strings of the call alive
 		o.params = p[:0]
 		o.lent = false
@@ -307,10 +317,11 @@ func (o *outbox) sendChain(hooks []*webhook, done func()) {
 }
 
 // send enters w in the record and makes it; the engine calls then once the
-// reply is in, or, when then is nil, reports the reply if it failed. An injected fault answers after its delay of virtual time;
-// any other request goes out at once on a goroutine of its own (a courier:
-// one that waits idle, or a new one), so that the requests of one instant
-// are in flight together, and its reply waits
+// reply is in, or, when then is nil, reports the reply if it failed. An
+// injected fault answers after its delay of virtual time; any other
+// request goes out at once on a goroutine of its own (a courier: one that
+// waits idle, or a new one), so that the requests of one instant are in
+// flight together, and its reply waits
 // in the flights until the engine applies it (see [Server.step]). Call
 // without srv.mu.
 func (o *outbox) send(w *webhook, then func()) {
