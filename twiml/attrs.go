@@ -2,6 +2,7 @@ package twiml
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -190,28 +191,18 @@ func (a *attrs) enum(key, def string, code int, ok func(string) bool, want strin
 func (a *attrs) list(key string, code int, ok func(string) bool, want string, def ...string) []string {
 	v, present := a.get(key)
 	if !present {
-		return clone(def)
+		return slices.Clone(def)
 	}
 	items := strings.Fields(v)
 	if len(items) == 0 {
-		return invalid(a, code, key, v, want, clone(def))
+		return invalid(a, code, key, v, want, slices.Clone(def))
 	}
 	for _, it := range items {
 		if !ok(it) {
-			return invalid(a, code, key, v, want, clone(def))
+			return invalid(a, code, key, v, want, slices.Clone(def))
 		}
 	}
 	return items
-}
-
-// clone returns a copy of s, nil if s is nil.
-func clone(s []string) []string {
-	if s == nil {
-		return nil
-	}
-	out := make([]string, len(s))
-	copy(out, s)
-	return out
 }
 
 // url reads a URL attribute. A value Twilio could not request is reported
