@@ -20,14 +20,27 @@ const roomForParams = 32
 // [outbox.loanParamsLocked]): hand them to [outbox.buildLocked], which
 // takes the buffer back, and use them no more after that.
 func (c *Call) standardParamsLocked(st Status) signing.Params {
-	if c.callback.base == nil {
-		c.callback.base = c.buildStandardParamsLocked()
-	}
-	base := c.callback.base
+	base := c.baseParamsLocked()
 	p := c.srv.out.loanParamsLocked(len(base) + roomForParams)
 	p = append(p, base...)
 	p.Set("CallStatus", string(st))
 	return p
+}
+
+// baseParamsLocked returns the call's standard parameters without
+// CallStatus, built on first use; the caller must not change them.
+func (c *Call) baseParamsLocked() signing.Params {
+	if c.callback.base == nil {
+		c.callback.base = c.buildStandardParamsLocked()
+	}
+	return c.callback.base
+}
+
+// standardParamLocked returns the value of one standard parameter of the
+// call ("" when it has none), for who reads it rather than sends it.
+func (c *Call) standardParamLocked(name string) string {
+	v, _ := c.baseParamsLocked().Get(name)
+	return v
 }
 
 // buildStandardParamsLocked builds the call's standard parameters.

@@ -93,8 +93,8 @@ func TestReadFormLeavesOthersToParseForm(t *testing.T) {
 			werr := want.ParseForm()
 			req := &apiRequest{http: mk()}
 			_, aerr := req.form()
-			if req.rawRead != tc.taken {
-				t.Errorf("readForm took it: %v, want %v", req.rawRead, tc.taken)
+			if req.read.encoded != tc.taken {
+				t.Errorf("readForm took it: %v, want %v", req.read.encoded, tc.taken)
 			}
 			if diff := cmp.Diff(want.PostForm, req.http.PostForm); diff != "" { // what the record keeps
 				t.Errorf("PostForm (-ParseForm +got):\n%s", diff)

@@ -154,10 +154,8 @@ func (c *Call) relayLocked(v *twiml.Connect, n *twiml.ConversationRelay) bool {
 	if c.direction == DirectionInbound && len(c.relays) == 0 && c.line.answered.Equal(s.clock.Now()) {
 		r.callStatus = "RINGING" // the Connect answers the call: Twilio's setup says so
 	}
-	p := c.standardParamsLocked(c.line.status)
-	r.forwardedFrom, _ = p.Get("ForwardedFrom")
-	r.callerName, _ = p.Get("CallerName")
-	c.srv.out.returnParamsLocked(p) // read, not sent
+	r.forwardedFrom = c.standardParamLocked("ForwardedFrom")
+	r.callerName = c.standardParamLocked("CallerName")
 	vb.r = r
 	c.relays = append(c.relays, r)
 	c.program.active = vb

@@ -68,15 +68,14 @@ type apiRequest struct {
 	route  *route           // the pattern it matched
 	vars   [maxVars]string  // the values of the pattern's {…} segments, in order
 
-	rawForm string // the body PostForm was parsed from, when readForm read it
-	rawRead bool
+	read keptForm // the body PostForm was parsed from, when readForm read it
 }
 
 // keptForm returns form, the request's parameters, as the record keeps
 // them.
 func (r *apiRequest) keptForm(form twilioapi.Form) keptForm {
-	if r.rawRead {
-		return keptForm{raw: r.rawForm, encoded: true}
+	if r.read.encoded {
+		return r.read
 	}
 	return keptForm{values: url.Values(form)}
 }
@@ -135,7 +134,7 @@ func (r *apiRequest) readForm() bool {
 		return false
 	}
 	h.PostForm = form
-	r.rawForm, r.rawRead = raw, true
+	r.read = keptForm{raw: raw, encoded: true}
 	return true
 }
 

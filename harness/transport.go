@@ -31,8 +31,7 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r.Body == nil {
 		r.Body = http.NoBody
 	}
-	rec := &ex.rec
-	rec.init(0)
+	rec := &ex.rec // no limit
 	t.h.ServeHTTP(rec, r)
 	if req.Body != nil {
 		req.Body.Close()

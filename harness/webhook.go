@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -62,22 +61,15 @@ type webhook struct {
 	done        bool
 }
 
-// header returns the request headers of w.
-func (w *webhook) header() http.Header { return w.headerFor(w.method) }
-
-// headerFor returns the request headers of w sent with method (a redirect
-// may turn a POST into a GET, which has no Content-Type). The values share
-// one array, each slice capped so that adding to one leaves the others be:
-// two allocations for a header a webhook sends five times a call.
-func (w *webhook) headerFor(method string) http.Header {
-	return w.headerIn(new(headerValues), method)
-}
-
 // headerValues holds the values of a webhook's header.
 type headerValues [6]string
 
-// headerIn is headerFor with the values in v.
-func (w *webhook) headerIn(v *headerValues, method string) http.Header {
+// header returns the request headers of w sent with method (a redirect may
+// turn a POST into a GET, which has no Content-Type), their values in v.
+// The values share v's array, each slice capped so that adding to one
+// leaves the others be: a header a webhook sends five times a call costs
+// its map and, unless v lives in something allocated anyway, v.
+func (w *webhook) header(method string, v *headerValues) http.Header {
 	*v = headerValues{UserAgent, w.sig, w.token, homeRegion, "*/*", formType}
 	vals := v[:]
 	n := len(v)
@@ -99,54 +91,40 @@ func (w *webhook) headerIn(v *headerValues, method string) http.Header {
 func (w *webhook) exportLocked() Request {
 	form, _ := url.ParseQuery(w.body)
 	return Request{Seq: w.seq, Kind: w.kind, CallSID: w.callSID, Method: w.method, URL: w.url, Target: w.target,
-		Form: form, Header: w.header(), Time: w.at, Status: w.status, ReplyHeader: w.replyHeader.header(),
+		Form: form, Header: w.header(w.method, new(headerValues)), Time: w.at, Status: w.status, ReplyHeader: w.replyHeader.header(),
 		ReplyBody: w.reply, Err: w.err}
 }
 
-// headerList is a reply's header as the record keeps it: each name (as
-// the map had it) followed by its values' count and its values, a fraction
-// of the size of an http.Header. nil for no reply.
-type headerList []string
+// headerList is a reply's header as the record keeps it: its fields in a
+// slice, a fraction of the size of the map an http.Header is. nil for no
+// reply.
+type headerList []headerField
 
-// compactHeader returns h as a headerList; nil for a nil h.
+// headerField is one name of a header, as the map had it, and its values.
+type headerField struct {
+	name   string
+	values []string
+}
+
+// compactHeader returns h as a headerList; nil for a nil h. The values are
+// the handler's own, as the record kept them when it kept the map.
 func compactHeader(h http.Header) headerList {
 	if h == nil {
 		return nil
 	}
-	n := 0
-	for _, vs := range h {
-		n += 2 + len(vs)
-	}
-	l := make(headerList, 0, n)
+	l := make(headerList, 0, len(h))
 	for k, vs := range h {
-		l = append(l, k, strconv.Itoa(len(vs)))
-		l = append(l, vs...)
+		l = append(l, headerField{k, vs})
 	}
 	return l
-}
-
-// all yields each name and its values.
-func (l headerList) all() iter.Seq2[string, []string] {
-	return func(yield func(string, []string) bool) {
-		for len(l) > 0 {
-			n, _ := strconv.Atoi(l[1])
-			if !yield(l[0], l[2:2+n]) {
-				return
-			}
-			l = l[2+n:]
-		}
-	}
 }
 
 // Get returns the first value of the header name, as http.Header.Get does.
 func (l headerList) Get(name string) string {
 	key := textproto.CanonicalMIMEHeaderKey(name)
-	for k, vs := range l.all() {
-		if k == key {
-			if len(vs) == 0 {
-				return ""
-			}
-			return vs[0]
+	for _, f := range l {
+		if f.name == key && len(f.values) > 0 {
+			return f.values[0]
 		}
 	}
 	return ""
@@ -158,9 +136,9 @@ func (l headerList) header() http.Header {
 	if l == nil {
 		return nil
 	}
-	h := make(http.Header, len(l)/3)
-	for k, vs := range l.all() {
-		h[k] = append(make([]string, 0, len(vs)), vs...)
+	h := make(http.Header, len(l))
+	for _, f := range l {
+		h[f.name] = append(make([]string, 0, len(f.values)), f.values...)
 	}
 	return h
 }
@@ -331,11 +309,11 @@ func (o *outbox) send(w *webhook, then func()) {
 	o.logLocked(w)
 	c := s.calls[w.callSID]
 	f := o.faultForLocked(w)
-	r := &s.cfg.retention
-	if then == nil && (r.BodyBytes > 0 || r.CallBodyBytes > 0 || f != nil) {
+	cut := s.cfg.retention.BodyBytes > 0 || s.cfg.retention.CallBodyBytes > 0
+	if then == nil && (cut || f != nil) {
 		then = func() { o.reportFailure(w) } // wrapped below, or run by the clock
 	}
-	if r.BodyBytes > 0 || r.CallBodyBytes > 0 {
+	if cut {
 		apply := then
 		then = func() { // then keep what the retention keeps of the reply
 			apply()
@@ -641,10 +619,10 @@ func (o *outbox) serveInProcess(h http.Handler, w *webhook, method string, u *ur
 	// allocation: a webhook's exchange with an in-process application
 	// costs no copy of the request.
 	ex := &exchange{req: *o.reqBase}
-	ex.rec.init(maxReply + 1)
+	ex.rec.limit = maxReply + 1
 	req := &ex.req
 	req.Method, req.Proto, req.ProtoMajor, req.ProtoMinor = method, "HTTP/1.1", 1, 1
-	req.Header = w.headerIn(&ex.hv, method)
+	req.Header = w.header(method, &ex.hv)
 	req.Body = http.NoBody
 	if method != http.MethodGet {
 		ex.body.Reset(body)
@@ -703,7 +681,7 @@ func (o *outbox) sendHTTP(w *webhook, method, target, body, host string, proxy h
 	if err != nil {
 		return 0, nil, "", err
 	}
-	req.Header = w.headerFor(method)
+	req.Header = w.header(method, new(headerValues))
 	if host != "" {
 		req.Host = host
 	}
@@ -760,13 +738,7 @@ type responseRecorder struct {
 	limit  int // 0: no limit
 }
 
-func newResponseRecorder(limit int) *responseRecorder {
-	r := &responseRecorder{}
-	r.init(limit)
-	return r
-}
-
-func (r *responseRecorder) init(limit int) { r.limit = limit }
+func newResponseRecorder(limit int) *responseRecorder { return &responseRecorder{limit: limit} }
 
 // Header returns the reply's header, made on first use: a status callback's
 // handler that only writes 204 costs no header.
