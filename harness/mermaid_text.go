@@ -88,6 +88,9 @@ func wrap(text string, maxLines int) string {
 	if strings.HasPrefix(text, "wrap:") || strings.HasPrefix(text, "nowrap:") {
 		text = strings.Replace(text, ":", "#58;", 1)
 	}
+	if fitsOneLine(text) {
+		return text // what the loop below would make of it, without its slices
+	}
 	var lines [][]string // each line's characters: a rune or an entity code
 	var line []string
 	for _, word := range strings.Fields(text) {
@@ -119,6 +122,21 @@ func wrap(text string, maxLines int) string {
 		out[i] = strings.Join(l, "")
 	}
 	return strings.Join(out, "<br/>")
+}
+
+// fitsOneLine reports whether wrap leaves text as it is: printable ASCII
+// (no white space but single spaces, which Fields would change), no longer
+// than a line in bytes, and so in characters. Most labels are.
+func fitsOneLine(text string) bool {
+	if len(text) > labelWidth || strings.Contains(text, "  ") {
+		return false
+	}
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c < ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // labelChars splits an escaped word into the characters a picture shows:

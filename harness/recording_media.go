@@ -66,7 +66,7 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request, acctSID, sid
 	}
 	s.mu.Lock()
 	rec := s.recordingLocked(acct, acctSID, sid)
-	if rec == nil || rec.deleted || rec.Status != "completed" {
+	if rec == nil || !rec.servableLocked() {
 		s.mu.Unlock()
 		s.refuseMedia(w, r, acct, notFound(r.URL.Path))
 		return
@@ -228,3 +228,7 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// servableLocked reports whether the recording's audio can be fetched: it
+// is completed and not deleted.
+func (r *Recording) servableLocked() bool { return !r.deleted && r.Status == "completed" }

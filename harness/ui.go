@@ -69,8 +69,9 @@ func (s *Server) controlRecordingWAV(callSID, name string) (any, error) {
 	defer s.mu.Unlock()
 	var rec *Recording
 	for _, r := range c.history.recordings {
-		if ok && r.SID == sid && !r.deleted && r.Status == "completed" {
+		if ok && r.SID == sid && r.servableLocked() {
 			rec = r
+			break
 		}
 	}
 	if rec == nil {

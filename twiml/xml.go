@@ -11,7 +11,7 @@ import (
 )
 
 // readXML reads data, which is not empty, into an element tree and returns
-// its root element. It reads the XML once: readTree checks the syntax and
+// its root element. It parses the XML once: readTree checks the syntax and
 // the nesting of tags, and readXML checks what readTree lets through
 // (content around the root, duplicate attributes). Only when the document
 // is broken does it read data a second time, with encoding/xml, to find the
@@ -140,11 +140,22 @@ type openElement struct {
 // after each tag, a child per element and text) capped so that a large
 // document takes more blocks rather than a huge first block.
 func (b *treeBuilder) init(data []byte) {
-	tags := bytes.Count(data, []byte("<"))
-	starts := tags - bytes.Count(data, []byte("</"))
+	tags, ends, eqs := 0, 0, 0 // counted in one pass
+	for i, c := range data {
+		switch c {
+		case '<':
+			tags++
+			if i+1 < len(data) && data[i+1] == '/' {
+				ends++
+			}
+		case '=':
+			eqs++
+		}
+	}
+	starts := tags - ends
 	b.els = make([]etree.Element, 0, min(starts+1, 64)) // and the document
 	b.cds = make([]etree.CharData, 0, min(tags+1, 128))
-	b.attrs = make([]etree.Attr, 0, min(bytes.Count(data, []byte("=")), 128))
+	b.attrs = make([]etree.Attr, 0, min(eqs, 128))
 	b.toks = make([]etree.Token, 0, min(starts+tags+1, 256))
 }
 
@@ -258,7 +269,7 @@ func xmlError(data []byte, cause error) error {
 // fault.
 func locate(data []byte) (int, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	dec.CharsetReader = passCharset
 	depth, roots := 0, 0
 	for {
 		tok, err := dec.Token()

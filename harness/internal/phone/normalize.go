@@ -37,9 +37,6 @@ func Normalize(raw string) (string, Kind) {
 // as a phone number.
 func normalizeNumber(s string) (string, Kind) {
 	plus := strings.HasPrefix(s, "+")
-	if plus && len(s) >= 8 && len(s) <= 16 && s[1] != '0' && allDigits(s[1:]) {
-		return s, Phone // already in E.164: as the loop below would return it, without a copy
-	}
 	digits := make([]byte, 0, 16)
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -52,6 +49,9 @@ func normalizeNumber(s string) (string, Kind) {
 	}
 	switch {
 	case plus && len(digits) >= 7 && len(digits) <= 15 && digits[0] != '0':
+		if len(digits) == len(s)-1 { // nothing but the digits: s is already in E.164
+			return s, Phone
+		}
 		return "+" + string(digits), Phone
 	case !plus && len(digits) == 10 && digits[0] >= '2':
 		return "+1" + string(digits), Phone

@@ -27,22 +27,25 @@ func (p Params) Encode() string {
 	return b.String()
 }
 
-// Escape sets each parameter's Escaped, in one allocation: for a list
-// encoded many times over, as a call's standard parameters are.
+// Escape sets each parameter's Escaped, all of them slices of one string
+// (one allocation unless escaping makes the text a quarter longer): for a
+// list encoded many times over, as a call's standard parameters are.
 func (p Params) Escape() {
 	n := 0
 	for _, kv := range p {
 		n += len(kv.Name) + len(kv.Value) + 1
 	}
-	b := make([]byte, 0, n+n/4)
-	ends := make([]int, 0, 64)
+	var b strings.Builder
+	b.Grow(n + n/4)
+	var scratch [256]byte
+	ends := make([]int, 0, 64) // on the stack for up to 64 parameters
 	for _, kv := range p {
-		b = AppendEscaped(b, kv.Name)
-		b = append(b, '=')
-		b = AppendEscaped(b, kv.Value)
-		ends = append(ends, len(b))
+		b.Write(AppendEscaped(scratch[:0], kv.Name))
+		b.WriteByte('=')
+		b.Write(AppendEscaped(scratch[:0], kv.Value))
+		ends = append(ends, b.Len())
 	}
-	all, start := string(b), 0
+	all, start := b.String(), 0
 	for i, end := range ends {
 		p[i].Escaped = all[start:end]
 		start = end

@@ -7,8 +7,9 @@ import (
 )
 
 // Param is one webhook parameter. Escaped, when not empty, is Name=Value
-// already escaped for a form body (see [Params.Escape]); [Params.Set]
-// clears it with the value it replaces.
+// already escaped for a form body (see [Params.Escape]), which
+// [Params.Encode] writes instead of escaping them again: change the value
+// of a parameter through [Params.Set], which clears it, never by hand.
 type Param struct{ Name, Value, Escaped string }
 
 // Params is a webhook's parameter list, sorted by name in byte order (as
