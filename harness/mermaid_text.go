@@ -89,8 +89,14 @@ func wrap(text string, maxLines int) string {
 		text = strings.Replace(text, ":", "#58;", 1)
 	}
 	if fitsOneLine(text) {
-		return text // what the loop below would make of it, without its slices
+		return text // what wrapWords would make of it, without its slices
 	}
+	return wrapWords(text, maxLines)
+}
+
+// wrapWords is wrap's way for any text: word by word, each character a
+// rune or an entity code.
+func wrapWords(text string, maxLines int) string {
 	var lines [][]string // each line's characters: a rune or an entity code
 	var line []string
 	for _, word := range strings.Fields(text) {

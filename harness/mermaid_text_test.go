@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -88,6 +89,26 @@ func TestDiagramClockTime(t *testing.T) {
 	for _, tt := range tests {
 		if got := clockTime(tt.in); got != tt.want {
 			t.Errorf("clockTime(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// What wrap leaves as it is (fitsOneLine) is what wrapping it word by word
+// gives.
+func TestWrapShortcut(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "ab Z09#;&:%.-_()é\t"
+	for range 20000 {
+		b := make([]byte, r.IntN(labelWidth+5))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		text := strings.TrimSpace(string(b))
+		if !fitsOneLine(text) {
+			continue
+		}
+		if got := wrapWords(text, 4); got != text {
+			t.Fatalf("wrapWords(%q) = %q, but wrap leaves it as it is", text, got)
 		}
 	}
 }
