@@ -723,26 +723,34 @@ func (s *Server) callsQuery(q url.Values) ([]ViewOption, error) {
 // windowQuery reads since and until: the calls created at or after since
 // and before until.
 func windowQuery(q url.Values) ([]ViewOption, error) {
-	since, err := timeParam(q, paramSince)
-	if err != nil {
-		return nil, err
-	}
-	until, err := timeParam(q, paramUntil)
+	since, until, err := timeWindow(q)
 	if err != nil {
 		return nil, err
 	}
 	var opts []ViewOption
-	switch {
-	case !since.IsZero() && !until.IsZero() && !since.Before(until):
-		return nil, badControl("since %s is not before until %s: calls are shown when created at or after since "+
-			"and before until, and no call is", since.Format(time.RFC3339Nano), until.Format(time.RFC3339Nano))
-	case !since.IsZero():
+	if !since.IsZero() {
 		opts = append(opts, CreatedSince(since))
 	}
 	if !until.IsZero() {
 		opts = append(opts, CreatedBefore(until))
 	}
 	return opts, nil
+}
+
+// timeWindow reads since and until, either of them zero when not given,
+// and refuses a since that is not before until: no call would be shown.
+func timeWindow(q url.Values) (since, until time.Time, err error) {
+	if since, err = timeParam(q, paramSince); err != nil {
+		return
+	}
+	if until, err = timeParam(q, paramUntil); err != nil {
+		return
+	}
+	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
+		err = badControl("since %s is not before until %s: calls are shown when created at or after since "+
+			"and before until, and no call is", since.Format(time.RFC3339Nano), until.Format(time.RFC3339Nano))
+	}
+	return
 }
 
 // pageQuery reads offset and limit: how many of the calls selected to

@@ -157,15 +157,7 @@ func callListQuery(q url.Values) (f callFilter, offset, limit int, err error) {
 		return
 	}
 	f.number = strings.TrimSpace(number)
-	if f.since, err = timeParam(q, paramSince); err != nil {
-		return
-	}
-	if f.until, err = timeParam(q, paramUntil); err != nil {
-		return
-	}
-	if !f.since.IsZero() && !f.until.IsZero() && !f.since.Before(f.until) {
-		err = badControl("since %s is not before until %s: the list shows the calls created at or after since and before until, "+
-			"and no call is", f.since.Format(time.RFC3339Nano), f.until.Format(time.RFC3339Nano))
+	if f.since, f.until, err = timeWindow(q); err != nil {
 		return
 	}
 	if offset, _, err = countParam(q, paramOffset, 0, "a whole number of calls to skip, 0 or more"); err != nil {
