@@ -40,8 +40,9 @@ import (
 // wrapped at about 60 characters into a few lines (what was said past 160
 // characters is cut, and says its length). The diagram stops at
 // [DefaultDiagramLimit] characters, below Mermaid's own limit, with a
-// note saying what it left out: [Server.WriteMermaid] with [OnlyCalls]
-// and [DiagramLimit](0) shows it all.
+// note saying what it left out: [Server.WriteMermaid] with [OnlyCalls] of
+// the call and its legs ([Call.Children]) and [DiagramLimit](0) shows it
+// all.
 func (c *Call) Mermaid() string {
 	s := c.srv
 	s.mu.Lock()

@@ -53,7 +53,10 @@ func (d *diagrammer) mark(c *Call) diagramMark {
 	return m
 }
 
-// rollback takes back the event rendered since m.
+// rollback takes back the event rendered since m. It restores what the
+// cut note and the participants' declarations read, not the order of the
+// relay lanes (relayOrder): the diagram ends after a rollback, so nothing
+// reads that again.
 func (d *diagrammer) rollback(m diagramMark) {
 	d.body.Truncate(m.body)
 	for _, i := range d.usedOrder[m.used:] {
@@ -171,7 +174,7 @@ func (d *diagrammer) cutNote(left cutCount) {
 	case d.scope.conference:
 		text += " are left out. See them all in the conference's Transcript"
 	default:
-		text += " are left out. See them all with WriteMermaid, OnlyCalls and DiagramLimit(0)"
+		text += " are left out. See them all with WriteMermaid, OnlyCalls of the call and its legs, and DiagramLimit(0)"
 	}
 	d.write(d.acrossUsed() + ": " + wrap(text, 2*labelLines))
 }

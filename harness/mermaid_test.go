@@ -524,7 +524,7 @@ func TestMermaidLimitOfOneCall(t *testing.T) {
 		scenario.Person())
 	d := c.Mermaid()
 	checkDiagram(t, d)
-	if len(d) > harness.DefaultDiagramLimit || !strings.Contains(unwrapped(d), "more events are left out. See them all with WriteMermaid, OnlyCalls and DiagramLimit(0)") {
+	if len(d) > harness.DefaultDiagramLimit || !strings.Contains(unwrapped(d), "more events are left out. See them all with WriteMermaid, OnlyCalls of the call and its legs, and DiagramLimit(0)") {
 		t.Errorf("the diagram of a long call is %d characters, ending:\n%s", len(d), d[max(len(d)-400, 0):])
 	}
 }
