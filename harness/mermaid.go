@@ -37,8 +37,9 @@ import (
 // reply with a status of 400 or more, or none, is a dashed line with a
 // cross (--x), and says why. Text from the call is escaped with Mermaid's
 // entity codes (#35;), so that nothing said can change the diagram, and
-// wrapped at about 60 characters into a few lines (what was said past 160
-// characters is cut, and says its length). The diagram stops at
+// wrapped at about 60 characters into a few lines (what the call said or
+// heard past 160 characters is cut, and says its length; what is said in a
+// conference or a ConversationRelay session is cut at 40, as an excerpt). The diagram stops at
 // [DefaultDiagramLimit] characters, below Mermaid's own limit, with a
 // note saying what it left out: [Server.WriteMermaid] with [OnlyCalls] of
 // the call and its legs ([Call.Children]) and [DiagramLimit](0) shows it
@@ -733,7 +734,7 @@ func (d *diagrammer) speech(p string, cf *conference, e *callEvent) {
 		return
 	}
 	if e.action == ActionSpoke {
-		d.add("%s->>%s: says %s", p, r, escape(strconv.Quote(excerpt(e.text, heardExcerpt))))
+		d.add("%s->>%s: says %s", p, r, quoteShort(e.text))
 	}
 }
 
