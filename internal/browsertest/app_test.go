@@ -76,8 +76,7 @@ func createCall(t *testing.T, srv *harness.Server) string {
 	}
 	defer resp.Body.Close()
 	var call struct {
-		SID    string `json:"sid"`
-		Status string `json:"status"`
+		SID string `json:"sid"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&call); err != nil || resp.StatusCode != http.StatusCreated {
 		t.Fatalf("REST API: create a call: %s %v", resp.Status, err)
@@ -93,3 +92,14 @@ func js(s string) string {
 
 // rowOf is the CSS selector of a call's row in the list of calls.
 func rowOf(sid string) string { return fmt.Sprintf(`#calls tr[data-sid=%q]`, sid) }
+
+// openCallPage opens the page of the call sid from its row in the list,
+// and checks that its diagram is drawn.
+func openCallPage(t *testing.T, b *browser, sid string) {
+	t.Helper()
+	b.do("open the call's page",
+		chromedp.Click(chromedp.CSS(rowOf(sid)+" a")),
+		chromedp.WaitVisible(chromedp.ID("diagram")))
+	b.do("wait for the diagram's SVG", chromedp.WaitVisible(chromedp.CSS("#diagram svg.seqsvg")))
+	checkDrawnDiagram(t, b)
+}

@@ -195,7 +195,7 @@ func (b *browser) authenticate(accountSID, authToken string) {
 // that names a folder, logging where. It scrolls to the top first: the
 // inspector's header is sticky, and a full-page capture draws it where the
 // page was scrolled to.
-func (b *browser) screenshot(name string) string {
+func (b *browser) screenshot(name string) {
 	b.t.Helper()
 	b.do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	png := run(b, "take a screenshot", chromedp.FullScreenshot(100))
@@ -207,7 +207,7 @@ func (b *browser) screenshot(name string) string {
 	if dir := os.Getenv(envArtifacts); dir != "" {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			b.t.Errorf("$%s=%s is not a folder: the screenshot stays in %s", envArtifacts, dir, path)
-			return path
+			return
 		}
 		art := filepath.Join(dir, name)
 		if err := os.WriteFile(art, png, 0o644); err != nil {
@@ -215,7 +215,6 @@ func (b *browser) screenshot(name string) string {
 		}
 		b.t.Logf("screenshot (CI artifact): %s", art)
 	}
-	return path
 }
 
 // syncBuffer is a buffer the browser's output goroutine writes while the

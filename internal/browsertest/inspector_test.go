@@ -80,11 +80,7 @@ func TestInspectorShowsALiveCall(t *testing.T) {
 	}
 	b.screenshot("inspector-list.png")
 
-	b.do("open the call's page",
-		chromedp.Click(chromedp.CSS(rowOf(sid)+" a")),
-		chromedp.WaitVisible(chromedp.ID("diagram")))
-	b.do("wait for the diagram's SVG", chromedp.WaitVisible(chromedp.CSS("#diagram svg.seqsvg")))
-	checkDrawnDiagram(t, b)
+	openCallPage(t, b, sid)
 
 	b.do("open the first webhook",
 		chromedp.Click(chromedp.CSS("details.webhook > summary")),

@@ -65,11 +65,7 @@ func TestReportOpensOffline(t *testing.T) {
 		t.Error("the report shows a link to the control panel, which it cannot use")
 	}
 
-	b.do("open the call's page",
-		chromedp.Click(chromedp.CSS(rowOf(c.SID())+" a")),
-		chromedp.WaitVisible(chromedp.ID("diagram")))
-	b.do("wait for the diagram's SVG", chromedp.WaitVisible(chromedp.CSS("#diagram svg.seqsvg")))
-	checkDrawnDiagram(t, b)
+	openCallPage(t, b, c.SID())
 	if n := run(b, "count the webhooks", chromedp.Evaluate[int](`document.querySelectorAll('details.webhook').length`)); n != 3 {
 		t.Errorf("the report shows %d webhooks, want 3", n)
 	}
