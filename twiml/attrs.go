@@ -105,6 +105,9 @@ func shown(v any) any {
 		}
 		return strconv.Quote(v)
 	case []string:
+		if len(v) == 0 {
+			return "(none)"
+		}
 		return strconv.Quote(strings.Join(v, " "))
 	}
 	return v

@@ -256,3 +256,20 @@ func TestNesting(t *testing.T) {
 		})
 	}
 }
+
+// A list attribute without a default, given a bad value, says it has none
+// rather than quoting an empty text.
+func TestInvalidListWithoutDefault(t *testing.T) {
+	doc, err := twiml.Parse([]byte(`<Response><Dial><Conference statusCallbackEvent="bogus">room</Conference></Dial></Response>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, p := range doc.Problems {
+		msgs = append(msgs, p.Message)
+	}
+	all := strings.Join(msgs, "\n")
+	if !strings.Contains(all, `statusCallbackEvent="bogus" is not`) || !strings.Contains(all, "Twilio uses the default (none)") {
+		t.Errorf("problems:\n%s\nwant statusCallbackEvent's, saying the default is (none)", all)
+	}
+}
