@@ -36,11 +36,10 @@ func newServer(t testing.TB, opts ...harness.Option) *harness.Server {
 }
 
 // restClient returns the official client's 2010-04-01 API aimed at srv's
-// first account, through the in-process transport: what twilioclient.API
-// returns, built here because a test package that imports twilioclient
-// compiles it a second time against this package's test build (the harness
-// with export_test.go), and twilioclient, which uses twilio.RestClient, takes
-// ~15 s to compile on a cold build cache.
+// first account, through the in-process transport: what voice.API
+// (twilioclient/voice) returns, built here because a test package that
+// imports it compiles it a second time against this package's test build
+// (the harness with export_test.go).
 func restClient(srv *harness.Server) *api.ApiService {
 	return restClientFor(srv, srv.AccountSID(), srv.AuthToken())
 }

@@ -10,10 +10,11 @@ import (
 
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/twilioclient"
+	"github.com/twimlharness/twimlharness/twilioclient/voice"
 )
 
-// constructors are the two ways to the 2010-04-01 API service: through
-// the whole RestClient, and alone.
+// constructors are the ways to the 2010-04-01 API service: through the
+// whole RestClient, and alone (here and in the voice package).
 var constructors = []struct {
 	name       string
 	first      func(*harness.Server) *api.ApiService
@@ -24,6 +25,7 @@ var constructors = []struct {
 			return twilioclient.ForAccount(srv, sid, token).Api
 		}},
 	{"API and APIForAccount", twilioclient.API, twilioclient.APIForAccount},
+	{"voice.API and voice.APIForAccount", voice.API, voice.APIForAccount},
 }
 
 // TestFirstAccount: the client reaches the server in-process as its first

@@ -15,7 +15,7 @@ import (
 	"github.com/twimlharness/twimlharness/examples/warmtransfer"
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
-	"github.com/twimlharness/twimlharness/twilioclient"
+	"github.com/twimlharness/twimlharness/twilioclient/voice"
 )
 
 // The demo's numbers and origins.
@@ -82,7 +82,7 @@ func demo(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	tw := twilioclient.API(srv)
+	tw := voice.API(srv)
 	support.App = warmtransfer.New(warmtransfer.Config{AuthToken: harness.DefaultAuthToken, BaseURL: supportOrigin,
 		SupportNumber: supportNumber, FirstAgent: alexNumber}, tw)
 	bot.App = streambot.New(streambot.Config{AuthToken: harness.DefaultAuthToken, BaseURL: botOrigin}, tw)

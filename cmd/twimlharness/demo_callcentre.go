@@ -9,7 +9,7 @@ import (
 	"github.com/twimlharness/twimlharness/examples/callcentre"
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
-	"github.com/twimlharness/twimlharness/twilioclient"
+	"github.com/twimlharness/twimlharness/twilioclient/voice"
 )
 
 // The call centre's origin and numbers in the demo.
@@ -49,7 +49,7 @@ func demoCallCentre(srv *harness.Server, app *callcentre.App, n int, stdout io.W
 	}
 	srv.Advance(30 * time.Second)
 	srv.SetParty(agentNumber, scenario.AnswersAfterRings(1).HangsUpAfter(time.Minute))
-	sid, err := app.ConnectAgent(twilioclient.API(srv), agentNumber, callcentre.Support)
+	sid, err := app.ConnectAgent(voice.API(srv), agentNumber, callcentre.Support)
 	if err != nil {
 		return err
 	}

@@ -195,7 +195,7 @@ func New(cfg Config) *App {
 }
 
 // ConnectAgent rings the agent's phone through tw, twilio-go's 2010-04-01
-// API (a twilio.RestClient's Api, or twilioclient.API in tests); when
+// API (a twilio.RestClient's Api, or twilioclient/voice's API in tests); when
 // the agent answers, the call dials queue and takes the caller at its
 // front. It returns the SID of the agent's call.
 func (a *App) ConnectAgent(tw *api.ApiService, agent, queue string) (string, error) {

@@ -19,7 +19,7 @@ import (
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/matchers"
 	"github.com/twimlharness/twimlharness/scenario"
-	"github.com/twimlharness/twimlharness/twilioclient"
+	"github.com/twimlharness/twimlharness/twilioclient/voice"
 )
 
 const (
@@ -85,7 +85,7 @@ var _ = Describe("The call centre", func() {
 		_, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: centre,
 			VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice", StatusCallback: origin + "/status"}})
 		Expect(err).NotTo(HaveOccurred())
-		tw = twilioclient.API(srv)
+		tw = voice.API(srv)
 	})
 
 	AfterEach(func() {

@@ -16,7 +16,7 @@ import (
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/matchers"
 	"github.com/twimlharness/twimlharness/scenario"
-	"github.com/twimlharness/twimlharness/twilioclient"
+	"github.com/twimlharness/twimlharness/twilioclient/voice"
 )
 
 const (
@@ -53,7 +53,7 @@ var _ = Describe("The clinic's phone menu", func() {
 		srv = harness.NewServer(GinkgoT(),
 			harness.WithAccount(accountSID, authToken),
 			harness.WithApp(origin, app))
-		tw = twilioclient.API(srv)
+		tw = voice.API(srv)
 		matchers.Strict(srv) // any error or warning the harness logs fails the spec
 		matchers.ReportTranscripts(srv)
 	})

@@ -51,7 +51,7 @@ const RingTimeout = 30 * time.Second
 // Config is what the Dialer needs to know.
 type Config struct {
 	// Client places and updates the calls: twilio-go's 2010-04-01 API (a
-	// twilio.RestClient's Api, or twilioclient.API in tests).
+	// twilio.RestClient's Api, or twilioclient/voice's API in tests).
 	Client *api.ApiService
 	// From is the caller ID of the calls.
 	From string

@@ -102,7 +102,7 @@ func New(cfg Config) *App {
 }
 
 // Remind calls to about the appointment at when, through tw, twilio-go's
-// 2010-04-01 API (a twilio.RestClient's Api, or twilioclient.API in tests),
+// 2010-04-01 API (a twilio.RestClient's Api, or twilioclient/voice's API in tests),
 // and returns the call's SID. The call waits for answering machine
 // detection (MachineDetection=DetectMessageEnd, synchronous) before Twilio
 // requests /answer, and reports its end to /status.

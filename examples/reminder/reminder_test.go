@@ -15,7 +15,7 @@ import (
 	"github.com/twimlharness/twimlharness/examples/reminder"
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
-	"github.com/twimlharness/twimlharness/twilioclient"
+	"github.com/twimlharness/twimlharness/twilioclient/voice"
 )
 
 const (
@@ -64,7 +64,7 @@ var _ = Describe("The appointment reminder", func() {
 		srv = harness.NewServer(GinkgoT(),
 			harness.WithAccount(accountSID, authToken),
 			harness.WithApp(origin, app))
-		tw = twilioclient.API(srv)
+		tw = voice.API(srv)
 	})
 
 	AfterEach(func() {

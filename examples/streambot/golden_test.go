@@ -12,7 +12,7 @@ import (
 	"github.com/twimlharness/twimlharness/examples/streambot"
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
-	"github.com/twimlharness/twimlharness/twilioclient"
+	"github.com/twimlharness/twimlharness/twilioclient/voice"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/conversations.txt from this run")
@@ -27,7 +27,7 @@ var update = flag.Bool("update", false, "rewrite testdata/conversations.txt from
 func TestStreamBotGolden(t *testing.T) {
 	front := &frontDoor{}
 	srv := harness.NewServer(t, harness.WithAccount(accountSID, authToken), harness.WithApp(origin, front))
-	front.app = streambot.New(streambot.Config{AuthToken: authToken, BaseURL: origin}, twilioclient.API(srv))
+	front.app = streambot.New(streambot.Config{AuthToken: authToken, BaseURL: origin}, voice.API(srv))
 	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: botNumber, VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}}); err != nil {
 		t.Fatal(err)
 	}

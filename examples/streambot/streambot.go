@@ -154,7 +154,7 @@ type App struct {
 }
 
 // New returns the bot, which hangs up calls through tw, twilio-go's
-// 2010-04-01 API (a twilio.RestClient's Api, or twilioclient.API in tests).
+// 2010-04-01 API (a twilio.RestClient's Api, or twilioclient/voice's API in tests).
 // Its handler serves Twilio's requests:
 //
 //	POST /voice    a call comes in: connect it to the stream

@@ -15,7 +15,7 @@ import (
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/matchers"
 	"github.com/twimlharness/twimlharness/scenario"
-	"github.com/twimlharness/twimlharness/twilioclient"
+	"github.com/twimlharness/twimlharness/twilioclient/voice"
 )
 
 const (
@@ -54,7 +54,7 @@ var _ = Describe("The answering bot on Media Streams", func() {
 		front = &frontDoor{}
 		allowed = nil
 		srv = harness.NewServer(GinkgoT(), harness.WithAccount(accountSID, authToken), harness.WithApp(origin, front))
-		app = streambot.New(streambot.Config{AuthToken: authToken, BaseURL: origin}, twilioclient.API(srv))
+		app = streambot.New(streambot.Config{AuthToken: authToken, BaseURL: origin}, voice.API(srv))
 		front.app = app
 		_, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: botNumber,
 			VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}})

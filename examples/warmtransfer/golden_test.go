@@ -15,7 +15,7 @@ import (
 	"github.com/twimlharness/twimlharness/examples/warmtransfer"
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/scenario"
-	"github.com/twimlharness/twimlharness/twilioclient"
+	"github.com/twimlharness/twimlharness/twilioclient/voice"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/warm_transfer.txt from this run")
@@ -37,7 +37,7 @@ func TestWarmTransferGolden(t *testing.T) {
 			Says(beaToAlex).InConference().After(time.Second).
 			Says(beaToCustomer).AfterLeaves(warmtransfer.LabelFirstAgent).After(time.Second)))
 	app := warmtransfer.New(warmtransfer.Config{AuthToken: authToken, BaseURL: origin, SupportNumber: support,
-		FirstAgent: alex, HoldMusic: holdMusic, RingTimeout: ringTimeout}, twilioclient.API(srv))
+		FirstAgent: alex, HoldMusic: holdMusic, RingTimeout: ringTimeout}, voice.API(srv))
 	late.app = app
 	if _, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: support, VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}}); err != nil {
 		t.Fatal(err)

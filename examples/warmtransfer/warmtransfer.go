@@ -224,7 +224,7 @@ type session struct {
 }
 
 // New returns the app, which acts on conferences through tw, twilio-go's
-// 2010-04-01 API (a twilio.RestClient's Api, or twilioclient.API in tests).
+// 2010-04-01 API (a twilio.RestClient's Api, or twilioclient/voice's API in tests).
 // Its handler serves Twilio's requests:
 //
 //	POST /voice              a customer calls: into a conference of their own

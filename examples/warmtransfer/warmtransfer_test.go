@@ -16,7 +16,7 @@ import (
 	"github.com/twimlharness/twimlharness/harness"
 	"github.com/twimlharness/twimlharness/matchers"
 	"github.com/twimlharness/twimlharness/scenario"
-	"github.com/twimlharness/twimlharness/twilioclient"
+	"github.com/twimlharness/twimlharness/twilioclient/voice"
 )
 
 const (
@@ -69,7 +69,7 @@ var _ = Describe("The support line's warm transfer", func() {
 		app = warmtransfer.New(warmtransfer.Config{
 			AuthToken: authToken, BaseURL: origin, SupportNumber: support, FirstAgent: alex,
 			HoldMusic: holdMusic, RingTimeout: ringTimeout,
-		}, twilioclient.API(srv))
+		}, voice.API(srv))
 		late.app = app
 		_, err := srv.AddNumber(harness.IncomingNumber{PhoneNumber: support,
 			VoiceSettings: harness.VoiceSettings{VoiceURL: origin + "/voice"}})
