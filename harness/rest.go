@@ -127,7 +127,7 @@ func (r *apiRequest) readForm() bool {
 		h.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
 		return false
 	}
-	raw := ownedString(data) // data is read whole, then only read
+	raw := string(data) // a copy of its length: the record keeps it, not ReadAll's larger buffer
 	form, err := url.ParseQuery(raw)
 	if err != nil {
 		h.Body = io.NopCloser(bytes.NewReader(data))
